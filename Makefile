@@ -1,0 +1,70 @@
+# sipguard build: `make` builds build/sipguard, `make check` runs every test,
+# `make demo` shows the main job, `make bench` measures.  V=1 for full commands.
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+
+BUILD     ?= build
+PREFIX    ?= /usr/local
+CLANG     ?= clang
+CC        ?= gcc
+BPFTOOL   ?= bpftool
+LLVM_STRIP ?= $(shell command -v llvm-strip-14 || command -v llvm-strip || echo true)
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+PKGS      := libbpf inih json-c libmicrohttpd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+	     -D_GNU_SOURCE -Iinclude -Ibpf -I$(BUILD) $(PKG_CFLAGS)
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
+
+BPF_SRCS  := bpf/sipguard.bpf.c
+BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
+LOADER_SRCS := $(wildcard loader/*.c)
+LOADER_HDRS := $(wildcard loader/*.h)
+SKEL      := $(BUILD)/sipguard.skel.h
+
+.SECONDARY:
+.PHONY: all clean check test demo bench install uninstall
+all: $(BUILD)/sipguard
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS)
+
+-include tests/tests.mk
+
+install: $(BUILD)/sipguard
+	install -D -m 0755 $(BUILD)/sipguard $(DESTDIR)$(PREFIX)/sbin/sipguard
+	install -D -m 0644 docs/sipguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/sipguard.8
+	install -D -m 0644 examples/sipguard.conf $(DESTDIR)$(PREFIX)/share/doc/sipguard/sipguard.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/sipguard $(DESTDIR)$(PREFIX)/share/man/man8/sipguard.8
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/sipguard
+
+clean:
+	rm -rf $(BUILD)

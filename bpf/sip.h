@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * classify_sip(): what a UDP payload is, as far as a SIP filter cares.
+ *
+ * It looks at the first bytes only: leading CR/LF (skipped, RFC 3261 7.5),
+ * the request method token (matched without regard to case, since deployed
+ * stacks accept "invite"), the response prefix "SIP/2.0 ", keep-alives
+ * (RFC 5626) and STUN (RFC 5389).  A payload that merely contains a method
+ * name further in is no request.
+ *
+ * It also says whether the data ended before an INVITE could be ruled out
+ * (sg_sip.truncated): on a complete datagram that means "not SIP", but on
+ * the first fragment of a larger one it means the fragment is too short to
+ * decide on (the RFC 1858 tiny-fragment trick), which the caller treats as
+ * a drop.
+ *
+ * Pure C over two pointers, no BPF helper: the host tests compile it too.
+ */
+#ifndef SG_SIP_H
+#define SG_SIP_H
+
+#include <linux/types.h>
+#include "sipguard.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+enum sg_sip_kind {
+	SG_SIP_NONE = 0,	/* not SIP (RTP, DNS, zero pings...) */
+	SG_SIP_KEEPALIVE,	/* only CR/LF */
+	SG_SIP_STUN,
+	SG_SIP_RESPONSE,	/* "SIP/2.0 " */
+	SG_SIP_REQUEST,		/* a known method token and a blank */
+	SG_SIP_CRLF_PADDING,	/* more leading CR/LF than we skip, then data */
+};
+
+enum sg_method {
+	SG_M_NONE = 0,
+	SG_M_INVITE,
+	SG_M_ACK,
+	SG_M_BYE,
+	SG_M_CANCEL,
+	SG_M_REGISTER,
+	SG_M_OPTIONS,
+	SG_M_SUBSCRIBE,
+	SG_M_NOTIFY,
+	SG_M_PUBLISH,
+	SG_M_MESSAGE,
+	SG_M_INFO,
+	SG_M_PRACK,
+	SG_M_UPDATE,
+	SG_M_REFER,
+	SG_M_MAX
+};
+
+struct sg_sip {
+	__u8 kind;		/* enum sg_sip_kind */
+	__u8 method;		/* enum sg_method, for SG_SIP_REQUEST */
+	__u8 truncated;		/* data ended before INVITE was ruled out */
+	__u8 pad;
+	__u16 start;		/* offset of the start line in the payload */
+};
+
+#define SG_STUN_MAGIC_0	0x21
+#define SG_STUN_MAGIC_1	0x12
+#define SG_STUN_MAGIC_2	0xA4
+#define SG_STUN_MAGIC_3	0x42
+#define SG_STUN_HDR_LEN	20
+
+/*
+ * Does p start with the pattern lc (n bytes, lower case)?  Letters match in
+ * either case, everything else exactly.  n and lc are constants at every
+ * call site, so the loop unrolls into immediate compares.
+ */
+static __always_inline int sg_match_ci(const __u8 *p, const void *end,
+				       const char *lc, const int n)
+{
+	int i;
+
+	if ((const void *)(p + n) > end)
+		return 0;
+#pragma clang loop unroll(full)
+	for (i = 0; i < n; i++) {
+		__u8 ch = p[i];
+
+		if (lc[i] >= 'a' && lc[i] <= 'z')
+			ch |= 0x20;
+		if (ch != (__u8)lc[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A method token of n bytes followed by SP or HTAB. */
+static __always_inline int sg_method_is(const __u8 *p, const void *end,
+					const char *lc, const int n)
+{
+	if (!sg_match_ci(p, end, lc, n))
+		return 0;
+	if ((const void *)(p + n + 1) > end)
+		return 0;
+	return p[n] == ' ' || p[n] == '\t';
+}
+
+/*
+ * Could the n bytes before end still be the start of "INVITE "?  Only
+ * asked when fewer than 7 bytes are left.
+ */
+static __always_inline int sg_invite_prefix(const __u8 *p, const void *end)
+{
+	const char lc[7] = { 'i', 'n', 'v', 'i', 't', 'e', ' ' };
+	int i;
+
+#pragma clang loop unroll(full)
+	for (i = 0; i < 7; i++) {
+		if ((const void *)(p + i + 1) > end)
+			return 1;
+		if (i < 6 && (p[i] | 0x20) != lc[i])
+			return 0;
+		if (i == 6 && p[i] != ' ' && p[i] != '\t')
+			return 0;
+	}
+	return 0;
+}
+
+static __always_inline __u8 sg_method_of(const __u8 *p, const void *end)
+{
+	switch (p[0] | 0x20) {
+	case 'i':
+		if (sg_method_is(p, end, "invite", 6))
+			return SG_M_INVITE;
+		if (sg_method_is(p, end, "info", 4))
+			return SG_M_INFO;
+		break;
+	case 'a':
+		if (sg_method_is(p, end, "ack", 3))
+			return SG_M_ACK;
+		break;
+	case 'b':
+		if (sg_method_is(p, end, "bye", 3))
+			return SG_M_BYE;
+		break;
+	case 'c':
+		if (sg_method_is(p, end, "cancel", 6))
+			return SG_M_CANCEL;
+		break;
+	case 'r':
+		if (sg_method_is(p, end, "register", 8))
+			return SG_M_REGISTER;
+		if (sg_method_is(p, end, "refer", 5))
+			return SG_M_REFER;
+		break;
+	case 'o':
+		if (sg_method_is(p, end, "options", 7))
+			return SG_M_OPTIONS;
+		break;
+	case 's':
+		if (sg_method_is(p, end, "subscribe", 9))
+			return SG_M_SUBSCRIBE;
+		break;
+	case 'n':
+		if (sg_method_is(p, end, "notify", 6))
+			return SG_M_NOTIFY;
+		break;
+	case 'p':
+		if (sg_method_is(p, end, "publish", 7))
+			return SG_M_PUBLISH;
+		if (sg_method_is(p, end, "prack", 5))
+			return SG_M_PRACK;
+		break;
+	case 'm':
+		if (sg_method_is(p, end, "message", 7))
+			return SG_M_MESSAGE;
+		break;
+	case 'u':
+		if (sg_method_is(p, end, "update", 6))
+			return SG_M_UPDATE;
+		break;
+	}
+	return SG_M_NONE;
+}
+
+static __always_inline struct sg_sip classify_sip(const void *payload,
+						  const void *end)
+{
+	struct sg_sip r = { .kind = SG_SIP_NONE };
+	const __u8 *p = payload;
+	int i;
+
+	if ((const void *)(p + 1) > end)
+		return r;
+
+	/* Most UDP traffic (RTP, DNS, STUN, zero pings) starts below 'A'. */
+	if (p[0] != '\r' && p[0] != '\n') {
+		if (p[0] < 0x40) {
+			if ((const void *)(p + SG_STUN_HDR_LEN) <= end &&
+			    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
+			    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3)
+				r.kind = SG_SIP_STUN;
+			return r;
+		}
+	} else {
+		for (i = 0; i < SG_CRLF_SKIP_MAX; i++) {
+			if ((const void *)(p + 1) > end)
+				break;
+			if (p[0] != '\r' && p[0] != '\n')
+				break;
+			p++;
+		}
+		if ((const void *)(p + 1) > end) {
+			/* nothing but CR/LF */
+			r.kind = SG_SIP_KEEPALIVE;
+			r.truncated = 1;
+			return r;
+		}
+		if (p[0] == '\r' || p[0] == '\n') {
+			r.kind = SG_SIP_CRLF_PADDING;
+			return r;
+		}
+		r.start = (const void *)p - payload;
+	}
+
+	if (sg_match_ci(p, end, "sip/2.0 ", 8)) {
+		r.kind = SG_SIP_RESPONSE;
+		return r;
+	}
+	r.method = sg_method_of(p, end);
+	if (r.method != SG_M_NONE) {
+		r.kind = SG_SIP_REQUEST;
+		return r;
+	}
+	r.truncated = sg_invite_prefix(p, end);
+	return r;
+}
+
+/* Requests with which a LAN device starts something: these make flows. */
+static __always_inline int sg_method_opens_flow(__u8 m)
+{
+	return m == SG_M_REGISTER || m == SG_M_INVITE || m == SG_M_SUBSCRIBE ||
+	       m == SG_M_OPTIONS || m == SG_M_PUBLISH || m == SG_M_MESSAGE;
+}
+
+#endif /* SG_SIP_H */

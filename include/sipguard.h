@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * sipguard ABI: the definitions that the BPF programs and the sipguard
+ * command share.  Map keys and values, the counter reasons and their names,
+ * the runtime config, limits.  Fixed-width types only; nothing here may
+ * depend on kernel or libc headers beyond <linux/types.h>.
+ */
+#ifndef SIPGUARD_H
+#define SIPGUARD_H
+
+#include <linux/types.h>
+
+#define SG_VERSION		"0.1.0"
+
+/* Table sizes.  All maps together must fit a small router (<= 16 MB). */
+#define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie) */
+#define SG_FLOWS_MAX		65536	/* established flows (LRU hash) */
+#define SG_FRAGS_MAX		4096	/* fragmented datagrams being tracked */
+#define SG_IFACES_MAX		64	/* attached interfaces */
+
+/* Parser bounds: named, so the loops they bound are easy to find. */
+#define SG_VLAN_MAX_DEPTH	2	/* 802.1Q / 802.1ad tags */
+#define SG_IPV6_EXT_MAX		6	/* IPv6 extension headers walked */
+#define SG_CRLF_SKIP_MAX	32	/* leading CR/LF bytes skipped */
+
+#define SG_DEFAULT_FLOW_TIMEOUT	3600	/* seconds: longer than a registration */
+
+/*
+ * Every address is 16 bytes; IPv4 is stored as ::ffff:a.b.c.d, so one LPM
+ * trie and one flow table serve both families.  An IPv4 /N prefix is
+ * stored with prefixlen 96 + N.
+ */
+struct sg_addr {
+	__u8 b[16];
+};
+
+struct sg_lpm_key {
+	__u32 prefixlen;
+	struct sg_addr addr;
+};
+
+/* Where a map entry came from. */
+enum sg_origin {
+	SG_ORIGIN_CLI	 = 1,	/* sipguard allow/flows add */
+	SG_ORIGIN_CONFIG = 2,	/* the config file; replaced on reload */
+	SG_ORIGIN_LEARNED = 3,	/* the TC egress learner */
+};
+
+struct sg_allow_val {
+	__u32 origin;		/* enum sg_origin */
+	__u32 reserved;
+};
+
+/*
+ * Established flows.  {remote addr, remote port, local port}, ports in host
+ * byte order.  Each flow is stored twice: under its exact key and under a
+ * "wildcard" key with remote_port 0, so that the common setting (remote port
+ * need not match) costs one lookup.  A hand-made flow without a port exists
+ * only under the wildcard key, flagged SG_FLOW_ANY_PORT.
+ */
+struct sg_flow_key {
+	struct sg_addr addr;
+	__u16 remote_port;
+	__u16 local_port;
+};
+
+#define SG_FLOW_STATIC		(1u << 0)	/* never expires */
+#define SG_FLOW_ANY_PORT	(1u << 1)	/* hand-made without a remote port */
+#define SG_FLOW_SHADOW		(1u << 2)	/* wildcard copy of a ported flow */
+
+struct sg_flow_val {
+	__u64 last_seen_ns;	/* bpf_ktime_get_ns() / CLOCK_MONOTONIC */
+	__u64 created_ns;
+	__u32 flags;		/* SG_FLOW_* */
+	__u32 origin;		/* enum sg_origin */
+};
+
+/* Fragment tracking: the verdict of a datagram's first fragment. */
+struct sg_frag_key {
+	struct sg_addr saddr;
+	struct sg_addr daddr;
+	__u32 id;		/* IPv4 id (16 bit) or IPv6 fragment id */
+	__u8 proto;
+	__u8 pad[3];
+};
+
+struct sg_frag_val {
+	__u64 seen_ns;
+	__u32 reason;		/* enum sg_reason of the first fragment */
+	__u32 pad;
+};
+
+/* Runtime settings: one entry in the config map, changed without reload. */
+#define SG_CFG_MONITOR		(1u << 0)	/* count, never drop (all ifaces) */
+#define SG_CFG_MATCH_PORT	(1u << 1)	/* flows must match remote port */
+
+struct sg_config {
+	__u32 flags;		/* SG_CFG_* */
+	__u32 flow_timeout_s;	/* learned flows older than this are void */
+	__u64 reserved[6];
+};
+
+/*
+ * Counter reasons.  The order is ABI (counters are indexed by it); the names
+ * are what `sipguard stats` prints.  Pass reasons come first, then the drop
+ * reasons from SG_R_FIRST_DROP on; the third column says which is which.
+ * "allowlisted" and "established" count packets that would have been
+ * dropped (orphan INVITEs, tiny fragments...) had the source not been
+ * trusted.
+ */
+#define SG_REASONS(X)							\
+	X(SG_R_NON_IP,		"non_ip",		0)		\
+	X(SG_R_NON_UDP,		"non_udp",		0)		\
+	X(SG_R_NOT_SIP,		"not_sip",		0)		\
+	X(SG_R_KEEPALIVE,	"keepalive",		0)		\
+	X(SG_R_STUN,		"stun",			0)		\
+	X(SG_R_RESPONSE,	"sip_response",		0)		\
+	X(SG_R_REQUEST,		"sip_request",		0)		\
+	X(SG_R_ALLOWLIST,	"allowlisted",		0)		\
+	X(SG_R_ESTABLISHED,	"established",		0)		\
+	X(SG_R_FRAGMENT,	"fragment",		0)		\
+	X(SG_R_MALFORMED,	"malformed",		0)		\
+	X(SG_R_ORPHAN,		"orphan_invite",	1)		\
+	X(SG_R_FRAG_DROPPED,	"fragment_of_dropped",	1)		\
+	X(SG_R_TINY_FRAG,	"tiny_fragment",	1)		\
+	X(SG_R_EXT_CHAIN,	"ipv6_ext_chain",	1)		\
+	X(SG_R_CRLF_PADDING,	"crlf_padding",		1)
+
+#define SG_REASON_ENUM(id, name, drops) id,
+enum sg_reason {
+	SG_REASONS(SG_REASON_ENUM)
+	SG_REASON_MAX
+};
+#undef SG_REASON_ENUM
+
+#define SG_R_FIRST_DROP		SG_R_ORPHAN
+
+/* Verdict actually taken; a drop reason in monitor mode is counted as pass. */
+enum sg_verdict {
+	SG_V_PASS = 0,
+	SG_V_DROP = 1,
+	SG_VERDICT_MAX
+};
+
+/* Per-interface counters: PERCPU_ARRAY indexed by SG_CTR_IDX(). */
+#define SG_CTR_IDX(reason, verdict)	((reason) * SG_VERDICT_MAX + (verdict))
+#define SG_CTR_MAX			(SG_REASON_MAX * SG_VERDICT_MAX)
+
+struct sg_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Per-program-instance flags, set in .rodata when an interface is attached. */
+#define SG_IF_MONITOR		(1u << 0)
+
+/*
+ * Bookkeeping of one attached interface, kept by userspace in a one-entry
+ * array pinned in the interface's directory; the programs never read it.
+ */
+#define SG_META_LEARN		(1u << 0)	/* TC egress learner attached */
+#define SG_META_CLSACT_OURS	(1u << 1)	/* we created the clsact qdisc */
+#define SG_META_MONITOR		(1u << 2)	/* attached with --monitor */
+
+struct sg_iface_meta {
+	__u32 ifindex;
+	__u32 flags;		/* SG_META_* */
+	__u32 xdp_flags;	/* XDP_FLAGS_* used for the link */
+	__u32 reserved;
+	__u64 attached_at;	/* wall clock, seconds */
+	char ifname[16];
+};
+
+/* Pinned object names under the pin directory. */
+#define SG_PIN_DEFAULT		"/sys/fs/bpf/sipguard"
+#define SG_MAP_ALLOW		"sg_allow"
+#define SG_MAP_FLOWS		"sg_flows"
+#define SG_MAP_FRAGS		"sg_frags"
+#define SG_MAP_CONFIG		"sg_config"
+#define SG_MAP_COUNTERS		"sg_counters"	/* per interface, in its dir */
+#define SG_MAP_IFMETA		"sg_ifmeta"	/* per interface, in its dir */
+#define SG_PIN_XDP_LINK		"xdp_link"	/* per interface, in its dir */
+#define SG_IFACE_DIR_PREFIX	"if_"		/* <pin>/if_<ifname>/ */
+
+#endif /* SIPGUARD_H */
