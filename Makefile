@@ -20,8 +20,10 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 PKGS      := libbpf inih json-c libmicrohttpd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+# Recursive (=): evaluated when a recipe runs, so `make deps all` works on a
+# machine where `deps` is what installs pkg-config and the libraries.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS  = $(shell pkg-config --libs $(PKGS)) -lelf -lz
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -36,8 +38,12 @@ LOADER_HDRS := $(wildcard loader/*.h)
 SKEL      := $(BUILD)/sipguard.skel.h
 
 .SECONDARY:
-.PHONY: all clean check test demo bench install uninstall
+.PHONY: all clean check test demo bench install uninstall deps
 all: $(BUILD)/sipguard
+
+# Install what is missing from Debian's archive (root).
+deps:
+	$(Q)tools/install-deps.sh
 
 $(BUILD):
 	$(Q)mkdir -p $@
@@ -55,7 +61,13 @@ $(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS)
 
--include tests/tests.mk
+include tests/tests.mk
+
+# The main job, told step by step: scanner INVITEs dropped, real calls ring.
+demo: $(BUILD)/sipguard
+	$(Q)tools/demo.sh
+
+-include tools/bench.mk
 
 install: $(BUILD)/sipguard
 	install -D -m 0755 $(BUILD)/sipguard $(DESTDIR)$(PREFIX)/sbin/sipguard

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""UDP SIP traffic for the end-to-end tests: a listener that logs what
+arrives, and a sender of numbered SIP messages.
+
+  sipudp.py listen --bind ADDR --port P --out FILE
+      one line per datagram: "<src addr> <src port> <first line>"; runs
+      until killed (SIGTERM flushes and exits).
+  sipudp.py send --src ADDR --dst ADDR --port P [--sport P] [--count N]
+                 [--rate PPS] [--method INVITE] [--ua UA] [--tag T] [--pad N]
+      sends N messages, each with a unique Call-ID "<tag>-<i>", so a
+      listener log shows exactly which ones arrived.
+"""
+import argparse
+import signal
+import socket
+import sys
+import time
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def listen(a):
+    s = socket.socket(family(a.bind), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.bind, a.port))
+    out = open(a.out, "a", buffering=1)
+
+    def stop(*_):
+        out.close()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        data, peer = s.recvfrom(65535)
+        first = data.split(b"\r\n", 1)[0].decode("latin-1", "replace")
+        callid = ""
+        for line in data.split(b"\r\n"):
+            low = line.lower()
+            if low.startswith(b"call-id:") or low.startswith(b"i:"):
+                callid = line.split(b":", 1)[1].strip().decode("latin-1")
+                break
+        out.write("%s %d %s %s\n" % (peer[0], peer[1], callid, first))
+
+
+def message(a, i):
+    host = "[%s]" % a.dst if ":" in a.dst else a.dst
+    src = "[%s]" % a.src if ":" in a.src else a.src
+    return (
+        "%s sip:100@%s SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s-%d\r\n"
+        "Max-Forwards: 70\r\n"
+        "From: <sip:%s@%s>;tag=%d\r\n"
+        "To: <sip:100@%s>\r\n"
+        "Call-ID: %s-%d\r\n"
+        "CSeq: 1 %s\r\n"
+        "User-Agent: %s\r\n"
+        "%s"
+        "Content-Length: 0\r\n\r\n"
+        % (a.method, host, src, a.sport, a.tag, i, a.tag, src, i, host,
+           a.tag, i, a.method, a.ua,
+           "X-Pad: %s\r\n" % ("a" * a.pad) if a.pad else "")
+    ).encode()
+
+
+def send(a):
+    s = socket.socket(family(a.dst), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.src, a.sport))
+    gap = 1.0 / a.rate if a.rate > 0 else 0
+    start = time.monotonic()
+    for i in range(a.count):
+        s.sendto(message(a, i), (a.dst, a.port))
+        if gap:
+            due = start + (i + 1) * gap
+            now = time.monotonic()
+            if due > now:
+                time.sleep(due - now)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    l = sub.add_parser("listen")
+    l.add_argument("--bind", required=True)
+    l.add_argument("--port", type=int, required=True)
+    l.add_argument("--out", required=True)
+    s = sub.add_parser("send")
+    s.add_argument("--src", required=True)
+    s.add_argument("--dst", required=True)
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--sport", type=int, default=5060)
+    s.add_argument("--count", type=int, default=1)
+    s.add_argument("--rate", type=float, default=0)
+    s.add_argument("--method", default="INVITE")
+    s.add_argument("--ua", default="sipguard-test")
+    s.add_argument("--tag", default="t")
+    s.add_argument("--pad", type=int, default=0,
+                   help="add a header of this many bytes (forces IP fragments)")
+    a = p.parse_args()
+    listen(a) if a.cmd == "listen" else send(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+# Shared helpers for the shell test suites (sourced, not run).
+#
+# A suite defines functions named test_*, sources this file and ends with
+# `run_tests "$@"`.  Each test runs in a subshell; a failing check makes the
+# test fail, and the suite's last line is "N passed, M failed".  Namespaces
+# and links a test makes are registered with `ns_add`/`cleanup_add` and are
+# removed when the test ends, pass or fail.
+#
+# Only test address ranges are used: 192.0.2.0/24, 198.51.100.0/24,
+# 203.0.113.0/24, 198.18.0.0/15 and 2001:db8::/32.
+
+SG_TOP=${SG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SG=${SG:-$SG_TOP/build/sipguard}
+# Every suite gets a pin path of its own, so suites and a user's own
+# sipguard never see each other's maps.
+export SIPGUARD_PIN_PATH=${SIPGUARD_PIN_PATH:-/sys/fs/bpf/sgtest-$$}
+# Short random-ish prefix so that parallel runs do not collide on names.
+SG_NS_PREFIX=${SG_NS_PREFIX:-sgt$$}
+
+_pass=0
+_fail=0
+_cleanups=()
+
+say() { printf '%s\n' "$*"; }
+fail() { printf '    FAIL: %s\n' "$*" >&2; return 1; }
+
+# check DESCRIPTION COMMAND...: run COMMAND, fail the test if it fails.
+check() {
+	local what=$1; shift
+	if ! "$@"; then
+		fail "$what"
+		exit 1
+	fi
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		fail "$1: expected '$2', got '$3'"
+		exit 1
+	fi
+}
+
+# expect_ge WHAT MIN ACTUAL
+expect_ge() {
+	if ! [ "$3" -ge "$2" ] 2>/dev/null; then
+		fail "$1: expected at least $2, got '$3'"
+		exit 1
+	fi
+}
+
+# expect_exit CODE PATTERN CMD...: CMD exits with CODE and its stderr+stdout
+# matches the extended regex PATTERN.
+expect_exit() {
+	local code=$1 pat=$2 out rc; shift 2
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" != "$code" ]; then
+		fail "'$*' exited $rc, expected $code; output: $out"
+		exit 1
+	fi
+	if [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+		fail "'$*' output does not match /$pat/: $out"
+		exit 1
+	fi
+}
+
+cleanup_add() { _cleanups+=("$*"); }
+
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+	_cleanups=()
+}
+
+# ns_add NAME: create a namespace, removed when the test ends.
+ns_add() {
+	ip netns add "$1" || return 1
+	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill -9; ip netns del $1"
+	ip -n "$1" link set lo up
+}
+
+# Remove the suite's pin path: detach whatever is still attached there.
+sg_reset_pins() {
+	local d
+	if [ -d "$SIPGUARD_PIN_PATH" ]; then
+		for d in "$SIPGUARD_PIN_PATH"/if_*; do
+			[ -d "$d" ] || continue
+			"$SG" detach "${d##*/if_}" >/dev/null 2>&1 || true
+		done
+		rm -rf "$SIPGUARD_PIN_PATH"
+	fi
+}
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		say "these tests need root"
+		exit 1
+	fi
+}
+
+run_tests() {
+	local t filter=${1:-}
+	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		if [ -n "$filter" ] && [[ "$t" != *$filter* ]]; then
+			continue
+		fi
+		printf '  %-50s ' "$t"
+		if (trap '_run_cleanups; sg_reset_pins' EXIT; "$t") >"/tmp/$SG_NS_PREFIX.$t.log" 2>&1; then
+			_pass=$((_pass + 1)); say ok
+		else
+			_fail=$((_fail + 1)); say FAILED
+			sed 's/^/      | /' "/tmp/$SG_NS_PREFIX.$t.log" | tail -40
+		fi
+		rm -f "/tmp/$SG_NS_PREFIX.$t.log"
+	done
+	say "$_pass passed, $_fail failed"
+	[ "$_fail" = 0 ]
+}

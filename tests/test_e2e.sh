@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# End-to-end tests of the fast path: real UDP traffic through a veth pair
+# with sipguard attached to the phone side.
+#
+#   namespace "inet": PBX 198.18.0.10 / 2001:db8:18::10,
+#                     scanner 198.18.0.66 / 2001:db8:18::66
+#   namespace "phone": 198.18.0.2 / 2001:db8:18::2, a UDP listener on 5060;
+#                     sipguard's XDP program on its veth (the "WAN" side).
+#
+# The listener logs every datagram with its Call-ID, so each test knows
+# exactly which of the messages it sent arrived.
+. "$(dirname "$0")/lib.sh"
+
+SIPUDP="$SG_TOP/tests/e2e/sipudp.py"
+INET=${SG_NS_PREFIX}i
+PHONE=${SG_NS_PREFIX}p
+WAN=${SG_NS_PREFIX}w	# phone side of the veth, where sipguard sits
+PEER=${SG_NS_PREFIX}x	# internet side
+PBX4=198.18.0.10
+SCAN4=198.18.0.66
+PHONE4=198.18.0.2
+PBX6=2001:db8:18::10
+SCAN6=2001:db8:18::66
+PHONE6=2001:db8:18::2
+
+sg() { nsenter --net="/run/netns/$PHONE" "$SG" "$@"; }
+
+setup() {
+	ns_add "$INET" || return 1
+	ns_add "$PHONE" || return 1
+	ip link add "$PEER" netns "$INET" type veth peer name "$WAN" netns "$PHONE" || return 1
+	ip -n "$INET" addr add 198.18.0.1/24 dev "$PEER"
+	ip -n "$INET" addr add $PBX4/24 dev "$PEER"
+	ip -n "$INET" addr add $SCAN4/24 dev "$PEER"
+	ip -n "$INET" addr add 2001:db8:18::1/64 dev "$PEER" nodad
+	ip -n "$INET" addr add $PBX6/64 dev "$PEER" nodad
+	ip -n "$INET" addr add $SCAN6/64 dev "$PEER" nodad
+	ip -n "$PHONE" addr add $PHONE4/24 dev "$WAN"
+	ip -n "$PHONE" addr add $PHONE6/64 dev "$WAN" nodad
+	ip -n "$INET" link set "$PEER" up
+	ip -n "$PHONE" link set "$WAN" up
+	LOG=$(mktemp /tmp/sgt-e2e.XXXXXX)
+	cleanup_add "rm -f $LOG"
+	start_listener "$LOG"
+}
+
+start_listener() {
+	ip netns exec "$PHONE" python3 "$SIPUDP" listen --bind :: --port 5060 --out "$1" &
+	cleanup_add "kill $! 2>/dev/null"
+	local i
+	for i in $(seq 50); do
+		ip netns exec "$PHONE" ss -Hlun 'sport = :5060' | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "listener did not start"
+}
+
+# send SRC TAG COUNT [extra sipudp send options...]
+send() {
+	local src=$1 tag=$2 count=$3 dst=$PHONE4; shift 3
+	[[ $src == *:* ]] && dst=$PHONE6
+	ip netns exec "$INET" python3 "$SIPUDP" send --src "$src" --dst "$dst" \
+		--port 5060 --count "$count" --tag "$tag" "$@"
+}
+
+# arrived TAG: how many messages with this Call-ID tag the phone received.
+# Waits until the count is stable (the listener writes asynchronously).
+arrived() {
+	local n=-1 m i
+	for i in $(seq 30); do
+		m=$(grep -c " $1-[0-9]* " "$LOG")
+		[ "$m" = "$n" ] && break
+		n=$m
+		sleep 0.1
+	done
+	echo "$m"
+}
+
+# counter REASON VERDICT: packets counted on the WAN interface.
+counter() {
+	sg --json stats | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+reason, verdict, ifname = sys.argv[1], sys.argv[2], sys.argv[3]
+n = 0
+for i in d["interfaces"]:
+    if i["ifname"] != ifname:
+        continue
+    for c in i["counters"]:
+        if c["reason"] == reason and c["verdict"] == verdict:
+            n += c["packets"]
+print(n)' "$1" "$2" "$WAN"
+}
+
+test_pbx_invite_rings_scanner_invite_dropped_ipv4() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4
+	send $PBX4 pbx 20
+	send $SCAN4 scan 20
+	expect_eq "PBX INVITEs at the phone" 20 "$(arrived pbx)"
+	expect_eq "scanner INVITEs at the phone" 0 "$(arrived scan)"
+	expect_eq "orphan_invite drops" 20 "$(counter orphan_invite drop)"
+	expect_eq "allowlisted passes" 20 "$(counter allowlisted pass)"
+}
+
+test_pbx_invite_rings_scanner_invite_dropped_ipv6() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add 2001:db8:18::10/128
+	send $PBX6 pbx 20
+	send $SCAN6 scan 20
+	expect_eq "PBX INVITEs at the phone" 20 "$(arrived pbx)"
+	expect_eq "scanner INVITEs at the phone" 0 "$(arrived scan)"
+	expect_eq "orphan_invite drops" 20 "$(counter orphan_invite drop)"
+}
+
+test_scanner_non_invite_traffic_passes() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	send $SCAN4 opt 5 --method OPTIONS
+	send $SCAN4 reg 5 --method REGISTER
+	expect_eq "OPTIONS at the phone" 5 "$(arrived opt)"
+	expect_eq "REGISTER at the phone" 5 "$(arrived reg)"
+	expect_eq "sip_request passes" 10 "$(counter sip_request pass)"
+}
+
+test_static_flow_lets_its_peer_call() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "flow" sg flows add $SCAN4:5060 5060
+	send $SCAN4 flow 5
+	expect_eq "INVITEs on the static flow" 5 "$(arrived flow)"
+	expect_eq "established passes" 5 "$(counter established pass)"
+	check "flow del" sg flows del $SCAN4:5060 5060
+	send $SCAN4 gone 5
+	expect_eq "INVITEs after flows del" 0 "$(arrived gone)"
+}
+
+test_allow_del_takes_effect_at_once() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add 198.18.0.0/28
+	send $PBX4 before 10
+	expect_eq "INVITEs while allowed" 10 "$(arrived before)"
+	check "allow del" sg allow del 198.18.0.0/28
+	send $PBX4 after 10
+	expect_eq "INVITEs after allow del" 0 "$(arrived after)"
+}
+
+test_detach_lets_everything_through() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	send $SCAN4 on 5
+	expect_eq "scanner INVITEs while attached" 0 "$(arrived on)"
+	check "detach" sg detach "$WAN"
+	send $SCAN4 off 5
+	expect_eq "scanner INVITEs after detach" 5 "$(arrived off)"
+	expect_eq "XDP program left on the interface" "" \
+		"$(ip -n "$PHONE" -d link show dev "$WAN" | grep -o 'prog/xdp.*')"
+	expect_eq "pins left" "" "$(ls "$SIPGUARD_PIN_PATH" 2>/dev/null)"
+}
+
+test_monitor_mode_counts_but_drops_nothing() {
+	check "topology" setup
+	check "attach" sg attach "$WAN" --monitor
+	send $SCAN4 mon 10
+	expect_eq "scanner INVITEs in monitor mode" 10 "$(arrived mon)"
+	expect_eq "would-drop counted as pass" 10 "$(counter orphan_invite pass)"
+	expect_eq "nothing dropped" 0 "$(counter orphan_invite drop)"
+	# Going live is an atomic replacement of the program.
+	check "attach live" sg attach "$WAN"
+	send $SCAN4 live 10
+	expect_eq "scanner INVITEs after going live" 0 "$(arrived live)"
+}
+
+test_fragmented_invite_whole_or_nothing() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4 $PBX6
+	# 3000-byte INVITEs: the sender's stack cuts them into MTU-sized fragments.
+	send $PBX4 bigpbx4 5 --pad 3000
+	send $PBX6 bigpbx6 5 --pad 3000
+	send $SCAN4 bigscan4 5 --pad 3000
+	send $SCAN6 bigscan6 5 --pad 3000
+	expect_eq "fragmented PBX INVITEs (IPv4)" 5 "$(arrived bigpbx4)"
+	expect_eq "fragmented PBX INVITEs (IPv6)" 5 "$(arrived bigpbx6)"
+	expect_eq "fragmented scanner INVITEs (IPv4)" 0 "$(arrived bigscan4)"
+	expect_eq "fragmented scanner INVITEs (IPv6)" 0 "$(arrived bigscan6)"
+	expect_ge "later fragments dropped" 10 "$(counter fragment_of_dropped drop)"
+}
+
+test_reattach_under_stream_loses_no_pbx_invite() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4
+	send $PBX4 stream 3000 --rate 1000 &
+	local sender=$! i
+	for i in 1 2 3 4 5; do
+		sleep 0.4
+		check "re-attach $i" sg attach "$WAN"
+	done
+	wait $sender
+	expect_eq "PBX INVITEs during five re-attaches" 3000 "$(arrived stream)"
+	expect_eq "allowlist kept" 1 "$(sg allow list | grep -c "$PBX4")"
+}
+
+need_root
+[ -x "$SG" ] || { say "build/sipguard missing: run make"; say "0 passed, 1 failed"; exit 1; }
+run_tests "$@"

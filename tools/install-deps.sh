@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, what sipguard needs to build, test, demo
+# and benchmark, and nothing that is already there.  Run as root.
+set -euo pipefail
+
+BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+	libinih-dev libjson-c-dev libmicrohttpd-dev pkg-config libclang-rt-14-dev"
+TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
+	iptables ipset conntrack tcpdump prometheus"
+BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "Error: installing packages needs root: run as root (or with sudo)" >&2
+	exit 1
+fi
+
+missing=()
+for p in $BUILD_PKGS $TEST_PKGS $BENCH_PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} = 0 ]; then
+	echo "deps: all installed"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts some of these as services where it can; the tests start
+# their own instances on private addresses and ports.
+echo "deps: done"
