@@ -24,10 +24,8 @@
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include "sipguard.h"
+#include "compiler.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD	0x88A8
@@ -99,7 +97,7 @@ static __always_inline int parse_ethhdr(struct hdr_cursor *c, void *end,
 	c->pos = eth + 1;
 	p = eth->h_proto;
 
-#pragma unroll
+SG_UNROLL
 	for (i = 0; i < SG_VLAN_MAX_DEPTH; i++) {
 		if (p != bpf_htons(ETH_P_8021Q) && p != bpf_htons(ETH_P_8021AD))
 			break;
@@ -186,7 +184,7 @@ static __always_inline enum sg_l4 parse_ipv6(struct hdr_cursor *c, void *end,
 	pkt->ipv6 = 1;
 	nh = ip6h->nexthdr;
 
-#pragma unroll
+SG_UNROLL
 	for (i = 0; i < SG_IPV6_EXT_MAX; i++) {
 		if (!ipv6_is_ext(nh))
 			break;

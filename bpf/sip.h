@@ -21,10 +21,8 @@
 
 #include <linux/types.h>
 #include "sipguard.h"
+#include "compiler.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 enum sg_sip_kind {
 	SG_SIP_NONE = 0,	/* not SIP (RTP, DNS, zero pings...) */
@@ -80,7 +78,7 @@ static __always_inline int sg_match_ci(const __u8 *p, const void *end,
 
 	if ((const void *)(p + n) > end)
 		return 0;
-#pragma clang loop unroll(full)
+SG_UNROLL
 	for (i = 0; i < n; i++) {
 		__u8 ch = p[i];
 
@@ -112,7 +110,7 @@ static __always_inline int sg_invite_prefix(const __u8 *p, const void *end)
 	const char lc[7] = { 'i', 'n', 'v', 'i', 't', 'e', ' ' };
 	int i;
 
-#pragma clang loop unroll(full)
+SG_UNROLL
 	for (i = 0; i < 7; i++) {
 		if ((const void *)(p + i + 1) > end)
 			return 1;

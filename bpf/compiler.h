@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Compiler glue for the headers that build both for BPF (clang) and for
+ * the host tests (gcc or clang).
+ */
+#ifndef SG_COMPILER_H
+#define SG_COMPILER_H
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* Fully unroll a loop with a constant trip count (clang only). */
+#ifdef __clang__
+#define SG_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define SG_UNROLL
+#endif
+
+#endif /* SG_COMPILER_H */

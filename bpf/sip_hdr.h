@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The SIP header scanner: finds the few headers that layer-7 rules and
+ * drop events need (the Request-URI, User-Agent, From/f, To/t) in the
+ * first SG_SCAN_MAX bytes of a request.
+ *
+ * It works on a copy of the payload in a fixed-size buffer (a per-CPU map
+ * value in the kernel, plain memory on the host), so every offset can be
+ * masked to the buffer and the verifier has no packet ranges to track.
+ * One sg_scan_step() handles one line, or SG_LINE_WORDS words of a long
+ * one: it finds the line end a word at a time (eight bytes per compare,
+ * not one) and only looks at the bytes of a line's start to tell which
+ * header it is.  The kernel drives the steps with bpf_loop(), the host
+ * with a for loop: the same code either way.
+ *
+ * Header names are matched in any case, long or compact, with blanks
+ * before the colon (RFC 3261 7.3.1, 7.3.3).  A header's value is the rest
+ * of its first line; folded continuation lines are not joined.
+ */
+#ifndef SG_SIP_HDR_H
+#define SG_SIP_HDR_H
+
+#include <linux/types.h>
+#include "sipguard.h"
+#include "compiler.h"
+
+
+#define SG_SCAN_BUF	2048	/* power of two: offsets are masked with it */
+#define SG_SCAN_MASK	(SG_SCAN_BUF - 1)
+#define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
+#define SG_SCAN_STEPS	96	/* steps (lines or long-line chunks) at most */
+#define SG_LINE_WORDS	16	/* 8-byte words searched per step */
+#define SG_NAME_BLANKS	4	/* blanks allowed between a name and ':' */
+#define SG_VALUE_BLANKS	8	/* blanks skipped after the colon */
+
+enum sg_hdr {
+	SG_H_NONE = 0,
+	SG_H_UA,
+	SG_H_FROM,
+	SG_H_TO,
+	SG_H_MAX
+};
+
+struct sg_span {
+	__u16 off;	/* into sg_scan.buf */
+	__u16 len;	/* 0: not found */
+};
+
+struct sg_scan {
+	__u32 len;		/* valid bytes in buf */
+	__u32 pos;		/* where the next step starts */
+	__u8 in_line;		/* pos is inside a line, not at its start */
+	__u8 cur;		/* enum sg_hdr being read, or SG_H_NONE */
+	__u8 done;		/* end of the header block or of the data */
+	__u8 lines;		/* header lines seen */
+	__u16 cur_off;		/* value start of the header being read */
+	__u16 pad;
+	struct sg_span ruri;	/* Request-URI */
+	struct sg_span hdr[SG_H_MAX];
+	/* 8 bytes of slack so a word load at the mask's edge stays inside */
+	__u8 buf[SG_SCAN_BUF + 8];
+};
+
+static __always_inline __u8 sg_lc(__u8 c)
+{
+	return (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+}
+
+static __always_inline __u8 sg_at(const struct sg_scan *s, __u32 off)
+{
+	return s->buf[off & SG_SCAN_MASK];
+}
+
+static __always_inline __u64 sg_word(const struct sg_scan *s, __u32 off)
+{
+	__u64 v;
+
+	__builtin_memcpy(&v, &s->buf[off & SG_SCAN_MASK], 8);
+	return v;
+}
+
+/* Index of the first byte of v (in memory order) whose top bit is set. */
+static __always_inline __u32 sg_first_byte(__u64 m)
+{
+	__u32 n = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (!(m & 0xffffffffULL)) {
+		n += 4;
+		m >>= 32;
+	}
+	if (!(m & 0xffffULL)) {
+		n += 2;
+		m >>= 16;
+	}
+	if (!(m & 0xffULL))
+		n += 1;
+#else
+	if (!(m & 0xffffffff00000000ULL)) {
+		n += 4;
+		m <<= 32;
+	}
+	if (!(m & 0xffff000000000000ULL)) {
+		n += 2;
+		m <<= 16;
+	}
+	if (!(m & 0xff00000000000000ULL))
+		n += 1;
+#endif
+	return n;
+}
+
+/* Offset of the first '\n' at or after pos within SG_LINE_WORDS words. */
+static __always_inline int sg_find_lf(const struct sg_scan *s, __u32 pos,
+				      __u32 *eol)
+{
+	const __u64 ones = 0x0101010101010101ULL;
+	const __u64 highs = 0x8080808080808080ULL;
+	const __u64 lfs = 0x0a0a0a0a0a0a0a0aULL;
+	__u64 x, m;
+	int w;
+
+	for (w = 0; w < SG_LINE_WORDS; w++) {
+		x = sg_word(s, pos + w * 8) ^ lfs;
+		m = (x - ones) & ~x & highs;
+		if (m) {
+			*eol = pos + w * 8 + sg_first_byte(m);
+			return 1;
+		}
+		if (pos + w * 8 + 8 >= s->len)
+			break;
+	}
+	return 0;
+}
+
+/* Compare the lower-case name lc (n bytes) at off. */
+static __always_inline int sg_name_is(const struct sg_scan *s, __u32 off,
+				      const char *lc, const int n)
+{
+	int i;
+
+SG_UNROLL
+	for (i = 0; i < n; i++)
+		if (sg_lc(sg_at(s, off + i)) != (__u8)lc[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The name at a line's start is done when a colon follows, maybe after
+ * blanks.  Returns the offset after the colon, or 0.
+ */
+static __always_inline __u32 sg_after_colon(const struct sg_scan *s, __u32 off)
+{
+	int i;
+
+SG_UNROLL
+	for (i = 0; i <= SG_NAME_BLANKS; i++) {
+		__u8 c = sg_at(s, off + i);
+
+		if (c == ':')
+			return off + i + 1;
+		if (c != ' ' && c != '\t')
+			return 0;
+	}
+	return 0;
+}
+
+static __always_inline __u32 sg_skip_blanks(const struct sg_scan *s, __u32 off)
+{
+	int i;
+
+SG_UNROLL
+	for (i = 0; i < SG_VALUE_BLANKS; i++) {
+		__u8 c = sg_at(s, off);
+
+		if (c != ' ' && c != '\t')
+			break;
+		off++;
+	}
+	return off;
+}
+
+/* Which header starts at pos, and where its value begins. */
+static __always_inline __u8 sg_header_at(const struct sg_scan *s, __u32 pos,
+					 __u32 *value)
+{
+	__u32 v = 0;
+	__u8 h = SG_H_NONE;
+
+	switch (sg_lc(sg_at(s, pos))) {
+	case 'u':
+		if (sg_name_is(s, pos, "user-agent", 10)) {
+			v = sg_after_colon(s, pos + 10);
+			h = SG_H_UA;
+		}
+		break;
+	case 'f':
+		if (sg_name_is(s, pos, "from", 4))
+			v = sg_after_colon(s, pos + 4);
+		if (!v)
+			v = sg_after_colon(s, pos + 1);
+		h = SG_H_FROM;
+		break;
+	case 't':
+		if (sg_name_is(s, pos, "to", 2))
+			v = sg_after_colon(s, pos + 2);
+		if (!v)
+			v = sg_after_colon(s, pos + 1);
+		h = SG_H_TO;
+		break;
+	}
+	if (!v)
+		return SG_H_NONE;
+	*value = sg_skip_blanks(s, v);
+	return h;
+}
+
+/* The Request-URI: between the first and second blank of line one. */
+static __always_inline void sg_request_uri(struct sg_scan *s, __u32 eol)
+{
+	__u32 start = 0, i;
+
+	for (i = 1; i < 16; i++) {
+		__u8 c = sg_at(s, i);
+
+		if (c == ' ' || c == '\t') {
+			start = i + 1;
+			break;
+		}
+	}
+	if (!start)
+		return;
+	for (i = 0; i < 128 && start + i < eol; i++) {
+		__u8 c = sg_at(s, start + i);
+
+		if (c == ' ' || c == '\t' || c == '\r')
+			break;
+	}
+	s->ruri.off = start;
+	s->ruri.len = i;
+}
+
+/* End the value being read at eol (a CR before the LF is not part of it). */
+static __always_inline void sg_close_value(struct sg_scan *s, __u32 eol)
+{
+	__u32 end = eol;
+	__u8 h = s->cur;
+
+	if (h == SG_H_NONE || h >= SG_H_MAX)
+		return;
+	if (end > s->cur_off && sg_at(s, end - 1) == '\r')
+		end--;
+	/* first occurrence wins, as in a proxy's parser */
+	if (!s->hdr[h].len && end > s->cur_off) {
+		s->hdr[h].off = s->cur_off;
+		s->hdr[h].len = end - s->cur_off;
+	}
+	s->cur = SG_H_NONE;
+}
+
+/* One step of the scan.  Returns 1 when the scan is over. */
+static __always_inline int sg_scan_step(struct sg_scan *s)
+{
+	__u32 pos = s->pos, eol = 0, value = 0;
+	int found;
+
+	if (s->done || pos >= s->len) {
+		sg_close_value(s, s->len);
+		s->done = 1;
+		return 1;
+	}
+	if (!s->in_line) {
+		__u8 c = sg_at(s, pos);
+
+		if (pos && (c == '\r' || c == '\n')) {
+			/* the empty line: end of the header block */
+			s->done = 1;
+			return 1;
+		}
+		if (pos && c != ' ' && c != '\t') {
+			s->cur = sg_header_at(s, pos, &value);
+			s->cur_off = value;
+			s->lines++;
+		}
+	}
+	found = sg_find_lf(s, pos, &eol);
+	if (!found || eol >= s->len) {
+		if (pos + SG_LINE_WORDS * 8 >= s->len) {
+			/* the data ends inside this line */
+			if (!pos)
+				sg_request_uri(s, s->len);
+			sg_close_value(s, s->len);
+			s->done = 1;
+			return 1;
+		}
+		s->pos = pos + SG_LINE_WORDS * 8;
+		s->in_line = 1;
+		return 0;
+	}
+	if (!pos)
+		sg_request_uri(s, eol);
+	sg_close_value(s, eol);
+	s->pos = eol + 1;
+	s->in_line = 0;
+	return 0;
+}
+
+/*
+ * The user part of a SIP/SIPS/tel URI in the span: after "<" if there is
+ * one, then the scheme, up to '@' (sip, sips) or the end of the number
+ * (tel).  Returns the user's length (0: none) and its offset in *off.
+ */
+#define SG_URI_SCAN	96	/* bytes of a From/To value looked at */
+
+static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
+					 struct sg_span sp, __u32 *off)
+{
+	__u32 u = sp.off, end = sp.off + sp.len, i, n;
+	int tel = 0;
+
+	for (i = 0; i < SG_URI_SCAN && sp.off + i < end; i++) {
+		if (sg_at(s, sp.off + i) == '<') {
+			u = sp.off + i + 1;
+			break;
+		}
+	}
+	if (sg_name_is(s, u, "sip:", 4))
+		u += 4;
+	else if (sg_name_is(s, u, "sips:", 5))
+		u += 5;
+	else if (sg_name_is(s, u, "tel:", 4)) {
+		u += 4;
+		tel = 1;
+	} else
+		return 0;
+
+	for (n = 0; n < SG_URI_SCAN && u + n < end; n++) {
+		__u8 c = sg_at(s, u + n);
+
+		if (c == '@')
+			break;
+		if (c == '>' || c == ';' || c == ' ' || c == '\t' ||
+		    c == '?' || (!tel && c == ':')) {
+			if (!tel)
+				return 0;	/* sip URI without a user */
+			break;
+		}
+	}
+	if (!tel && (u + n >= end || sg_at(s, u + n) != '@'))
+		return 0;
+	*off = u;
+	return n;
+}
+
+/*
+ * Does the (To) value carry a tag parameter?  Parameters inside <...>
+ * belong to the URI, so with brackets only what follows '>' counts.
+ */
+static __always_inline int sg_has_tag(const struct sg_scan *s,
+				      struct sg_span sp)
+{
+	__u32 i, from = 0;
+
+	for (i = 0; i < SG_URI_SCAN + 32 && i < sp.len; i++) {
+		if (sg_at(s, sp.off + i) == '>') {
+			from = i + 1;
+			break;
+		}
+	}
+	for (i = from; i < SG_URI_SCAN + 32 && i + 4 < sp.len; i++) {
+		if (sg_at(s, sp.off + i) == ';' &&
+		    sg_name_is(s, sp.off + i + 1, "tag=", 4))
+			return 1;
+	}
+	return 0;
+}
+
+#endif /* SG_SIP_HDR_H */
