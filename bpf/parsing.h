@@ -73,6 +73,13 @@ enum sg_l4 {
 
 struct sg_pkt {
 	void *l3;		/* IPv4 or IPv6 header */
+	/*
+	 * The same header under its own type, the other one NULL: the
+	 * verifier follows a NULL test of a pointer, but not of a flag that
+	 * says which kind of header l3 is.
+	 */
+	struct iphdr *ip4;
+	struct ipv6hdr *ip6;
 	void *payload;		/* UDP payload (SG_L4_UDP only) */
 	__u16 sport;		/* host order */
 	__u16 dport;
@@ -147,6 +154,7 @@ static __always_inline enum sg_l4 parse_ipv4(struct hdr_cursor *c, void *end,
 		return SG_L4_MALFORMED;
 	c->pos += hlen;
 	pkt->l3 = iph;
+	pkt->ip4 = iph;
 	pkt->l4proto = iph->protocol;
 	off = bpf_ntohs(iph->frag_off);
 	pkt->frag_off = off & SG_IP_OFFSET;
@@ -181,6 +189,7 @@ static __always_inline enum sg_l4 parse_ipv6(struct hdr_cursor *c, void *end,
 		return SG_L4_MALFORMED;
 	c->pos = ip6h + 1;
 	pkt->l3 = ip6h;
+	pkt->ip6 = ip6h;
 	pkt->ipv6 = 1;
 	nh = ip6h->nexthdr;
 
@@ -279,19 +288,19 @@ static __always_inline void addr_from_v6(struct sg_addr *a,
 static __always_inline void pkt_saddr(const struct sg_pkt *pkt,
 				      struct sg_addr *a)
 {
-	if (pkt->ipv6)
-		addr_from_v6(a, &((struct ipv6hdr *)pkt->l3)->saddr);
-	else
-		addr_from_v4(a, ((struct iphdr *)pkt->l3)->saddr);
+	if (pkt->ip6)
+		addr_from_v6(a, &pkt->ip6->saddr);
+	else if (pkt->ip4)
+		addr_from_v4(a, pkt->ip4->saddr);
 }
 
 static __always_inline void pkt_daddr(const struct sg_pkt *pkt,
 				      struct sg_addr *a)
 {
-	if (pkt->ipv6)
-		addr_from_v6(a, &((struct ipv6hdr *)pkt->l3)->daddr);
-	else
-		addr_from_v4(a, ((struct iphdr *)pkt->l3)->daddr);
+	if (pkt->ip6)
+		addr_from_v6(a, &pkt->ip6->daddr);
+	else if (pkt->ip4)
+		addr_from_v4(a, pkt->ip4->daddr);
 }
 
 #endif /* SG_PARSING_H */

@@ -33,24 +33,7 @@ enum sg_sip_kind {
 	SG_SIP_CRLF_PADDING,	/* more leading CR/LF than we skip, then data */
 };
 
-enum sg_method {
-	SG_M_NONE = 0,
-	SG_M_INVITE,
-	SG_M_ACK,
-	SG_M_BYE,
-	SG_M_CANCEL,
-	SG_M_REGISTER,
-	SG_M_OPTIONS,
-	SG_M_SUBSCRIBE,
-	SG_M_NOTIFY,
-	SG_M_PUBLISH,
-	SG_M_MESSAGE,
-	SG_M_INFO,
-	SG_M_PRACK,
-	SG_M_UPDATE,
-	SG_M_REFER,
-	SG_M_MAX
-};
+/* enum sg_method is in sipguard.h: drop events carry it. */
 
 struct sg_sip {
 	__u8 kind;		/* enum sg_sip_kind */

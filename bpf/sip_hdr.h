@@ -28,7 +28,7 @@
 #define SG_SCAN_BUF	2048	/* power of two: offsets are masked with it */
 #define SG_SCAN_MASK	(SG_SCAN_BUF - 1)
 #define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
-#define SG_SCAN_STEPS	96	/* steps (lines or long-line chunks) at most */
+#define SG_SCAN_STEPS	192	/* steps at most: two a line, one more per long-line chunk */
 #define SG_LINE_WORDS	16	/* 8-byte words searched per step */
 #define SG_NAME_BLANKS	4	/* blanks allowed between a name and ':' */
 #define SG_VALUE_BLANKS	8	/* blanks skipped after the colon */
@@ -212,16 +212,23 @@ static __always_inline __u8 sg_header_at(const struct sg_scan *s, __u32 pos,
 	}
 	if (!v)
 		return SG_H_NONE;
-	*value = sg_skip_blanks(s, v);
+	/* masked: every way here ends in the same verifier state */
+	*value = sg_skip_blanks(s, v) & SG_SCAN_MASK;
 	return h;
 }
 
-/* The Request-URI: between the first and second blank of line one. */
-static __always_inline void sg_request_uri(struct sg_scan *s, __u32 eol)
+/*
+ * The Request-URI: between the first and the second blank of the start
+ * line.  Called once, before the steps.
+ */
+#define SG_METHOD_SCAN	16	/* the blank after the method is this near */
+#define SG_RURI_SCAN	128	/* bytes of a Request-URI looked at */
+
+static __always_inline void sg_request_uri(struct sg_scan *s)
 {
 	__u32 start = 0, i;
 
-	for (i = 1; i < 16; i++) {
+	for (i = 1; i < SG_METHOD_SCAN && i < s->len; i++) {
 		__u8 c = sg_at(s, i);
 
 		if (c == ' ' || c == '\t') {
@@ -231,10 +238,11 @@ static __always_inline void sg_request_uri(struct sg_scan *s, __u32 eol)
 	}
 	if (!start)
 		return;
-	for (i = 0; i < 128 && start + i < eol; i++) {
+	start &= SG_SCAN_MASK;
+	for (i = 0; i < SG_RURI_SCAN && start + i < s->len; i++) {
 		__u8 c = sg_at(s, start + i);
 
-		if (c == ' ' || c == '\t' || c == '\r')
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
 			break;
 	}
 	s->ruri.off = start;
@@ -244,26 +252,32 @@ static __always_inline void sg_request_uri(struct sg_scan *s, __u32 eol)
 /* End the value being read at eol (a CR before the LF is not part of it). */
 static __always_inline void sg_close_value(struct sg_scan *s, __u32 eol)
 {
-	__u32 end = eol;
+	__u32 end = eol, start = s->cur_off;
 	__u8 h = s->cur;
 
+	s->cur = SG_H_NONE;
 	if (h == SG_H_NONE || h >= SG_H_MAX)
 		return;
-	if (end > s->cur_off && sg_at(s, end - 1) == '\r')
+	if (end > start && sg_at(s, end - 1) == '\r')
 		end--;
-	/* first occurrence wins, as in a proxy's parser */
-	if (!s->hdr[h].len && end > s->cur_off) {
-		s->hdr[h].off = s->cur_off;
-		s->hdr[h].len = end - s->cur_off;
+	/* the first occurrence wins, as in a proxy's parser */
+	if (!s->hdr[h].len && end > start) {
+		s->hdr[h].off = start;
+		s->hdr[h].len = end - start;
 	}
-	s->cur = SG_H_NONE;
 }
 
-/* One step of the scan.  Returns 1 when the scan is over. */
+/*
+ * One step of the scan.  Returns 1 when the scan is over.  A step either
+ * looks at a line's start (which header is it?) or searches up to
+ * SG_LINE_WORDS words of the line for its end, never both: each kind of
+ * step is short and has few ways through, which keeps the verifier's work
+ * for the bpf_loop() callback small.
+ */
 static __always_inline int sg_scan_step(struct sg_scan *s)
 {
 	__u32 pos = s->pos, eol = 0, value = 0;
-	int found;
+	__u8 c;
 
 	if (s->done || pos >= s->len) {
 		sg_close_value(s, s->len);
@@ -271,35 +285,32 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 		return 1;
 	}
 	if (!s->in_line) {
-		__u8 c = sg_at(s, pos);
-
-		if (pos && (c == '\r' || c == '\n')) {
+		s->in_line = 1;
+		if (!pos)
+			return 0;	/* the start line: see sg_request_uri */
+		c = sg_at(s, pos);
+		if (c == '\r' || c == '\n') {
 			/* the empty line: end of the header block */
 			s->done = 1;
 			return 1;
 		}
-		if (pos && c != ' ' && c != '\t') {
+		if (c != ' ' && c != '\t') {
 			s->cur = sg_header_at(s, pos, &value);
 			s->cur_off = value;
 			s->lines++;
 		}
+		return 0;
 	}
-	found = sg_find_lf(s, pos, &eol);
-	if (!found || eol >= s->len) {
+	if (!sg_find_lf(s, pos, &eol) || eol >= s->len) {
 		if (pos + SG_LINE_WORDS * 8 >= s->len) {
 			/* the data ends inside this line */
-			if (!pos)
-				sg_request_uri(s, s->len);
 			sg_close_value(s, s->len);
 			s->done = 1;
 			return 1;
 		}
 		s->pos = pos + SG_LINE_WORDS * 8;
-		s->in_line = 1;
 		return 0;
 	}
-	if (!pos)
-		sg_request_uri(s, eol);
 	sg_close_value(s, eol);
 	s->pos = eol + 1;
 	s->in_line = 0;
@@ -325,6 +336,7 @@ static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
 			break;
 		}
 	}
+	u &= SG_SCAN_MASK;
 	if (sg_name_is(s, u, "sip:", 4))
 		u += 4;
 	else if (sg_name_is(s, u, "sips:", 5))
@@ -334,6 +346,7 @@ static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
 		tel = 1;
 	} else
 		return 0;
+	u &= SG_SCAN_MASK;
 
 	for (n = 0; n < SG_URI_SCAN && u + n < end; n++) {
 		__u8 c = sg_at(s, u + n);
@@ -374,6 +387,72 @@ static __always_inline int sg_has_tag(const struct sg_scan *s,
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * One position of the User-Agent blocklist match: does a pattern start at
+ * byte i of the value?  Returns the pattern's index + 1, or 0.  The kernel
+ * walks the positions with bpf_loop(), the host with a for loop.
+ */
+#define SG_UA_SCAN	128	/* bytes of a User-Agent value looked at */
+
+static __always_inline int sg_ua_at(const struct sg_scan *s,
+				    const struct sg_ua_set *set, __u32 i)
+{
+	struct sg_span ua = s->hdr[SG_H_UA];
+	__u32 at = ua.off + i, mask, j, k;
+
+	if (i + 1 >= ua.len)
+		return 0;
+	mask = set->first2[(sg_lc(sg_at(s, at)) | sg_lc(sg_at(s, at + 1)) << 8) & 0xffff];
+	if (!mask)
+		return 0;
+	for (j = 0; j < SG_UA_MAX; j++) {
+		const struct sg_ua_pat *p = &set->pat[j];
+		__u32 n = p->len;
+
+		if (!(mask & (1u << j)))
+			continue;
+		if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX || i + n > ua.len)
+			continue;
+		for (k = 2; k < SG_UA_PAT_MAX; k++) {
+			if (k >= n)
+				return j + 1;
+			if (sg_lc(sg_at(s, at + k)) != p->s[k])
+				break;
+		}
+		if (k == SG_UA_PAT_MAX && n == SG_UA_PAT_MAX)
+			return j + 1;
+	}
+	return 0;
+}
+
+/* Host driver of the whole match (the kernel has its own, on bpf_loop). */
+static inline int sg_ua_match(const struct sg_scan *s,
+			      const struct sg_ua_set *set)
+{
+	__u32 i;
+	int r;
+
+	if (!set->count || !s->hdr[SG_H_UA].len)
+		return 0;
+	for (i = 0; i < SG_UA_SCAN; i++) {
+		r = sg_ua_at(s, set, i);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Host driver of the scan (the kernel drives sg_scan_step with bpf_loop). */
+static inline void sg_scan_all(struct sg_scan *s)
+{
+	int i;
+
+	sg_request_uri(s);
+	for (i = 0; i < SG_SCAN_STEPS; i++)
+		if (sg_scan_step(s))
+			break;
 }
 
 #endif /* SG_SIP_HDR_H */

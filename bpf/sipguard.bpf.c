@@ -8,6 +8,18 @@
  * flows that LAN devices open, so that the replies and calls on them are
  * established.
  *
+ * Layer-7 rules (deny list, bans, and the header checks of the `inspect`
+ * policy and the User-Agent blocklist) apply to requests from sources that
+ * are neither allowlisted nor established.  The header checks run in
+ * sipguard_l7, reached by a tail call: it needs bpf_loop() and
+ * bpf_xdp_load_bytes() (Linux 5.18), so on older kernels it is not loaded,
+ * the tail call falls through and the request passes.  An orphan-INVITE
+ * flood under the default `drop` policy never gets there.
+ *
+ * Drops are sampled to userspace through a ring buffer, behind a per-CPU
+ * token bucket that, once empty, looks at the clock only every
+ * SG_EV_SKIP packets: a flood costs a counter decrement per packet.
+ *
  * No CO-RE, no kernel BTF: only uapi headers and maps with BTF of their own,
  * so the object loads on router kernels built without BTF.
  */
@@ -19,6 +31,7 @@
 #include "sipguard.h"
 #include "parsing.h"
 #include "sip.h"
+#include "sip_hdr.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -56,6 +69,87 @@ struct {
 	__uint(max_entries, 1);
 } sg_config SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sg_lpm_key);
+	__type(value, struct sg_allow_val);
+	__uint(max_entries, SG_DENY_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_deny SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sg_addr);
+	__type(value, struct sg_ban_val);
+	__uint(max_entries, SG_BANS_MAX);
+} sg_bans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sg_user_key);
+	__type(value, __u32);
+	__uint(max_entries, SG_USERS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_users SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_ua_set);
+	__uint(max_entries, 2);
+} sg_ua SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SG_EVENTS_BYTES);
+} sg_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_evstate);
+	__uint(max_entries, 1);
+} sg_evstate SEC(".maps");
+
+/*
+ * Hand-over from sipguard_xdp to sipguard_l7 (same CPU, same packet), and
+ * the scanner's buffer.  Private to the programs: not pinned, not ABI.
+ */
+enum sg_l7_mode {
+	SG_L7_EVENT,		/* a drop: fill in the event's header fields */
+	SG_L7_INSPECT,		/* an INVITE under the inspect policy */
+	SG_L7_UA,		/* another request: User-Agent blocklist */
+};
+
+struct sg_scratch {
+	__u32 mode;		/* enum sg_l7_mode */
+	__u32 reason;		/* SG_L7_EVENT: the drop reason */
+	__u32 payload_off;	/* start line, from the frame's start */
+	__u8 method;
+	__u8 pad;
+	__u16 sport;
+	__u16 dport;
+	__u16 pad2;
+	struct sg_addr saddr;
+	struct sg_addr daddr;
+	struct sg_scan scan;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_scratch);
+	__uint(max_entries, 1);
+} sg_scratch SEC(".maps");
+
+/* Slot 0: this instance's sipguard_l7, set by the loader when it loaded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} sg_l7_prog SEC(".maps");
+
 /* Per interface: pinned in the interface's directory, not shared. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -78,13 +172,10 @@ static __always_inline struct sg_config *get_config(void)
 	return bpf_map_lookup_elem(&sg_config, &zero);
 }
 
-static __always_inline int monitoring(void)
+static __always_inline int monitoring(const struct sg_config *cfg)
 {
-	struct sg_config *cfg;
-
 	if (sg_if_flags & SG_IF_MONITOR)
 		return 1;
-	cfg = get_config();
 	return cfg && (cfg->flags & SG_CFG_MONITOR);
 }
 
@@ -94,7 +185,7 @@ static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
 	__u32 v = SG_V_PASS, idx;
 	struct sg_counter *c;
 
-	if (reason >= SG_R_FIRST_DROP && !monitoring())
+	if (reason >= SG_R_FIRST_DROP && !monitoring(get_config()))
 		v = SG_V_DROP;
 	idx = SG_CTR_IDX(reason, v);
 	c = bpf_map_lookup_elem(&sg_counters, &idx);
@@ -105,12 +196,12 @@ static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
 	return v == SG_V_DROP ? XDP_DROP : XDP_PASS;
 }
 
-static __always_inline int allowlisted(const struct sg_addr *src)
+static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 {
 	struct sg_lpm_key k = { .prefixlen = 128 };
 
 	k.addr = *src;
-	return bpf_map_lookup_elem(&sg_allow, &k) != NULL;
+	return bpf_map_lookup_elem(map, &k) != NULL;
 }
 
 static __always_inline int flow_fresh(const struct sg_flow_val *v,
@@ -131,10 +222,10 @@ static __always_inline int flow_fresh(const struct sg_flow_val *v,
  * wildcard key.  With SG_CFG_MATCH_PORT the exact key decides, and of the
  * wildcard entries only hand-made port-less flows count.
  */
-static __always_inline int established(const struct sg_addr *src, __u16 sport,
+static __always_inline int established(const struct sg_config *cfg,
+				       const struct sg_addr *src, __u16 sport,
 				       __u16 dport)
 {
-	struct sg_config *cfg = get_config();
 	struct sg_flow_key k = { .local_port = dport };
 	struct sg_flow_val *v;
 
@@ -152,6 +243,134 @@ static __always_inline int established(const struct sg_addr *src, __u16 sport,
 	return v && flow_fresh(v, cfg);
 }
 
+static __always_inline int banned(const struct sg_addr *src)
+{
+	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
+
+	return b && bpf_ktime_get_ns() < b->expires_ns;
+}
+
+/*
+ * May this CPU send a drop event now?  A token bucket refilled from the
+ * clock; when it runs dry the next SG_EV_SKIP packets are suppressed
+ * without reading the clock.
+ */
+#define SG_EV_SKIP	63
+
+static __always_inline int event_token(const struct sg_config *cfg)
+{
+	__u32 zero = 0;
+	struct sg_evstate *st = bpf_map_lookup_elem(&sg_evstate, &zero);
+	__u64 now, cap;
+
+	if (!st || !cfg || !cfg->event_rate)
+		return 0;
+	if (st->skip) {
+		st->skip--;
+		goto suppress;
+	}
+	now = bpf_ktime_get_ns();
+	cap = (__u64)(cfg->event_burst ?: 1) * NSEC_PER_SEC;
+	st->tokens += (now - st->last_ns) * cfg->event_rate;
+	if (st->tokens > cap)
+		st->tokens = cap;
+	st->last_ns = now;
+	if (st->tokens >= NSEC_PER_SEC) {
+		st->tokens -= NSEC_PER_SEC;
+		return 1;
+	}
+	st->skip = SG_EV_SKIP;
+suppress:
+	st->suppressed++;
+	st->since_last++;
+	return 0;
+}
+
+/* Events suppressed on this CPU since the last one sent; resets it. */
+static __always_inline __u32 event_sent(void)
+{
+	__u32 zero = 0, n;
+	struct sg_evstate *st = bpf_map_lookup_elem(&sg_evstate, &zero);
+
+	if (!st)
+		return 0;
+	n = st->since_last;
+	st->since_last = 0;
+	st->sent++;
+	return n;
+}
+
+/* What sipguard_xdp knows about a packet on its slow paths. */
+struct sg_info {
+	struct sg_pkt pkt;
+	struct sg_addr src;
+	__u32 poff;		/* start line offset in the frame */
+	__u8 method;
+	__u8 have_ports;
+};
+
+static __always_inline void event_basic(struct xdp_md *ctx,
+					const struct sg_info *in, __u32 reason,
+					int monitor)
+{
+	struct sg_event *e;
+
+	e = bpf_ringbuf_reserve(&sg_events, sizeof(*e), 0);
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->ifindex = ctx->ingress_ifindex;
+	e->reason = reason;
+	e->method = in->method;
+	e->flags = monitor ? SG_EV_MONITOR : 0;
+	e->saddr = in->src;
+	pkt_daddr(&in->pkt, &e->daddr);
+	if (in->have_ports) {
+		e->sport = in->pkt.sport;
+		e->dport = in->pkt.dport;
+	}
+	e->suppressed = event_sent();
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
+				  __u32 mode, __u32 reason)
+{
+	__u32 zero = 0;
+	struct sg_scratch *sc = bpf_map_lookup_elem(&sg_scratch, &zero);
+
+	if (!sc)
+		return;
+	sc->mode = mode;
+	sc->reason = reason;
+	sc->payload_off = in->poff;
+	sc->method = in->method;
+	sc->sport = in->pkt.sport;
+	sc->dport = in->pkt.dport;
+	sc->saddr = in->src;
+	pkt_daddr(&in->pkt, &sc->daddr);
+	bpf_tail_call(ctx, &sg_l7_prog, 0);
+	/* no sipguard_l7 on this kernel: the caller goes on without it */
+}
+
+/*
+ * A drop (or, in monitor mode, a would-be drop), with a sampled event.
+ * A request's event gets its From user and User-Agent from sipguard_l7.
+ */
+static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
+				__u32 reason)
+{
+	struct sg_config *cfg = get_config();
+
+	if (event_token(cfg)) {
+		if (in->method != SG_M_NONE)
+			to_l7(ctx, in, SG_L7_EVENT, reason);
+		event_basic(ctx, in, reason, monitoring(cfg));
+	}
+	return verdict(ctx, reason);
+}
+
 static __always_inline void frag_key(const struct sg_pkt *pkt,
 				     struct sg_frag_key *k)
 {
@@ -162,29 +381,71 @@ static __always_inline void frag_key(const struct sg_pkt *pkt,
 }
 
 /*
- * A would-be drop: trusted sources pass, everything else is dropped under
- * its reason.  The first fragment of a dropped datagram leaves its verdict
- * behind, so that the rest of the datagram follows it.
+ * A would-be drop that is not about a request (tiny fragments, CR/LF
+ * padding, long IPv6 extension chains): trusted sources pass, everything
+ * else is dropped under its reason.  The first fragment of a dropped
+ * datagram leaves its verdict behind, so that the rest of the datagram
+ * follows it.
  */
-static __always_inline int judge(struct xdp_md *ctx, const struct sg_pkt *pkt,
-				 __u32 reason, int have_ports)
+static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
+				 __u32 reason)
 {
-	struct sg_addr src;
-
-	pkt_saddr(pkt, &src);
-	if (allowlisted(&src))
+	pkt_saddr(&in->pkt, &in->src);
+	if (in_lpm(&sg_allow, &in->src))
 		return verdict(ctx, SG_R_ALLOWLIST);
-	if (have_ports && established(&src, pkt->sport, pkt->dport))
+	if (in->have_ports &&
+	    established(get_config(), &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
-	if (pkt->is_frag) {
+	if (in->pkt.is_frag) {
 		struct sg_frag_key k = {};
 		struct sg_frag_val v = { .reason = reason };
 
-		frag_key(pkt, &k);
+		frag_key(&in->pkt, &k);
 		v.seen_ns = bpf_ktime_get_ns();
 		bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
 	}
-	return verdict(ctx, reason);
+	return drop(ctx, in, reason);
+}
+
+/*
+ * A SIP request, in the documented order: allowlist, established flow,
+ * INVITE under `drop`, deny list and bans, then the header checks.  Other
+ * requests than INVITE skip all of it while no layer-7 rule is set.
+ */
+static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
+{
+	struct sg_config *cfg = get_config();
+	int invite = in->method == SG_M_INVITE;
+
+	if (!cfg)
+		return verdict(ctx, invite ? SG_R_ORPHAN : SG_R_REQUEST);
+	if (!invite && !(cfg->flags & SG_CFG_DENY) && !cfg->ban_time_s &&
+	    !cfg->ua_count)
+		return verdict(ctx, SG_R_REQUEST);
+
+	pkt_saddr(&in->pkt, &in->src);
+	if (in_lpm(&sg_allow, &in->src))
+		return verdict(ctx, SG_R_ALLOWLIST);
+	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
+		return verdict(ctx, SG_R_ESTABLISHED);
+	if (invite && !(cfg->flags & SG_CFG_INSPECT)) {
+		if (in->pkt.is_frag) {
+			struct sg_frag_key k = {};
+			struct sg_frag_val v = { .reason = SG_R_ORPHAN };
+
+			frag_key(&in->pkt, &k);
+			v.seen_ns = bpf_ktime_get_ns();
+			bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
+		}
+		return drop(ctx, in, SG_R_ORPHAN);
+	}
+	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))
+		return drop(ctx, in, SG_R_DENIED);
+	if (cfg->ban_time_s && banned(&in->src))
+		return drop(ctx, in, SG_R_BANNED);
+	if (invite || cfg->ua_count)
+		to_l7(ctx, in, invite ? SG_L7_INSPECT : SG_L7_UA, 0);
+	return verdict(ctx, invite ? SG_R_INSPECTED : SG_R_REQUEST);
 }
 
 /*
@@ -194,19 +455,19 @@ static __always_inline int judge(struct xdp_md *ctx, const struct sg_pkt *pkt,
  * overlapping rewrite (RFC 1858) puts a fragment there.
  */
 static __always_inline int later_fragment(struct xdp_md *ctx,
-					  const struct sg_pkt *pkt)
+					  struct sg_info *in)
 {
 	struct sg_frag_key k = {};
 	struct sg_frag_val *v;
 
-	if (pkt->l4proto != IPPROTO_UDP)
+	if (in->pkt.l4proto != IPPROTO_UDP)
 		return verdict(ctx, SG_R_NON_UDP);
-	frag_key(pkt, &k);
+	frag_key(&in->pkt, &k);
 	v = bpf_map_lookup_elem(&sg_frags, &k);
 	if (v)
 		return verdict(ctx, SG_R_FRAG_DROPPED);
-	if (pkt->frag_off == 1)
-		return judge(ctx, pkt, SG_R_TINY_FRAG, 0);
+	if (in->pkt.frag_off == 1)
+		return judge(ctx, in, SG_R_TINY_FRAG);
 	return verdict(ctx, SG_R_FRAGMENT);
 }
 
@@ -220,7 +481,8 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 
 static __always_inline __u32 sip_pack(struct sg_sip s)
 {
-	return s.kind | s.method << 8 | s.truncated << 16;
+	return s.kind | s.method << 8 | s.truncated << 16 |
+	       (__u32)(s.start & 0xff) << 24;
 }
 
 static __always_inline struct sg_sip sip_unpack(__u32 v)
@@ -229,6 +491,7 @@ static __always_inline struct sg_sip sip_unpack(__u32 v)
 		.kind = v & 0xff,
 		.method = (v >> 8) & 0xff,
 		.truncated = (v >> 16) & 0xff,
+		.start = v >> 24,
 	};
 	return s;
 }
@@ -263,35 +526,37 @@ int sipguard_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct sg_pkt pkt = {};
+	struct sg_info in = {};
 	struct sg_sip sip;
 
-	switch (parse_packet(data, end, &pkt)) {
+	switch (parse_packet(data, end, &in.pkt)) {
 	case SG_L4_UDP:
 		break;
 	case SG_L4_FRAG_LATER:
-		return later_fragment(ctx, &pkt);
+		return later_fragment(ctx, &in);
 	case SG_L4_NON_IP:
 		return verdict(ctx, SG_R_NON_IP);
 	case SG_L4_NON_UDP:
 		return verdict(ctx, SG_R_NON_UDP);
 	case SG_L4_EXT_CHAIN:
-		return judge(ctx, &pkt, SG_R_EXT_CHAIN, 0);
+		return judge(ctx, &in, SG_R_EXT_CHAIN);
 	default:
 		return verdict(ctx, SG_R_MALFORMED);
 	}
 
-	if (payload_off(&pkt, data) > SG_PAYLOAD_OFF_MAX)
+	in.poff = payload_off(&in.pkt, data);
+	if (in.poff > SG_PAYLOAD_OFF_MAX)
 		return verdict(ctx, SG_R_MALFORMED);
-	sip = sip_unpack(sg_classify_xdp(ctx, payload_off(&pkt, data)));
-	if (pkt.more_frags && sip.truncated)
-		return judge(ctx, &pkt, SG_R_TINY_FRAG, 1);
+	sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
+	in.have_ports = 1;
+	in.poff += sip.start;
+	if (in.pkt.more_frags && sip.truncated)
+		return judge(ctx, &in, SG_R_TINY_FRAG);
 
 	switch (sip.kind) {
 	case SG_SIP_REQUEST:
-		if (sip.method == SG_M_INVITE)
-			return judge(ctx, &pkt, SG_R_ORPHAN, 1);
-		return verdict(ctx, SG_R_REQUEST);
+		in.method = sip.method;
+		return request(ctx, &in);
 	case SG_SIP_RESPONSE:
 		return verdict(ctx, SG_R_RESPONSE);
 	case SG_SIP_KEEPALIVE:
@@ -299,10 +564,235 @@ int sipguard_xdp(struct xdp_md *ctx)
 	case SG_SIP_STUN:
 		return verdict(ctx, SG_R_STUN);
 	case SG_SIP_CRLF_PADDING:
-		return judge(ctx, &pkt, SG_R_CRLF_PADDING, 1);
+		return judge(ctx, &in, SG_R_CRLF_PADDING);
 	default:
 		return verdict(ctx, SG_R_NOT_SIP);
 	}
+}
+
+/*
+ * sipguard_l7: the header checks, reached by tail call from sipguard_xdp
+ * with the packet's facts in sg_scratch.  It copies the start of the
+ * request into the scratch buffer, scans the header block with bpf_loop()
+ * and decides.
+ *
+ * Each piece is a global (noinline) function: the verifier checks it once,
+ * on its own, instead of once for every way the pieces before it ended.
+ * Their pointer arguments may be NULL as far as the verifier knows.
+ */
+struct scan_loop {
+	struct sg_scratch *sc;
+	struct sg_ua_set *ua;
+	int hit;
+};
+
+static long scan_one(__u32 i, void *arg)
+{
+	struct scan_loop *l = arg;
+
+	return sg_scan_step(&l->sc->scan);
+}
+
+static long ua_one(__u32 i, void *arg)
+{
+	struct scan_loop *l = arg;
+
+	l->hit = sg_ua_at(&l->sc->scan, l->ua, i);
+	return l->hit ? 1 : 0;
+}
+
+__attribute__((noinline))
+int l7_request_uri(struct sg_scratch *sc)
+{
+	if (sc)
+		sg_request_uri(&sc->scan);
+	return 0;
+}
+
+/* Copy the request's first SG_SCAN_MAX bytes and scan its headers. */
+__attribute__((noinline))
+int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
+{
+	struct scan_loop l = { .sc = sc };
+	__u32 len, off;
+
+	if (!sc)
+		return 0;
+	off = sc->payload_off;
+	len = ctx->data_end - ctx->data;
+	len = len > off ? len - off : 0;
+	if (len > SG_SCAN_MAX)
+		len = SG_SCAN_MAX;
+	__builtin_memset(&sc->scan, 0, offsetof(struct sg_scan, buf));
+	if (len && bpf_xdp_load_bytes(ctx, off, sc->scan.buf, len))
+		len = 0;
+	sc->scan.len = len;
+	l7_request_uri(sc);
+	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
+	return len;
+}
+
+/* Does the User-Agent carry a pattern of the live blocklist? */
+__attribute__((noinline))
+int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
+{
+	struct scan_loop l = { .sc = sc };
+
+	if (!sc || !sc->scan.hdr[SG_H_UA].len)
+		return 0;
+	slot &= 1;
+	l.ua = bpf_map_lookup_elem(&sg_ua, &slot);
+	if (!l.ua || !l.ua->count)
+		return 0;
+	bpf_loop(SG_UA_SCAN, ua_one, &l, 0);
+	return l.hit;
+}
+
+/*
+ * The user of the Request-URI (which 0) or of the From header (which 1):
+ * its offset in the scan buffer << 16 | its length; 0 when there is none.
+ */
+__attribute__((noinline))
+int l7_uri_user(struct sg_scratch *sc, int which)
+{
+	struct sg_span sp;
+	__u32 off = 0, n;
+
+	if (!sc)
+		return 0;
+	sp = which ? sc->scan.hdr[SG_H_FROM] : sc->scan.ruri;
+	n = sg_uri_user(&sc->scan, sp, &off);
+	if (n > 0xffff)
+		return 0;
+	return (off & SG_SCAN_MASK) << 16 | n;
+}
+
+/* Is the Request-URI's user one the phones answer to? */
+__attribute__((noinline))
+int l7_known_user(struct sg_scratch *sc)
+{
+	struct sg_user_key k = {};
+	__u32 u, off, n, i;
+
+	if (!sc)
+		return 0;
+	u = l7_uri_user(sc, 0);
+	off = u >> 16;
+	n = u & 0xffff;
+	if (!n || n > SG_USER_MAX)
+		return 0;
+	for (i = 0; i < SG_USER_MAX && i < n; i++)
+		k.user[i] = sg_at(&sc->scan, off + i);
+	return bpf_map_lookup_elem(&sg_users, &k) != NULL;
+}
+
+__attribute__((noinline))
+int l7_to_tag(struct sg_scratch *sc)
+{
+	if (!sc)
+		return 0;
+	return sg_has_tag(&sc->scan, sc->scan.hdr[SG_H_TO]);
+}
+
+/* The inspect policy's checks of an unknown INVITE, in order. */
+static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
+					    const struct sg_config *cfg)
+{
+	if (cfg->ua_count && l7_ua_blocked(sc, cfg->ua_slot))
+		return SG_R_UA_BLOCKED;
+	if ((cfg->flags & SG_CFG_USERS) && !l7_known_user(sc))
+		return SG_R_UNKNOWN_USER;
+	if (!l7_uri_user(sc, 1))
+		return SG_R_BAD_FROM;
+	if (l7_to_tag(sc))
+		return SG_R_TO_TAG;
+	return SG_R_INSPECTED;
+}
+
+static __always_inline void ban(const struct sg_scratch *sc,
+				const struct sg_config *cfg, __u32 reason)
+{
+	struct sg_ban_val b = { .reason = reason };
+
+	if (!cfg->ban_time_s)
+		return;
+	b.banned_ns = bpf_ktime_get_ns();
+	b.expires_ns = b.banned_ns + cfg->ban_time_s * NSEC_PER_SEC;
+	bpf_map_update_elem(&sg_bans, &sc->saddr, &b, BPF_ANY);
+}
+
+/* A drop event with the header fields the scan found. */
+__attribute__((noinline))
+int l7_event(struct xdp_md *ctx, struct sg_scratch *sc, __u32 reason,
+	     __u32 monitor)
+{
+	struct sg_event *e;
+	struct sg_span ua;
+	__u32 u, off, n, i;
+
+	if (!sc)
+		return 0;
+	e = bpf_ringbuf_reserve(&sg_events, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->ifindex = ctx->ingress_ifindex;
+	e->reason = reason;
+	e->method = sc->method;
+	e->flags = SG_EV_HEADERS | (monitor ? SG_EV_MONITOR : 0);
+	e->saddr = sc->saddr;
+	e->daddr = sc->daddr;
+	e->sport = sc->sport;
+	e->dport = sc->dport;
+	ua = sc->scan.hdr[SG_H_UA];
+	n = ua.len < SG_EV_UA_MAX ? ua.len : SG_EV_UA_MAX;
+	for (i = 0; i < SG_EV_UA_MAX && i < n; i++)
+		e->ua[i] = sg_at(&sc->scan, ua.off + i);
+	e->ua_len = n;
+	u = l7_uri_user(sc, 1);
+	off = u >> 16;
+	n = u & 0xffff;
+	if (n > SG_EV_USER_MAX)
+		n = SG_EV_USER_MAX;
+	for (i = 0; i < SG_EV_USER_MAX && i < n; i++)
+		e->from_user[i] = sg_at(&sc->scan, off + i);
+	e->from_user_len = n;
+	e->suppressed = event_sent();
+	bpf_ringbuf_submit(e, 0);
+	return 1;
+}
+
+SEC("xdp")
+int sipguard_l7(struct xdp_md *ctx)
+{
+	struct sg_config *cfg = get_config();
+	struct sg_scratch *sc;
+	__u32 zero = 0, reason;
+	int mode;
+
+	sc = bpf_map_lookup_elem(&sg_scratch, &zero);
+	if (!sc || !cfg)
+		return XDP_PASS;
+	mode = sc->mode;
+	l7_scan(ctx, sc);
+
+	if (mode == SG_L7_EVENT)
+		reason = sc->reason;
+	else if (mode == SG_L7_INSPECT)
+		reason = inspect_invite(sc, cfg);
+	else if (cfg->ua_count && l7_ua_blocked(sc, cfg->ua_slot))
+		reason = SG_R_UA_BLOCKED;
+	else
+		reason = SG_R_REQUEST;
+
+	if (reason >= SG_R_FIRST_DROP) {
+		if (reason == SG_R_UA_BLOCKED)
+			ban(sc, cfg, reason);
+		if (mode == SG_L7_EVENT || event_token(cfg))
+			l7_event(ctx, sc, reason, monitoring(cfg));
+	}
+	return verdict(ctx, reason);
 }
 
 /*

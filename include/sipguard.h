@@ -14,8 +14,16 @@
 
 /* Table sizes.  All maps together must fit a small router (<= 16 MB). */
 #define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie) */
-#define SG_FLOWS_MAX		65536	/* established flows (LRU hash) */
+#define SG_FLOWS_MAX		32768	/* established flows (LRU hash) */
 #define SG_FRAGS_MAX		4096	/* fragmented datagrams being tracked */
+#define SG_DENY_MAX		131072	/* deny-list prefixes (LPM trie) */
+#define SG_BANS_MAX		16384	/* banned sources (LRU hash) */
+#define SG_USERS_MAX		1024	/* Request-URI users (hash) */
+#define SG_UA_MAX		32	/* User-Agent patterns */
+#define SG_UA_PAT_MAX		31	/* bytes in one pattern */
+#define SG_UA_PAT_MIN		2	/* patterns are matched by their first two bytes */
+#define SG_USER_MAX		32	/* bytes of a Request-URI user */
+#define SG_EVENTS_BYTES		(256 * 1024)	/* drop-event ring buffer */
 #define SG_IFACES_MAX		64	/* attached interfaces */
 
 /* Parser bounds: named, so the loops they bound are easy to find. */
@@ -24,6 +32,9 @@
 #define SG_CRLF_SKIP_MAX	32	/* leading CR/LF bytes skipped */
 
 #define SG_DEFAULT_FLOW_TIMEOUT	3600	/* seconds: longer than a registration */
+#define SG_DEFAULT_BAN_TIME	600	/* seconds */
+#define SG_DEFAULT_EVENT_RATE	20	/* drop events per second */
+#define SG_DEFAULT_EVENT_BURST	40
 
 /*
  * Every address is 16 bytes; IPv4 is stored as ::ffff:a.b.c.d, so one LPM
@@ -90,14 +101,53 @@ struct sg_frag_val {
 	__u32 pad;
 };
 
+/* Layer-7 lists. */
+struct sg_ban_val {
+	__u64 expires_ns;	/* bpf_ktime_get_ns() clock */
+	__u64 banned_ns;
+	__u32 reason;		/* enum sg_reason that caused the ban */
+	__u32 pad;
+};
+
+struct sg_user_key {
+	char user[SG_USER_MAX];	/* zero padded, compared exactly */
+};
+
+struct sg_ua_pat {
+	__u8 len;
+	__u8 s[SG_UA_PAT_MAX];	/* lower case */
+};
+
+/*
+ * A User-Agent blocklist.  first2[b] has bit i set when pattern i starts
+ * with the two bytes b (lower case, first byte in the low 8 bits), so the
+ * matcher tries a pattern only where its first two bytes are.  The config
+ * map says which of the two entries of the map is live; userspace writes
+ * the other and then flips, so a reader never sees half a list.
+ */
+struct sg_ua_set {
+	__u32 count;
+	__u32 pad;
+	struct sg_ua_pat pat[SG_UA_MAX];
+	__u32 first2[65536];
+};
+
 /* Runtime settings: one entry in the config map, changed without reload. */
 #define SG_CFG_MONITOR		(1u << 0)	/* count, never drop (all ifaces) */
 #define SG_CFG_MATCH_PORT	(1u << 1)	/* flows must match remote port */
+#define SG_CFG_INSPECT		(1u << 2)	/* unknown INVITEs: inspect, not drop */
+#define SG_CFG_DENY		(1u << 3)	/* the deny list has entries */
+#define SG_CFG_USERS		(1u << 4)	/* Request-URI users are configured */
 
 struct sg_config {
 	__u32 flags;		/* SG_CFG_* */
 	__u32 flow_timeout_s;	/* learned flows older than this are void */
-	__u64 reserved[6];
+	__u32 ban_time_s;	/* 0: no bans */
+	__u32 ua_slot;		/* live entry of the sg_ua map (0 or 1) */
+	__u32 ua_count;		/* patterns in the live entry; 0: no UA rule */
+	__u32 event_rate;	/* drop events per second per CPU; 0: none */
+	__u32 event_burst;	/* token bucket depth per CPU */
+	__u32 reserved[9];
 };
 
 /*
@@ -120,11 +170,18 @@ struct sg_config {
 	X(SG_R_ESTABLISHED,	"established",		0)		\
 	X(SG_R_FRAGMENT,	"fragment",		0)		\
 	X(SG_R_MALFORMED,	"malformed",		0)		\
+	X(SG_R_INSPECTED,	"invite_inspected",	0)		\
 	X(SG_R_ORPHAN,		"orphan_invite",	1)		\
 	X(SG_R_FRAG_DROPPED,	"fragment_of_dropped",	1)		\
 	X(SG_R_TINY_FRAG,	"tiny_fragment",	1)		\
 	X(SG_R_EXT_CHAIN,	"ipv6_ext_chain",	1)		\
-	X(SG_R_CRLF_PADDING,	"crlf_padding",		1)
+	X(SG_R_CRLF_PADDING,	"crlf_padding",		1)		\
+	X(SG_R_DENIED,		"denied",		1)		\
+	X(SG_R_BANNED,		"banned",		1)		\
+	X(SG_R_UA_BLOCKED,	"user_agent_blocked",	1)		\
+	X(SG_R_UNKNOWN_USER,	"unknown_user",		1)		\
+	X(SG_R_BAD_FROM,	"bad_from",		1)		\
+	X(SG_R_TO_TAG,		"to_tag",		1)
 
 #define SG_REASON_ENUM(id, name, drops) id,
 enum sg_reason {
@@ -154,6 +211,69 @@ struct sg_counter {
 /* Per-program-instance flags, set in .rodata when an interface is attached. */
 #define SG_IF_MONITOR		(1u << 0)
 
+/* SIP request methods, as the classifier tells them and events carry them. */
+#define SG_METHODS(X)							\
+	X(SG_M_NONE,		"-")					\
+	X(SG_M_INVITE,		"INVITE")				\
+	X(SG_M_ACK,		"ACK")					\
+	X(SG_M_BYE,		"BYE")					\
+	X(SG_M_CANCEL,		"CANCEL")				\
+	X(SG_M_REGISTER,	"REGISTER")				\
+	X(SG_M_OPTIONS,		"OPTIONS")				\
+	X(SG_M_SUBSCRIBE,	"SUBSCRIBE")				\
+	X(SG_M_NOTIFY,		"NOTIFY")				\
+	X(SG_M_PUBLISH,		"PUBLISH")				\
+	X(SG_M_MESSAGE,		"MESSAGE")				\
+	X(SG_M_INFO,		"INFO")					\
+	X(SG_M_PRACK,		"PRACK")				\
+	X(SG_M_UPDATE,		"UPDATE")				\
+	X(SG_M_REFER,		"REFER")
+
+#define SG_METHOD_ENUM(id, name) id,
+enum sg_method {
+	SG_METHODS(SG_METHOD_ENUM)
+	SG_M_MAX
+};
+#undef SG_METHOD_ENUM
+
+/*
+ * A drop event, sent through the sg_events ring buffer for a sample of
+ * drops (a per-CPU token bucket: event_rate/event_burst in sg_config).
+ * from_user and ua are bytes chosen by the sender: print them escaped.
+ */
+#define SG_EV_MONITOR		(1u << 0)	/* would-drop: monitor mode */
+#define SG_EV_HEADERS		(1u << 1)	/* from_user/ua were looked for */
+#define SG_EV_UA_MAX		48
+#define SG_EV_USER_MAX		32
+
+struct sg_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u32 ifindex;
+	__u16 reason;		/* enum sg_reason */
+	__u8 method;		/* enum sg_method */
+	__u8 flags;		/* SG_EV_* */
+	struct sg_addr saddr;
+	struct sg_addr daddr;
+	__u16 sport;		/* host order; 0 for fragments without ports */
+	__u16 dport;
+	__u32 suppressed;	/* events this CPU dropped since its last one */
+	__u8 ua_len;
+	__u8 from_user_len;
+	__u8 pad[6];
+	char ua[SG_EV_UA_MAX];
+	char from_user[SG_EV_USER_MAX];
+};
+
+/* Per-CPU state of the event token bucket; userspace sums suppressed. */
+struct sg_evstate {
+	__u64 tokens;		/* in 1e-9 events */
+	__u64 last_ns;
+	__u64 sent;
+	__u64 suppressed;	/* total */
+	__u32 since_last;	/* suppressed since the last event sent */
+	__u32 skip;		/* packets left to suppress without a clock read */
+};
+
 /*
  * Bookkeeping of one attached interface, kept by userspace in a one-entry
  * array pinned in the interface's directory; the programs never read it.
@@ -177,6 +297,12 @@ struct sg_iface_meta {
 #define SG_MAP_FLOWS		"sg_flows"
 #define SG_MAP_FRAGS		"sg_frags"
 #define SG_MAP_CONFIG		"sg_config"
+#define SG_MAP_DENY		"sg_deny"
+#define SG_MAP_BANS		"sg_bans"
+#define SG_MAP_USERS		"sg_users"
+#define SG_MAP_UA		"sg_ua"
+#define SG_MAP_EVENTS		"sg_events"
+#define SG_MAP_EVSTATE		"sg_evstate"
 #define SG_MAP_COUNTERS		"sg_counters"	/* per interface, in its dir */
 #define SG_MAP_IFMETA		"sg_ifmeta"	/* per interface, in its dir */
 #define SG_PIN_XDP_LINK		"xdp_link"	/* per interface, in its dir */
