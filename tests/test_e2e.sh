@@ -84,7 +84,7 @@ d = json.load(sys.stdin)
 reason, verdict, ifname = sys.argv[1], sys.argv[2], sys.argv[3]
 n = 0
 for i in d["interfaces"]:
-    if i["ifname"] != ifname:
+    if i["name"] != ifname:
         continue
     for c in i["counters"]:
         if c["reason"] == reason and c["verdict"] == verdict:
