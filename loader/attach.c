@@ -1,0 +1,878 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `sipguard attach|detach|status`: putting the programs on an interface,
+ * taking them off, and saying what is there.
+ *
+ * The XDP program is attached through a bpf_link pinned at
+ * <pin>/if_<ifname>/xdp_link, so the attachment outlives this process and
+ * a second attach replaces the program atomically (bpf_link_update) while
+ * the pinned maps and their contents stay.  The TC egress learner is a
+ * clsact filter with a fixed handle and priority, replaced in place.  What
+ * we did to an interface is written down in its sg_ifmeta map, so that
+ * detach undoes exactly that, also from another process.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "config.h"
+#include "sipguard.skel.h"
+
+/* ---- helpers ---- */
+
+/*
+ * What is pinned where.  The shared maps serve every interface; the
+ * others belong to one program instance.  sg_l7_prog is pinned, although
+ * only the programs use it, because the kernel empties a program array
+ * when its last user reference goes: without the pin the tail call into
+ * sipguard_l7 would vanish when this process exits.
+ */
+#define SG_PIN_L7_PROG	"sg_l7_prog"
+
+static const char *const shared_maps[] = {
+	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
+	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA,
+	SG_MAP_EVENTS, SG_MAP_EVSTATE,
+	NULL
+};
+
+static const char *const iface_pins[] = {
+	SG_PIN_XDP_LINK, SG_MAP_COUNTERS, SG_MAP_IFMETA, SG_PIN_L7_PROG,
+	NULL
+};
+
+static int set_pin_paths(struct bpf_object *obj, const char *ifname)
+{
+	char path[SG_PATH_MAX];
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	for (i = 0; shared_maps[i]; i++) {
+		map = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		if (!map)
+			continue;
+		sg_pin_file(path, sizeof(path), shared_maps[i]);
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return err;
+	}
+	for (i = 1; iface_pins[i]; i++) {	/* [0] is the link */
+		map = bpf_object__find_map_by_name(obj, iface_pins[i]);
+		if (!map)
+			continue;
+		sg_iface_file(path, sizeof(path), ifname, iface_pins[i]);
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* sipguard_l7 needs bpf_loop() and bpf_xdp_load_bytes() (Linux 5.18). */
+static bool l7_supported(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_loop, NULL) > 0 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes,
+				       NULL) > 0;
+}
+
+enum link_state {
+	LINK_NONE,		/* no pinned link */
+	LINK_HERE,		/* attached to this interface, in this netns */
+	LINK_DEFUNCT,		/* its interface is gone */
+	LINK_ELSEWHERE,		/* attached to some other ifindex / netns */
+	LINK_ERROR,
+};
+
+/*
+ * Look at <pin>/if_<ifname>/xdp_link.  IFINDEX is the interface of that
+ * name in the caller's netns (0: none).  The link counts as ours here
+ * only if the interface's XDP program is the link's: an equal ifindex in
+ * another namespace does not fool it.
+ */
+static enum link_state pinned_link(const char *ifname, int ifindex, int *fd_out,
+				   struct bpf_link_info *info)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char path[SG_PATH_MAX];
+	__u32 len = sizeof(*info);
+	int fd;
+
+	*fd_out = -1;
+	memset(info, 0, sizeof(*info));
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		if (fd == -ENOENT)
+			return LINK_NONE;
+		sg_err_errno(fd, "cannot open the pinned XDP link",
+			     "check the pins under --pin-path");
+		return LINK_ERROR;
+	}
+	if (bpf_obj_get_info_by_fd(fd, info, &len)) {
+		sg_err_errno(errno, "cannot read the pinned XDP link",
+			     "check the pins under --pin-path");
+		close(fd);
+		return LINK_ERROR;
+	}
+	*fd_out = fd;
+	if (!info->xdp.ifindex)
+		return LINK_DEFUNCT;
+	if (ifindex && (int)info->xdp.ifindex == ifindex &&
+	    !bpf_xdp_query(ifindex, 0, &q) && q.prog_id == info->prog_id)
+		return LINK_HERE;
+	return LINK_ELSEWHERE;
+}
+
+static const char *mode_name(__u8 attach_mode)
+{
+	switch (attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	case XDP_ATTACHED_MULTI:
+		return "multi";
+	default:
+		return "none";
+	}
+}
+
+static const char *flags_mode_name(__u32 xdp_flags)
+{
+	if (xdp_flags & XDP_FLAGS_DRV_MODE)
+		return "native";
+	if (xdp_flags & XDP_FLAGS_SKB_MODE)
+		return "generic";
+	return "auto";
+}
+
+static __u8 query_mode(int ifindex, __u32 *prog_id)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (!ifindex || bpf_xdp_query(ifindex, 0, &q))
+		return XDP_ATTACHED_NONE;
+	if (prog_id)
+		*prog_id = q.prog_id;
+	return q.attach_mode;
+}
+
+static void prog_name(__u32 id, char *buf, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	int fd;
+
+	snprintf(buf, len, "?");
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		snprintf(buf, len, "%s", info.name);
+	close(fd);
+}
+
+static int read_meta(const char *ifname, struct sg_iface_meta *meta)
+{
+	char path[SG_PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	memset(meta, 0, sizeof(*meta));
+	sg_iface_file(path, sizeof(path), ifname, SG_MAP_IFMETA);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &zero, meta))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Unlink a pinned object; a missing one is fine. */
+static int unpin(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* Remove the interface's pins and directory. */
+static int iface_unpin(const char *ifname)
+{
+	char path[SG_PATH_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; iface_pins[i]; i++) {
+		sg_iface_file(path, sizeof(path), ifname, iface_pins[i]);
+		err = unpin(path);
+		if (err)
+			return err;
+	}
+	sg_iface_dir(path, sizeof(path), ifname);
+	if (rmdir(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* When no interface is left, remove the shared maps and the pin dir. */
+static bool shared_unpin_if_unused(void)
+{
+	char path[SG_PATH_MAX], **ifs;
+	size_t i;
+	int n;
+
+	n = sg_list_ifaces(&ifs);
+	sg_free_names(ifs, n > 0 ? n : 0);
+	if (n != 0)
+		return false;
+	for (i = 0; shared_maps[i]; i++) {
+		sg_pin_file(path, sizeof(path), shared_maps[i]);
+		if (unpin(path))
+			return false;
+	}
+	return !rmdir(sg_env.pin) || errno == ENOENT;
+}
+
+static int learner_attach(int ifindex, int prog_fd,
+			  const struct sg_iface_meta *prev, __u32 *flags)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SG_TC_HANDLE,
+		    .priority = SG_TC_PRIO, .prog_fd = prog_fd,
+		    .flags = BPF_TC_F_REPLACE);
+	bool created = false;
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (!err) {
+		created = true;
+		*flags |= SG_META_CLSACT_OURS;
+	} else if (err == -EEXIST) {
+		/* There already; ours only if we made it earlier. */
+		if ((int)prev->ifindex == ifindex &&
+		    (prev->flags & SG_META_CLSACT_OURS))
+			*flags |= SG_META_CLSACT_OURS;
+	} else {
+		return err;
+	}
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (created) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+			*flags &= ~SG_META_CLSACT_OURS;
+		}
+		return err;
+	}
+	*flags |= SG_META_LEARN;
+	return 0;
+}
+
+static void learner_detach(int ifindex, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SG_TC_HANDLE,
+		    .priority = SG_TC_PRIO);
+
+	if (!ifindex)
+		return;
+	if (flags & SG_META_LEARN)
+		bpf_tc_detach(&hook, &opts);
+	if (flags & SG_META_CLSACT_OURS) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+}
+
+static void print_fill(FILE *f, int allow_fd, int flows_fd)
+{
+	long na = sg_map_count(allow_fd, sizeof(struct sg_lpm_key));
+	long nf = sg_map_count(flows_fd, sizeof(struct sg_flow_key));
+
+	fprintf(f, "allowlist %ld/%d, flows %ld/%d", na < 0 ? 0 : na,
+		SG_ALLOW_MAX, nf < 0 ? 0 : nf, SG_FLOWS_MAX);
+}
+
+/* ---- attach ---- */
+
+struct attach_opts {
+	const char *config;
+	__u32 xdp_flags;
+	bool mode_given;
+	bool monitor;
+	bool no_learn;
+};
+
+static int attach_opt(int opt, const char *arg, void *ctx)
+{
+	struct attach_opts *o = ctx;
+
+	switch (opt) {
+	case 'm':
+		if (!strcmp(arg, "native") || !strcmp(arg, "driver") ||
+		    !strcmp(arg, "drv"))
+			o->xdp_flags = XDP_FLAGS_DRV_MODE;
+		else if (!strcmp(arg, "generic") || !strcmp(arg, "skb"))
+			o->xdp_flags = XDP_FLAGS_SKB_MODE;
+		else
+			return sg_usage("attach", "invalid mode '%s' (use native or generic)",
+					arg);
+		o->mode_given = true;
+		return 0;
+	case 'c':
+		o->config = arg;
+		return 0;
+	case 'M':
+		o->monitor = true;
+		return 0;
+	case 'N':
+		o->no_learn = true;
+		return 0;
+	}
+	return -1;
+}
+
+static int xdp_link_create(const char *ifname, int ifindex, int prog_fd,
+			   __u32 xdp_flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = xdp_flags);
+	char path[SG_PATH_MAX];
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0) {
+		if ((fd == -EOPNOTSUPP || fd == -EINVAL) &&
+		    (xdp_flags & XDP_FLAGS_DRV_MODE))
+			sg_err("cannot attach XDP to %s in native mode: %s: the driver may lack native XDP, use --mode generic",
+			       ifname, strerror(-fd));
+		else if (fd == -EBUSY || fd == -EEXIST)
+			sg_err("%s already has an XDP program: detach it first",
+			       ifname);
+		else
+			sg_err_errno(fd, "cannot attach XDP", "run with --verbose for details");
+		return -1;
+	}
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		close(fd);	/* the link goes with its last reference */
+		sg_err_errno(err, "cannot pin the XDP link", "check --pin-path");
+		return -1;
+	}
+	return fd;
+}
+
+int do_attach(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "mode",     required_argument, NULL, 'm' },
+		{ "config",   required_argument, NULL, 'c' },
+		{ "monitor",  no_argument,       NULL, 'M' },
+		{ "no-learn", no_argument,       NULL, 'N' },
+		{ 0 }
+	};
+	struct attach_opts o = {};
+	struct sipguard_bpf *skel = NULL;
+	struct sg_iface_meta prev, meta = {};
+	struct bpf_link_info info;
+	struct sg_cfg cfg = {};
+	struct sg_maps maps;
+	char path[SG_PATH_MAX], name[64];
+	enum link_state state;
+	const char *ifname;
+	int first, ifindex, link_fd = -1, err, ret = SG_EXIT_FAIL;
+	bool have_cfg = false, have_l7, replace = false, shared_existed, pinned_here = false;
+	__u32 zero = 0, prog_id = 0;
+	__u8 mode;
+
+	first = sg_getopt(argc, argv, "attach", "m:c:", extra, attach_opt, &o);
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc - first < 1)
+		return sg_usage("attach", "attach needs an interface");
+	if (argc - first > 1)
+		return sg_usage("attach", "unexpected argument '%s'", argv[first + 1]);
+	ifname = argv[first];
+
+	/* A bad config must change nothing: read it before anything else. */
+	if (o.config) {
+		if (sg_cfg_parse(o.config, &cfg))
+			return SG_EXIT_FAIL;
+		have_cfg = true;
+	}
+	ifindex = sg_ifindex(ifname, true);
+	if (!ifindex)
+		goto out;
+	if (sg_need_privileges(true) || sg_check_kernel() || sg_ensure_bpffs())
+		goto out;
+
+	state = pinned_link(ifname, ifindex, &link_fd, &info);
+	switch (state) {
+	case LINK_ERROR:
+		goto out;
+	case LINK_ELSEWHERE:
+		sg_err("the pins under %s for %s belong to another interface or network namespace (XDP link %u on ifindex %u): use another --pin-path here",
+		       sg_env.pin, ifname, info.id, info.xdp.ifindex);
+		goto out;
+	case LINK_HERE:
+		mode = query_mode(ifindex, NULL);
+		if (o.mode_given &&
+		    strcmp(mode_name(mode), flags_mode_name(o.xdp_flags))) {
+			sg_err("%s is attached in %s mode: changing to %s mode needs 'sipguard detach %s' first",
+			       ifname, mode_name(mode),
+			       flags_mode_name(o.xdp_flags), ifname);
+			goto out;
+		}
+		break;
+	case LINK_NONE:
+	case LINK_DEFUNCT:
+		mode = query_mode(ifindex, &prog_id);
+		if (mode != XDP_ATTACHED_NONE && prog_id) {
+			prog_name(prog_id, name, sizeof(name));
+			sg_err("%s already has XDP program '%s' (id %u): detach it first",
+			       ifname, name, prog_id);
+			goto out;
+		}
+		break;
+	}
+	replace = state == LINK_HERE;
+
+	sg_pin_file(path, sizeof(path), SG_MAP_CONFIG);
+	shared_existed = sg_path_exists(path);
+	sg_iface_dir(path, sizeof(path), ifname);
+	err = sg_mkdir_p(path);
+	if (err) {
+		sg_err_errno(err, "cannot create the pin directory", "check --pin-path");
+		goto out;
+	}
+	pinned_here = true;
+
+	skel = sipguard_bpf__open();
+	if (!skel) {
+		sg_err_errno(errno, "cannot open the BPF object", "run with --verbose for libbpf's log");
+		goto fail;
+	}
+	skel->rodata->sg_if_flags = o.monitor ? SG_IF_MONITOR : 0;
+	err = set_pin_paths(skel->obj, ifname);
+	if (err) {
+		sg_err_errno(err, "cannot set the pin paths", "use a shorter --pin-path");
+		goto fail;
+	}
+	have_l7 = l7_supported();
+	if (!have_l7)
+		bpf_program__set_autoload(skel->progs.sipguard_l7, false);
+	if (o.no_learn)
+		bpf_program__set_autoload(skel->progs.sipguard_learn, false);
+
+	err = sipguard_bpf__load(skel);
+	if (err) {
+		sg_err_errno(err, "cannot load the BPF programs",
+			     "run with --verbose for libbpf's log (pins from another sipguard version? detach every interface first)");
+		goto fail;
+	}
+
+	/* Settings and entries go in before the program goes live. */
+	if (have_l7) {
+		int l7_fd = bpf_program__fd(skel->progs.sipguard_l7);
+
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.sg_l7_prog), &zero,
+					  &l7_fd, BPF_ANY);
+		if (err) {
+			sg_err_errno(-errno, "cannot install the layer-7 program",
+				     "run with --verbose for details");
+			goto fail;
+		}
+	}
+	maps.allow = bpf_map__fd(skel->maps.sg_allow);
+	maps.flows = bpf_map__fd(skel->maps.sg_flows);
+	maps.frags = bpf_map__fd(skel->maps.sg_frags);
+	maps.config = bpf_map__fd(skel->maps.sg_config);
+	if (!shared_existed) {
+		struct sg_config def;
+
+		sg_config_defaults(&def);
+		err = sg_config_set(maps.config, &def);
+		if (err) {
+			sg_err_errno(err, "cannot write the settings", "try again");
+			goto fail;
+		}
+	}
+	if (have_cfg && sg_cfg_apply(&cfg, &maps))
+		goto fail;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.sg_ifmeta), &zero, &prev))
+		memset(&prev, 0, sizeof(prev));
+
+	if (replace) {
+		err = bpf_link_update(link_fd, bpf_program__fd(skel->progs.sipguard_xdp),
+				      NULL);
+		if (err) {
+			sg_err_errno(err, "cannot replace the XDP program",
+				     "run with --verbose, or detach and attach again");
+			goto out;
+		}
+	} else {
+		if (link_fd >= 0) {	/* defunct: its interface is gone */
+			close(link_fd);
+			link_fd = -1;
+			sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
+			unpin(path);
+		}
+		link_fd = xdp_link_create(ifname, ifindex,
+					  bpf_program__fd(skel->progs.sipguard_xdp),
+					  o.xdp_flags);
+		if (link_fd < 0)
+			goto fail;
+	}
+
+	meta.ifindex = ifindex;
+	if (o.monitor)
+		meta.flags |= SG_META_MONITOR;
+	if (!o.no_learn) {
+		err = learner_attach(ifindex, bpf_program__fd(skel->progs.sipguard_learn),
+				     &prev, &meta.flags);
+		if (err) {
+			sg_err_errno(err, "cannot attach the TC egress learner",
+				     "run with --verbose, or attach with --no-learn");
+			if (!replace)
+				goto fail;
+			goto out;
+		}
+	} else if ((int)prev.ifindex == ifindex) {
+		learner_detach(ifindex, prev.flags);
+	}
+	meta.xdp_flags = o.mode_given || !replace ? o.xdp_flags : prev.xdp_flags;
+	meta.attached_at = replace && prev.attached_at ? prev.attached_at :
+			   (__u64)time(NULL);
+	snprintf(meta.ifname, sizeof(meta.ifname), "%s", ifname);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.sg_ifmeta), &zero, &meta,
+				BPF_ANY))
+		sg_err_errno(errno, "cannot record the attachment",
+			     "detach may leave the learner behind");
+
+	mode = query_mode(ifindex, NULL);
+	printf("sipguard %s %s (%s XDP, learner %s%s%s): ",
+	       replace ? "replaced on" : "attached to", ifname, mode_name(mode),
+	       meta.flags & SG_META_LEARN ? "on" : "off",
+	       o.monitor ? ", monitor" : "",
+	       have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
+	print_fill(stdout, maps.allow, maps.flows);
+	putchar('\n');
+	ret = SG_EXIT_OK;
+	goto out;
+
+fail:
+	/* A new attachment that failed leaves nothing behind. */
+	if (!replace && pinned_here) {
+		if (link_fd >= 0) {
+			close(link_fd);
+			link_fd = -1;
+		}
+		sipguard_bpf__destroy(skel);
+		skel = NULL;
+		iface_unpin(ifname);
+		shared_unpin_if_unused();
+	}
+out:
+	if (link_fd >= 0)
+		close(link_fd);
+	sipguard_bpf__destroy(skel);
+	if (have_cfg)
+		sg_cfg_free(&cfg);
+	return ret;
+}
+
+/* ---- detach ---- */
+
+int do_detach(int argc, char **argv)
+{
+	struct sg_iface_meta meta;
+	struct bpf_link_info info;
+	char path[SG_PATH_MAX];
+	enum link_state state;
+	const char *ifname;
+	int first, ifindex, fd, err;
+	bool last;
+
+	first = sg_getopt(argc, argv, "detach", NULL, NULL, NULL, NULL);
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc - first < 1)
+		return sg_usage("detach", "detach needs an interface");
+	if (argc - first > 1)
+		return sg_usage("detach", "unexpected argument '%s'", argv[first + 1]);
+	ifname = argv[first];
+	if (sg_check_ifname(ifname) || sg_need_privileges(true))
+		return SG_EXIT_FAIL;
+
+	sg_iface_dir(path, sizeof(path), ifname);
+	if (!sg_path_exists(path)) {
+		sg_err("%s is not attached (nothing pinned under %s): see 'sipguard status'",
+		       ifname, path);
+		return SG_EXIT_FAIL;
+	}
+	ifindex = sg_ifindex(ifname, false);
+	read_meta(ifname, &meta);
+
+	state = pinned_link(ifname, ifindex, &fd, &info);
+	switch (state) {
+	case LINK_ERROR:
+		return SG_EXIT_FAIL;
+	case LINK_ELSEWHERE:
+		if (!ifindex)
+			sg_err("%s is not in this network namespace, but its XDP link is live (ifindex %u): run detach in the interface's namespace (nsenter --net=...)",
+			       ifname, info.xdp.ifindex);
+		else
+			sg_err("the pins for %s belong to another interface or network namespace (ifindex %u): run detach there, or use its --pin-path",
+			       ifname, info.xdp.ifindex);
+		close(fd);
+		return SG_EXIT_FAIL;
+	case LINK_HERE:
+		err = bpf_link_detach(fd);
+		if (err && err != -EOPNOTSUPP && err != -EINVAL) {
+			sg_err_errno(err, "cannot detach the XDP link", "try again");
+			close(fd);
+			return SG_EXIT_FAIL;
+		}
+		break;
+	case LINK_NONE:
+	case LINK_DEFUNCT:
+		break;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ifindex && (int)meta.ifindex == ifindex)
+		learner_detach(ifindex, meta.flags);
+
+	err = iface_unpin(ifname);
+	if (err) {
+		sg_err_errno(err, "cannot remove the interface's pins",
+			     "remove the directory by hand");
+		return SG_EXIT_FAIL;
+	}
+	last = shared_unpin_if_unused();
+	if (last)
+		printf("sipguard detached from %s; nothing left pinned under %s\n",
+		       ifname, sg_env.pin);
+	else
+		printf("sipguard detached from %s\n", ifname);
+	return SG_EXIT_OK;
+}
+
+/* ---- status ---- */
+
+/* Is a sipguard_l7 installed in the instance's tail-call slot? */
+static bool l7_installed(const char *ifname)
+{
+	char path[SG_PATH_MAX];
+	__u32 zero = 0, id = 0;
+	bool on;
+	int fd;
+
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_L7_PROG);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	on = !bpf_map_lookup_elem(fd, &zero, &id) && id;
+	close(fd);
+	return on;
+}
+
+static json_object *iface_status(const char *ifname, const struct sg_config *cfg)
+{
+	struct sg_iface_meta meta;
+	struct bpf_link_info info;
+	enum link_state state;
+	char since[64] = "-";
+	const char *mode = "none", *where;
+	int ifindex, fd;
+	bool monitor, l7;
+	json_object *o;
+
+	ifindex = sg_ifindex(ifname, false);
+	l7 = l7_installed(ifname);
+	read_meta(ifname, &meta);
+	state = pinned_link(ifname, ifindex, &fd, &info);
+	if (fd >= 0)
+		close(fd);
+	switch (state) {
+	case LINK_HERE:
+		where = "attached";
+		mode = mode_name(query_mode(ifindex, NULL));
+		break;
+	case LINK_DEFUNCT:
+		where = "interface-gone";
+		break;
+	case LINK_ELSEWHERE:
+		where = "other-namespace";
+		mode = flags_mode_name(meta.xdp_flags);
+		break;
+	default:
+		where = "no-link";
+		break;
+	}
+	monitor = (meta.flags & SG_META_MONITOR) || (cfg->flags & SG_CFG_MONITOR);
+	if (meta.attached_at) {
+		time_t t = meta.attached_at;
+		struct tm tm;
+
+		strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S %z",
+			 localtime_r(&t, &tm));
+	}
+
+	if (!sg_env.json) {
+		printf("%s: ", ifname);
+		switch (state) {
+		case LINK_HERE:
+			printf("ifindex %u, %s XDP, prog id %u, link id %u",
+			       info.xdp.ifindex, mode, info.prog_id, info.id);
+			break;
+		case LINK_DEFUNCT:
+			printf("interface gone (XDP link %u defunct)", info.id);
+			break;
+		case LINK_ELSEWHERE:
+			printf("XDP link %u on ifindex %u in another network namespace",
+			       info.id, info.xdp.ifindex);
+			break;
+		default:
+			printf("no XDP link pinned");
+			break;
+		}
+		printf(", learner %s, layer-7 %s, monitor %s%s, attached since %s",
+		       meta.flags & SG_META_LEARN ? "on" : "off", l7 ? "on" : "off",
+		       monitor ? "on" : "off",
+		       meta.flags & SG_META_MONITOR ? " (--monitor)" : "", since);
+		if (state == LINK_DEFUNCT)
+			printf(": run 'sipguard detach %s'", ifname);
+		else if (state == LINK_NONE)
+			printf(": run 'sipguard attach %s' again", ifname);
+		putchar('\n');
+		return NULL;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(ifname));
+	json_object_object_add(o, "state", json_object_new_string(where));
+	json_object_object_add(o, "ifindex", json_object_new_int64(info.xdp.ifindex ?
+					     info.xdp.ifindex : meta.ifindex));
+	json_object_object_add(o, "mode", json_object_new_string(mode));
+	json_object_object_add(o, "prog_id", json_object_new_int64(info.prog_id));
+	json_object_object_add(o, "link_id", json_object_new_int64(info.id));
+	json_object_object_add(o, "learner",
+			       json_object_new_boolean(meta.flags & SG_META_LEARN));
+	json_object_object_add(o, "layer7", json_object_new_boolean(l7));
+	json_object_object_add(o, "monitor", json_object_new_boolean(monitor));
+	json_object_object_add(o, "monitor_flag",
+			       json_object_new_boolean(meta.flags & SG_META_MONITOR));
+	json_object_object_add(o, "attached_at", json_object_new_int64(meta.attached_at));
+	return o;
+}
+
+static json_object *fill_json(long n, long max)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "entries", json_object_new_int64(n < 0 ? 0 : n));
+	json_object_object_add(o, "max", json_object_new_int64(max));
+	return o;
+}
+
+int do_status(int argc, char **argv)
+{
+	json_object *root = NULL, *ifs = NULL, *set, *o;
+	struct sg_config cfg;
+	struct sg_maps m;
+	char path[SG_PATH_MAX], **names = NULL;
+	int first, n, i;
+
+	first = sg_getopt(argc, argv, "status", NULL, NULL, NULL, NULL);
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc - first > 0)
+		return sg_usage("status", "unexpected argument '%s'", argv[first]);
+	if (sg_need_privileges(false))
+		return SG_EXIT_FAIL;
+
+	sg_pin_file(path, sizeof(path), SG_MAP_CONFIG);
+	n = sg_list_ifaces(&names);
+	if (n < 0) {
+		sg_err_errno(n, "cannot read the pin directory", "check --pin-path");
+		return SG_EXIT_FAIL;
+	}
+	if (sg_env.json) {
+		root = json_object_new_object();
+		ifs = json_object_new_array();
+		json_object_object_add(root, "pin_path", json_object_new_string(sg_env.pin));
+	}
+	if (!n && !sg_path_exists(path)) {
+		if (root) {
+			json_object_object_add(root, "attached", json_object_new_boolean(false));
+			json_object_object_add(root, "interfaces", ifs);
+			sg_json_print(root);
+		} else {
+			printf("not attached (nothing pinned under %s)\n", sg_env.pin);
+		}
+		return SG_EXIT_OK;
+	}
+	if (sg_maps_open(&m)) {
+		sg_free_names(names, n);
+		json_object_put(root);
+		json_object_put(ifs);
+		return SG_EXIT_FAIL;
+	}
+	if (sg_config_get(m.config, &cfg))
+		sg_config_defaults(&cfg);
+	if (!cfg.flow_timeout_s)
+		cfg.flow_timeout_s = SG_DEFAULT_FLOW_TIMEOUT;
+
+	for (i = 0; i < n; i++) {
+		o = iface_status(names[i], &cfg);
+		if (o)
+			json_object_array_add(ifs, o);
+	}
+	if (!n && !root)
+		printf("no interface attached (shared maps pinned under %s)\n",
+		       sg_env.pin);
+	if (root) {
+		json_object_object_add(root, "attached", json_object_new_boolean(n > 0));
+		json_object_object_add(root, "interfaces", ifs);
+		set = json_object_new_object();
+		json_object_object_add(set, "monitor",
+				       json_object_new_boolean(cfg.flags & SG_CFG_MONITOR));
+		json_object_object_add(set, "flow_timeout_s",
+				       json_object_new_int64(cfg.flow_timeout_s));
+		json_object_object_add(set, "match_remote_port",
+				       json_object_new_boolean(cfg.flags & SG_CFG_MATCH_PORT));
+		json_object_object_add(root, "settings", set);
+		json_object_object_add(root, "allowlist",
+				       fill_json(sg_map_count(m.allow, sizeof(struct sg_lpm_key)),
+						 SG_ALLOW_MAX));
+		json_object_object_add(root, "flows",
+				       fill_json(sg_map_count(m.flows, sizeof(struct sg_flow_key)),
+						 SG_FLOWS_MAX));
+		sg_json_print(root);
+	} else {
+		printf("settings: monitor %s, flow-timeout %us, match-remote-port %s\n",
+		       cfg.flags & SG_CFG_MONITOR ? "on" : "off", cfg.flow_timeout_s,
+		       cfg.flags & SG_CFG_MATCH_PORT ? "on" : "off");
+		print_fill(stdout, m.allow, m.flows);
+		putchar('\n');
+	}
+	sg_maps_close(&m);
+	sg_free_names(names, n);
+	return SG_EXIT_OK;
+}

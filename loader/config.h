@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The sipguard config file (INI, parsed with libinih): parse it into a
+ * struct first, apply it to the open maps second.  `attach --config` does
+ * both; a daemon can re-apply on SIGHUP the same way.
+ */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+
+#include "common.h"
+
+struct sg_cfg {
+	char path[SG_PATH_MAX];
+	struct sg_config settings;	/* defaults, overridden by [settings] */
+	struct sg_lpm_key *allow;	/* [allow] prefix = ... */
+	size_t n_allow;
+	struct sg_flow_key *flows;	/* [flows] flow = ...; remote_port 0: any */
+	size_t n_flows;
+};
+
+/* Parse PATH into CFG.  On error prints "Error: PATH:LINE: ..." and
+ * returns -1; CFG is then empty. */
+int sg_cfg_parse(const char *path, struct sg_cfg *cfg);
+/* Write the settings and the config entries into the maps. */
+int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m);
+void sg_cfg_free(struct sg_cfg *cfg);
+
+#endif /* SG_CONFIG_H */
