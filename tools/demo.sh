@@ -17,7 +17,7 @@ export SIPGUARD_PIN_PATH=${SIPGUARD_PIN_PATH:-/sys/fs/bpf/sipguard-demo-$$}
 if [ -t 1 ]; then
 	B=$'\e[1m' G=$'\e[32m' R=$'\e[31m' D=$'\e[2m' N=$'\e[0m'
 else
-	B= G= R= D= N=
+	B='' G='' R='' D='' N=''
 fi
 
 step() { printf '\n%s%s%s\n' "$B" "$*" "$N"; }

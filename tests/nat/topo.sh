@@ -150,7 +150,7 @@ topo_down() {
 	phone_stop
 	[ -n "$KAM_PID" ] && kill "$KAM_PID" 2>/dev/null && wait "$KAM_PID" 2>/dev/null
 	[ -n "$DUMP_PID" ] && kill "$DUMP_PID" 2>/dev/null && wait "$DUMP_PID" 2>/dev/null
-	KAM_PID= DUMP_PID=
+	KAM_PID='' DUMP_PID=''
 	return 0
 }
 
@@ -200,7 +200,7 @@ capture_start() {
 	ip netns exec "$LAN_NS" tcpdump -i eth0 -nn --immediate-mode -U -w "$TOPO_RUN/phone.pcap" udp \
 		>"$TOPO_RUN/tcpdump.log" 2>&1 &
 	DUMP_PID=$!
-	wait_for 50 grep -q "listening on" "$TOPO_RUN/tcpdump.log" ||
+	wait_for 50 grep -qs "listening on" "$TOPO_RUN/tcpdump.log" ||
 		{ fail "tcpdump did not start"; return 1; }
 }
 
