@@ -410,7 +410,8 @@ static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 /*
  * A SIP request, in the documented order: allowlist, established flow,
  * INVITE under `drop`, deny list and bans, then the header checks.  Other
- * requests than INVITE skip all of it while no layer-7 rule is set.
+ * requests than INVITE skip all of it while neither a deny list nor a
+ * User-Agent blocklist is set.
  */
 static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 {
@@ -419,8 +420,8 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 
 	if (!cfg)
 		return verdict(ctx, invite ? SG_R_ORPHAN : SG_R_REQUEST);
-	if (!invite && !(cfg->flags & SG_CFG_DENY) && !cfg->ban_time_s &&
-	    !cfg->ua_count)
+	/* bans only come from User-Agent matches: no list, nothing to do */
+	if (!invite && !(cfg->flags & SG_CFG_DENY) && !cfg->ua_count)
 		return verdict(ctx, SG_R_REQUEST);
 
 	pkt_saddr(&in->pkt, &in->src);

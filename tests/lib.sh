@@ -101,8 +101,11 @@ need_root() {
 }
 
 run_tests() {
-	local t filter=${1:-}
+	local t filter=${1:-} stop=0
+	# Ctrl-C ends the running test (its cleanups run) and the suite.
+	trap 'stop=1' INT
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		[ "$stop" = 1 ] && break
 		if [ -n "$filter" ] && [[ "$t" != *$filter* ]]; then
 			continue
 		fi
