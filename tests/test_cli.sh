@@ -1,0 +1,669 @@
+#!/usr/bin/env bash
+# CLI tests: every verb of sipguard, its text and JSON output, and every bad
+# input, with the exit code and the message it must give.
+#
+# Each test makes its own namespaces: "main" holds the interface sipguard
+# is attached to ($A, 192.0.2.1), its veth peer ($B, 192.0.2.2) sits in
+# "peer" so that traffic between them crosses the XDP hook.  sipguard runs
+# inside "main" through nsenter --net (ip netns exec would hide
+# /sys/fs/bpf).  The suite uses its own pin path (lib.sh).
+. "$(dirname "$0")/lib.sh"
+need_root
+
+NS=${SG_NS_PREFIX}m
+PEER=${SG_NS_PREFIX}q
+A=${SG_NS_PREFIX}a	# sipguard's interface
+B=${SG_NS_PREFIX}b	# its peer
+C=${SG_NS_PREFIX}c	# a second interface in "main"
+D=${SG_NS_PREFIX}d
+TMP=
+
+sg() { nsenter --net="/run/netns/$NS" "$SG" "$@"; }
+in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+
+# json EXPR: evaluate a Python expression over the JSON document on stdin (d).
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+setup() {
+	ns_add "$NS" || return 1
+	ns_add "$PEER" || return 1
+	ip -n "$NS" link add "$A" type veth peer name "$B" netns "$PEER" || return 1
+	ip -n "$NS" addr add 192.0.2.1/24 dev "$A"
+	ip -n "$PEER" addr add 192.0.2.2/24 dev "$B"
+	ip -n "$NS" link set "$A" up
+	ip -n "$PEER" link set "$B" up
+	TMP=$(mktemp -d /tmp/sgt-cli.XXXXXX)
+	cleanup_add "rm -rf $TMP"
+}
+
+# A second veth pair, both ends in "main" ($C gets sipguard, $D idles).
+add_second() {
+	ip -n "$NS" link add "$C" type veth peer name "$D" || return 1
+	ip -n "$NS" link set "$C" up
+	ip -n "$NS" link set "$D" up
+}
+
+# udp_send NS SRC_PORT DST DST_PORT PAYLOAD [COUNT]
+udp_send() {
+	in_ns "$1" python3 - "$2" "$3" "$4" "$5" "${6:-1}" <<'EOF'
+import socket, sys
+sport, dst, dport, payload, count = sys.argv[1:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", int(sport)))
+for _ in range(int(count)):
+    s.sendto(payload.encode().replace(b"\\r\\n", b"\r\n"), (dst, int(dport)))
+EOF
+}
+
+has() { grep -Eq -- "$1" <<<"$2"; }
+lacks() { ! grep -Eq -- "$1" <<<"$2"; }
+allow_listed() { sg allow list | grep -Eq -- "$1"; }
+flow_listed() { sg flows list | grep -Eq -- "$1"; }
+no_learner() { ! has_learner "$1"; }
+no_clsact() { ! has_clsact "$1"; }
+xdp_prog_name() { ip -n "$NS" -d link show dev "$1" | sed -n 's/.*prog\/xdp[a-z]* id [0-9]* name \([^ ]*\).*/\1/p'; }
+has_learner() { tc -n "$NS" filter show dev "$1" egress | grep -q sipguard_learn; }
+has_clsact() { tc -n "$NS" qdisc show dev "$1" | grep -q clsact; }
+pinned_nothing() { [ ! -e "$SIPGUARD_PIN_PATH" ]; }
+map_entries() { bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/$1" | json 'len(d)'; }
+stat_packets() {	# IFACE REASON VERDICT
+	sg stats --json | json "sum(c['packets'] for i in d['interfaces'] if i['name'] == '$1' for c in i['counters'] if c['reason'] == '$2' and c['verdict'] == '$3')"
+}
+
+# ---- attach / detach / status ----
+
+test_attach_detach_leaves_interface_clean() {
+	setup
+	local out
+	out=$(sg attach "$A" 2>&1)
+	check "attach succeeds" test $? = 0
+	check "attach prints one summary line: $out" grep -Eq \
+		"^sipguard attached to $A \((native|generic) XDP, learner on\): allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
+	expect_eq "one line, libbpf silent" 1 "$(wc -l <<<"$out")"
+	expect_eq "XDP program on $A" sipguard_xdp "$(xdp_prog_name "$A")"
+	check "TC egress learner on $A" has_learner "$A"
+	check "xdp link pinned" test -e "$SIPGUARD_PIN_PATH/if_$A/xdp_link"
+	expect_exit 0 "^sipguard detached from $A; nothing left pinned" sg detach "$A"
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+	check "learner removed" no_learner "$A"
+	check "our clsact qdisc removed" no_clsact "$A"
+	check "nothing pinned" pinned_nothing
+}
+
+test_status_text() {
+	setup
+	check "attach" sg attach "$A"
+	local out
+	out=$(sg status)
+	check "status names the interface and mode: $out" grep -Eq "^$A: ifindex [0-9]+, native XDP, prog id [0-9]+, link id [0-9]+, learner on, layer-7 (on|off), monitor off, attached since " <<<"$out"
+	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off$" <<<"$out"
+	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
+}
+
+test_status_json() {
+	setup
+	check "attach" sg attach "$A" --mode generic
+	local out
+	out=$(sg status --json)
+	expect_eq "attached" True "$(json "d['attached']" <<<"$out")"
+	expect_eq "interface name" "$A" "$(json "d['interfaces'][0]['name']" <<<"$out")"
+	expect_eq "mode in use" generic "$(json "d['interfaces'][0]['mode']" <<<"$out")"
+	expect_eq "ifindex" "$(ip -n "$NS" -o link show "$A" | cut -d: -f1)" "$(json "d['interfaces'][0]['ifindex']" <<<"$out")"
+	expect_eq "learner" True "$(json "d['interfaces'][0]['learner']" <<<"$out")"
+	expect_eq "flow timeout" 3600 "$(json "d['settings']['flow_timeout_s']" <<<"$out")"
+	expect_eq "allowlist max" 16384 "$(json "d['allowlist']['max']" <<<"$out")"
+	expect_eq "global -j works too" "$A" "$(sg -j status | json "d['interfaces'][0]['name']")"
+}
+
+test_status_not_attached() {
+	setup
+	expect_exit 0 "^not attached" sg status
+	expect_eq "json says not attached" False "$(sg status --json | json "d['attached']")"
+}
+
+test_reattach_replaces_program_keeps_maps() {
+	setup
+	check "attach" sg attach "$A"
+	check "allow add" sg allow add 203.0.113.7
+	check "flows add" sg flows add 198.51.100.20:5060 5060
+	local before after
+	before=$(sg status --json)
+	expect_exit 0 "^sipguard replaced on $A \(native XDP, learner on, monitor" sg attach "$A" --monitor
+	after=$(sg status --json)
+	check "new program" test "$(json "d['interfaces'][0]['prog_id']" <<<"$before")" != "$(json "d['interfaces'][0]['prog_id']" <<<"$after")"
+	expect_eq "same link (atomic update)" "$(json "d['interfaces'][0]['link_id']" <<<"$before")" "$(json "d['interfaces'][0]['link_id']" <<<"$after")"
+	expect_eq "monitor flag recorded" True "$(json "d['interfaces'][0]['monitor_flag']" <<<"$after")"
+	check "allowlist kept" allow_listed '^203.0.113.7/32 '
+	check "flow kept" flow_listed '^198.51.100.20 +5060 +5060 '
+}
+
+test_reattach_no_learn_removes_learner() {
+	setup
+	check "attach" sg attach "$A"
+	check "learner there" has_learner "$A"
+	expect_exit 0 "learner off" sg attach "$A" --no-learn
+	check "learner gone" no_learner "$A"
+	check "our clsact gone" no_clsact "$A"
+	expect_eq "status says so" False "$(sg status --json | json "d['interfaces'][0]['learner']")"
+}
+
+test_foreign_clsact_is_kept() {
+	setup
+	check "clsact made by someone else" tc -n "$NS" qdisc add dev "$A" clsact
+	check "attach" sg attach "$A"
+	check "learner there" has_learner "$A"
+	check "detach" sg detach "$A"
+	check "the clsact qdisc stays" has_clsact "$A"
+	check "the learner went" no_learner "$A"
+}
+
+test_mode_change_needs_detach() {
+	setup
+	check "attach generic" sg attach "$A" --mode generic
+	expect_eq "generic in use" generic "$(sg status --json | json "d['interfaces'][0]['mode']")"
+	expect_exit 1 "^Error: $A is attached in generic mode: changing to native mode needs 'sipguard detach $A' first" \
+		sg attach "$A" --mode native
+	check "detach" sg detach "$A"
+	expect_exit 0 "native XDP" sg attach "$A" --mode native
+}
+
+test_second_interface_own_counters_shared_allowlist() {
+	setup
+	add_second
+	check "attach A" sg attach "$A"
+	check "attach C" sg attach "$C"
+	check "allow add" sg allow add 198.51.100.0/24
+	check "C's counters pinned" test -e "$SIPGUARD_PIN_PATH/if_$C/sg_counters"
+	check "one allowlist for both" test "$(ls "$SIPGUARD_PIN_PATH" | grep -c '^sg_allow$')" = 1
+	local ida idc
+	ida=$(bpftool -j map show pinned "$SIPGUARD_PIN_PATH/if_$A/sg_counters" | json "d['id']")
+	idc=$(bpftool -j map show pinned "$SIPGUARD_PIN_PATH/if_$C/sg_counters" | json "d['id']")
+	check "counters are separate maps ($ida, $idc)" test "$ida" != "$idc"
+	check "send to A" udp_send "$PEER" 40000 192.0.2.1 9 "hello" 5
+	expect_ge "A counted the datagrams" 5 "$(stat_packets "$A" not_sip pass)"
+	expect_eq "C counted none" 0 "$(stat_packets "$C" not_sip pass)"
+	expect_eq "stats IFACE shows one" "$C" "$(sg stats "$C" --json | json "','.join(i['name'] for i in d['interfaces'])")"
+	check "detach A" sg detach "$A"
+	check "allowlist still there for C" allow_listed '^198.51.100.0/24 '
+	check "detach C" sg detach "$C"
+}
+
+test_last_detach_leaves_nothing_pinned() {
+	setup
+	add_second
+	check "attach A" sg attach "$A"
+	check "attach C" sg attach "$C"
+	expect_exit 0 "^sipguard detached from $A$" sg detach "$A"
+	check "shared maps stay while C is attached" test -e "$SIPGUARD_PIN_PATH/sg_allow"
+	check "A's directory is gone" test ! -e "$SIPGUARD_PIN_PATH/if_$A"
+	expect_exit 0 "nothing left pinned under $SIPGUARD_PIN_PATH" sg detach "$C"
+	check "nothing pinned" pinned_nothing
+}
+
+test_detach_after_interface_deleted() {
+	setup
+	check "attach" sg attach "$A"
+	check "delete the veth" ip -n "$NS" link del "$A"
+	expect_exit 0 "interface gone" sg status
+	expect_exit 0 "^sipguard detached from $A" sg detach "$A"
+	check "nothing pinned" pinned_nothing
+}
+
+test_detach_not_attached_fails() {
+	setup
+	expect_exit 1 "^Error: $A is not attached \(nothing pinned under .*\): see 'sipguard status'" sg detach "$A"
+}
+
+test_refuses_foreign_xdp_program() {
+	setup
+	cat >"$TMP/foreign.c" <<'EOF'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("xdp") int sg_foreign(struct xdp_md *ctx) { return XDP_PASS; }
+char LICENSE[] SEC("license") = "GPL";
+EOF
+	check "build a foreign XDP program" clang -O2 -target bpf \
+		-I"/usr/include/$(gcc -print-multiarch)" -c "$TMP/foreign.c" -o "$TMP/foreign.o"
+	check "attach it with ip" ip -n "$NS" link set dev "$A" xdpgeneric obj "$TMP/foreign.o" sec xdp
+	expect_exit 1 "^Error: $A already has XDP program 'sg_foreign' \(id [0-9]+\): detach it first$" sg attach "$A"
+	expect_eq "the foreign program stays" sg_foreign "$(xdp_prog_name "$A")"
+	check "nothing pinned" pinned_nothing
+}
+
+test_pins_of_another_namespace_refused() {
+	setup
+	local ns2=${SG_NS_PREFIX}n other=/sys/fs/bpf/sgtest-other-$$
+	ns_add "$ns2"
+	# Same name and same ifindex: only the namespace differs.
+	local idx
+	idx=$(ip -n "$NS" -o link show "$A" | cut -d: -f1)
+	check "same interface in another namespace" ip -n "$ns2" link add "$A" \
+		index "$idx" type veth peer name "$B" index $((idx + 100))
+	ip -n "$ns2" link set "$A" up
+	check "attach in main" sg attach "$A"
+	expect_exit 1 "belong to another interface or network namespace.*use another --pin-path" \
+		in_ns "$ns2" "$SG" attach "$A"
+	expect_eq "no XDP in the second namespace" "" "$(ip -n "$ns2" -d link show dev "$A" | grep -o 'prog/xdp')"
+	cleanup_add "nsenter --net=/run/netns/$ns2 $SG --pin-path $other detach $A; rm -rf $other"
+	expect_exit 0 "attached to $A" in_ns "$ns2" "$SG" --pin-path "$other" attach "$A"
+	expect_exit 0 "nothing left pinned" in_ns "$ns2" "$SG" --pin-path "$other" detach "$A"
+}
+
+test_pin_path_option_wins_over_env() {
+	setup
+	local other=/sys/fs/bpf/sgtest-opt-$$
+	cleanup_add "nsenter --net=/run/netns/$NS $SG --pin-path $other detach $A; rm -rf $other"
+	check "attach with --pin-path" sg --pin-path "$other" attach "$A"
+	check "pinned under the option's dir" test -e "$other/if_$A/xdp_link"
+	check "not under the env's dir" pinned_nothing
+	check "detach" sg --pin-path "$other" detach "$A"
+	check "gone" test ! -e "$other"
+}
+
+test_pin_path_not_on_bpffs() {
+	setup
+	expect_exit 1 "^Error: pin path $TMP/pins is not on a bpffs: choose a directory under /sys/fs/bpf" \
+		sg --pin-path "$TMP/pins" attach "$A"
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+}
+
+# In a private mount namespace without a bpffs at /sys/fs/bpf, attach
+# mounts one (the host's mounts are not touched).
+test_bpffs_mounted_when_missing() {
+	setup
+	local out
+	out=$(unshare -m --propagation private bash -c '
+		umount /sys/fs/bpf || exit 9
+		nsenter --net="/run/netns/$1" "$2" attach "$3" || exit 1
+		stat -f -c %T /sys/fs/bpf
+		nsenter --net="/run/netns/$1" "$2" detach "$3"' _ "$NS" "$SG" "$A" 2>&1)
+	check "attach mounted a bpffs: $out" grep -q '^bpf_fs$' <<<"$out"
+	check "and detached" grep -q "^sipguard detached from $A" <<<"$out"
+}
+
+test_bpffs_not_mountable() {
+	setup
+	expect_exit 1 "^Error: bpffs not mountable at /sys/fs/bpf: .*: mount -t bpf bpf /sys/fs/bpf$" \
+		unshare -m --propagation private bash -c '
+		umount /sys/fs/bpf || exit 9
+		exec nsenter --net="/run/netns/$1" setpriv --bounding-set -sys_admin "$2" attach "$3"' _ "$NS" "$SG" "$A"
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+}
+
+# ---- allow ----
+
+test_allow_add_list_del() {
+	setup
+	check "attach" sg attach "$A"
+	check "add three" sg allow add 203.0.113.7 198.51.100.0/24 2001:db8::/32
+	local out
+	out=$(sg allow list)
+	check "IPv4 host as /32: $out" grep -Eq "^203.0.113.7/32 +cli$" <<<"$out"
+	check "IPv4 net" grep -Eq "^198.51.100.0/24 +cli$" <<<"$out"
+	check "IPv6 net" grep -Eq "^2001:db8::/32 +cli$" <<<"$out"
+	expect_eq "json" "198.51.100.0/24:cli,203.0.113.7/32:cli,2001:db8::/32:cli" \
+		"$(sg allow list --json | json "','.join(e['prefix'] + ':' + e['origin'] for e in d)")"
+	check "del two" sg allow del 203.0.113.7/32 2001:db8::/32
+	expect_eq "one left" "198.51.100.0/24" "$(sg allow list --json | json "','.join(e['prefix'] for e in d)")"
+	expect_eq "status counts it" 1 "$(sg status --json | json "d['allowlist']['entries']")"
+}
+
+test_allow_stores_ipv4_mapped() {
+	setup
+	check "attach" sg attach "$A"
+	check "add" sg allow add 198.51.100.0/24
+	local dump
+	dump=$(bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/sg_allow")
+	# struct sg_lpm_key: prefixlen 96 + 24, then ::ffff:198.51.100.0
+	expect_eq "key bytes" "0x78 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0x00 0xff 0xff 0xc6 0x33 0x64 0x00" \
+		"$(json "' '.join(d[0]['key'])" <<<"$dump")"
+}
+
+test_allow_add_is_all_or_nothing() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: invalid prefix 'bogus'" sg allow add 203.0.113.7 bogus
+	expect_eq "nothing added" 0 "$(sg allow list --json | json 'len(d)')"
+}
+
+test_allow_del_absent_prefix_fails() {
+	setup
+	check "attach" sg attach "$A"
+	check "add" sg allow add 198.51.100.0/24
+	expect_exit 1 "^Error: 198.51.100.0/25 is not in the allowlist: see 'sipguard allow list'$" \
+		sg allow del 198.51.100.0/24 198.51.100.0/25
+	expect_eq "the present one was not removed either" 1 "$(sg allow list --json | json 'len(d)')"
+}
+
+test_allow_invalid_prefix_named() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: invalid prefix '1.2.3.4/33': the prefix length must be 0 to 32$" sg allow add 1.2.3.4/33
+	expect_exit 1 "^Error: invalid prefix '2001:db8::/129'" sg allow add 2001:db8::/129
+	expect_exit 1 "^Error: invalid prefix 'example.com': not an IPv4 or IPv6 address" sg allow add example.com
+	expect_exit 1 "^Error: invalid prefix '10.0.0.0/8x'" sg allow add 10.0.0.0/8x
+}
+
+test_allow_host_bits_suggest_network() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: invalid prefix '198.51.100.7/24': host bits are set: use 198.51.100.0/24$" \
+		sg allow add 198.51.100.7/24
+	expect_exit 1 "host bits are set: use 2001:db8::/32$" sg allow add 2001:db8::1/32
+}
+
+# ---- flows ----
+
+test_flows_add_list_del() {
+	setup
+	check "attach" sg attach "$A"
+	check "add with port" sg flows add 198.51.100.20:5060 5060
+	check "add IPv6 with port" sg flows add "[2001:db8::1]:5070" 5062
+	check "add without port" sg flows add 192.0.2.9 5064
+	local out
+	out=$(sg flows list)
+	check "ported flow: $out" grep -Eq "^198.51.100.20 +5060 +5060 +static +- +active$" <<<"$out"
+	check "IPv6 flow" grep -Eq "^2001:db8::1 +5070 +5062 +static +- +active$" <<<"$out"
+	check "port-less flow" grep -Eq "^192.0.2.9 +any +5064 +static +- +active$" <<<"$out"
+	expect_eq "shadows hidden" 3 "$(sg flows list --json | json 'len(d)')"
+	expect_eq "json port-less" "(None, 5064, 'static', None)" \
+		"$(sg flows list --json | json "[(f['remote_port'], f['local_port'], f['origin'], f['age_s']) for f in d if f['remote'] == '192.0.2.9'][0]")"
+	expect_eq "map: two entries per ported flow, one port-less" 5 "$(map_entries sg_flows)"
+	check "del ported" sg flows del 198.51.100.20:5060 5060
+	check "del IPv6" sg flows del "[2001:db8::1]:5070" 5062
+	check "del port-less" sg flows del 192.0.2.9 5064
+	expect_eq "map empty (shadows went too)" 0 "$(map_entries sg_flows)"
+}
+
+test_flows_del_keeps_shared_shadow() {
+	setup
+	check "attach" sg attach "$A"
+	check "add :5060" sg flows add 198.51.100.20:5060 5060
+	check "add :5061" sg flows add 198.51.100.20:5061 5060
+	expect_eq "two exact + one wildcard" 3 "$(map_entries sg_flows)"
+	check "del :5060" sg flows del 198.51.100.20:5060 5060
+	expect_eq "wildcard kept for :5061" 2 "$(map_entries sg_flows)"
+	check "del :5061" sg flows del 198.51.100.20:5061 5060
+	expect_eq "empty" 0 "$(map_entries sg_flows)"
+}
+
+test_flows_del_absent_fails() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: no flow 198.51.100.20:5060 -> local port 5060: see 'sipguard flows list'$" \
+		sg flows del 198.51.100.20:5060 5060
+}
+
+test_flows_learned_then_flushed() {
+	setup
+	check "attach" sg attach "$A"
+	check "static flow" sg flows add 198.51.100.20:5060 5060
+	check "phone registers" udp_send "$NS" 5060 192.0.2.2 5080 'REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	local out
+	out=$(sg flows list)
+	check "learned flow listed with its age: $out" grep -Eq "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +active$" <<<"$out"
+	expect_eq "json origin" learned "$(sg flows list --json | json "[f['origin'] for f in d if f['remote'] == '192.0.2.2'][0]")"
+	expect_exit 0 "^removed 1 learned flow$" sg flows flush
+	out=$(sg flows list)
+	check "learned flow gone" lacks '^192.0.2.2 ' "$out"
+	check "static flow kept" grep -Eq "^198.51.100.20 +5060 +5060 +static" <<<"$out"
+	expect_eq "map: static flow and its wildcard" 2 "$(map_entries sg_flows)"
+}
+
+test_flows_answer_learns_nothing() {
+	setup
+	check "attach" sg attach "$A"
+	check "phone answers a stranger" udp_send "$NS" 5060 192.0.2.2 5080 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	expect_eq "no flow" 0 "$(sg flows list --json | json 'len(d)')"
+}
+
+test_flows_expire_after_timeout() {
+	setup
+	check "attach" sg attach "$A"
+	check "short timeout" sg set flow-timeout 1
+	check "phone registers" udp_send "$NS" 5060 192.0.2.2 5080 'REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	sleep 2
+	expect_exit 0 "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +expired$" sg flows list
+}
+
+test_flows_bad_input() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: invalid remote port '70000': use a number from 1 to 65535$" sg flows add 198.51.100.20:70000 5060
+	expect_exit 1 "^Error: invalid local port '0'" sg flows add 198.51.100.20:5060 0
+	expect_exit 1 "^Error: invalid local port 'sip'" sg flows add 198.51.100.20 sip
+	expect_exit 1 "^Error: invalid remote address 'pbx.example:5060'" sg flows add pbx.example:5060 5060
+	expect_exit 1 "^Error: invalid remote address '\[2001:db8::1'" sg flows add "[2001:db8::1" 5060
+	expect_exit 2 "needs REMOTE_ADDR\[:PORT\] and LOCAL_PORT" sg flows add 198.51.100.20
+	expect_eq "nothing added" 0 "$(map_entries sg_flows)"
+}
+
+# ---- set ----
+
+test_set_changes_settings_at_once() {
+	setup
+	check "attach" sg attach "$A"
+	check "monitor on" sg set monitor on
+	check "flow-timeout" sg set flow-timeout 120
+	check "match-remote-port on" sg set match-remote-port on
+	local out
+	out=$(sg status --json)
+	expect_eq "monitor" True "$(json "d['settings']['monitor']" <<<"$out")"
+	expect_eq "timeout" 120 "$(json "d['settings']['flow_timeout_s']" <<<"$out")"
+	expect_eq "match port" True "$(json "d['settings']['match_remote_port']" <<<"$out")"
+	local dump
+	dump=$(bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/sg_config")
+	expect_eq "the map holds it" "3 120" "$(json "str(d[0]['formatted']['value']['flags']) + ' ' + str(d[0]['formatted']['value']['flow_timeout_s'])" <<<"$dump")"
+	check "several at once, off again" sg set monitor off match-remote-port off
+	expect_eq "monitor off" False "$(sg status --json | json "d['settings']['monitor']")"
+	expect_eq "timeout untouched" 120 "$(sg status --json | json "d['settings']['flow_timeout_s']")"
+}
+
+test_set_bad_values() {
+	setup
+	check "attach" sg attach "$A"
+	expect_exit 1 "^Error: invalid value 'maybe' for monitor: use on or off$" sg set monitor maybe
+	expect_exit 1 "^Error: invalid flow timeout '0'" sg set flow-timeout 0
+	expect_exit 1 "^Error: invalid flow timeout '1h'" sg set flow-timeout 1h
+	expect_exit 2 "^Error: unknown setting 'colour'" sg set colour blue
+	expect_exit 2 "^Error: setting 'monitor' needs a value" sg set monitor
+	expect_exit 1 "invalid value" sg set monitor on match-remote-port perhaps
+	expect_eq "all or nothing" False "$(sg status --json | json "d['settings']['monitor']")"
+}
+
+# ---- stats ----
+
+test_stats_counts_per_reason() {
+	setup
+	check "attach" sg attach "$A"
+	check "send non-SIP UDP" udp_send "$PEER" 40000 192.0.2.1 9 "hello" 3
+	check "send an orphan INVITE" udp_send "$PEER" 5060 192.0.2.1 5060 'INVITE sip:100@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n' 2
+	expect_ge "not_sip counted" 3 "$(stat_packets "$A" not_sip pass)"
+	expect_eq "orphan INVITEs dropped" 2 "$(stat_packets "$A" orphan_invite drop)"
+	local out
+	out=$(sg stats)
+	check "text row: $out" grep -Eq "^  orphan_invite +drop +2 +[0-9]+$" <<<"$out"
+	check "zero rows hidden" lacks '^  stun ' "$out"
+	check "totals" grep -Eq "^  total +drop +2 " <<<"$out"
+	expect_exit 0 "^  stun +pass +0 +0$" sg stats --all
+	local names
+	names=$(sed -n 's/^[[:space:]]*X(SG_R_[A-Z0-9_]*,[[:space:]]*"\([a-z0-9_]*\)".*/\1/p' "$SG_TOP/include/sipguard.h" | tr '\n' ' ')
+	expect_eq "json reasons are the header's, in order" "$names" \
+		"$(sg stats --json | json "' '.join(c['reason'] for c in d['interfaces'][0]['counters'] if c['verdict'] == 'pass') + ' '")"
+	expect_exit 1 "^Error: nosuch0 is not attached" sg stats nosuch0
+}
+
+# ---- config ----
+
+write_config() {
+	cat >"$TMP/sipguard.conf"
+}
+
+test_config_applied_on_attach() {
+	setup
+	write_config <<'EOF'
+; test config
+[settings]
+monitor = on
+flow-timeout = 600     ; ten minutes
+match-remote-port = on
+[allow]
+prefix = 203.0.113.7
+prefix = 2001:db8::/32
+[flows]
+flow = 198.51.100.20:5060 5060
+flow = [2001:db8::5]:5070 5062
+flow = 192.0.2.9 5064
+EOF
+	check "attach with config" sg attach "$A" --config "$TMP/sipguard.conf"
+	local out
+	out=$(sg status --json)
+	expect_eq "settings" "True 600 True" "$(json "' '.join(str(x) for x in (d['settings']['monitor'], d['settings']['flow_timeout_s'], d['settings']['match_remote_port']))" <<<"$out")"
+	expect_eq "allowlist from config" "203.0.113.7/32:config,2001:db8::/32:config" \
+		"$(sg allow list --json | json "','.join(e['prefix'] + ':' + e['origin'] for e in d)")"
+	out=$(sg flows list)
+	check "config flows: $out" grep -Eq "^198.51.100.20 +5060 +5060 +config +- +active$" <<<"$out"
+	check "IPv6 config flow" grep -Eq "^2001:db8::5 +5070 +5062 +config" <<<"$out"
+	check "port-less config flow" grep -Eq "^192.0.2.9 +any +5064 +config" <<<"$out"
+}
+
+test_config_reapply_replaces_only_config_entries() {
+	setup
+	printf '[allow]\nprefix = 203.0.113.7\nprefix = 198.51.100.0/24\n[flows]\nflow = 198.51.100.20:5060 5060\n' >"$TMP/one.conf"
+	printf '[allow]\nprefix = 198.51.100.0/24\nprefix = 203.0.113.0/28\nprefix = 192.0.2.77\n' >"$TMP/two.conf"
+	check "attach with one" sg attach "$A" --config "$TMP/one.conf"
+	check "a CLI entry" sg allow add 192.0.2.77
+	check "a CLI flow" sg flows add 192.0.2.78:5060 5060
+	check "re-attach with two" sg attach "$A" --config "$TMP/two.conf"
+	expect_eq "allowlist (the CLI entry stays cli though the file lists it)" "192.0.2.77/32:cli,198.51.100.0/24:config,203.0.113.0/28:config" \
+		"$(sg allow list --json | json "','.join(e['prefix'] + ':' + e['origin'] for e in d)")"
+	expect_eq "flows: the config flow went, the CLI flow stayed" "192.0.2.78:static" \
+		"$(sg flows list --json | json "','.join(f['remote'] + ':' + f['origin'] for f in d)")"
+	expect_eq "no stale wildcard" 2 "$(map_entries sg_flows)"
+}
+
+test_bad_config_names_line_and_changes_nothing() {
+	setup
+	printf '[settings]\nmonitor = off\n[allow]\nprefix = 203.0.113.7\n' >"$TMP/good.conf"
+	check "attach with a good config" sg attach "$A" --config "$TMP/good.conf"
+	local before after
+	before=$(sg status --json | json "(d['settings'], [i['prog_id'] for i in d['interfaces']])")$(sg allow list)
+
+	printf '[settings]\nmonitor = on\n[allow]\nprefix = 198.51.100.1\nprefix = 198.51.100.7/24\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:5: invalid prefix '198.51.100.7/24': host bits are set: use 198.51.100.0/24$" \
+		sg attach "$A" --config "$TMP/bad.conf"
+	printf '[settings]\nmonitor = on\n\n[alow]\nprefix = 198.51.100.1\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:4: unknown section \[alow\]" sg attach "$A" --config "$TMP/bad.conf"
+	printf '[settings]\nmonitor = on\nflow-timeout = soon\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:3: invalid flow timeout 'soon'" sg attach "$A" --config "$TMP/bad.conf"
+	printf '[settings]\nmonitor = on\ncolour = blue\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:3: unknown key 'colour' in \[settings\]" sg attach "$A" --config "$TMP/bad.conf"
+	printf '[flows]\nflow = 198.51.100.20:5060\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid flow" sg attach "$A" --config "$TMP/bad.conf"
+	printf '[allow]\nprefix = 198.51.100.1\nthis is not ini\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:3: syntax error" sg attach "$A" --config "$TMP/bad.conf"
+	expect_exit 1 "^Error: cannot read config $TMP/none.conf" sg attach "$A" --config "$TMP/none.conf"
+
+	after=$(sg status --json | json "(d['settings'], [i['prog_id'] for i in d['interfaces']])")$(sg allow list)
+	expect_eq "state unchanged" "$before" "$after"
+}
+
+test_bad_config_when_not_attached_pins_nothing() {
+	setup
+	printf '[allow]\nprefix = nope\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid prefix 'nope'" sg attach "$A" --config "$TMP/bad.conf"
+	check "nothing pinned" pinned_nothing
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+}
+
+test_example_config_is_valid() {
+	setup
+	check "attach with the shipped example" sg attach "$A" --config "$SG_TOP/examples/sipguard.conf"
+	expect_ge "its prefixes are in" 1 "$(sg allow list --json | json 'len(d)')"
+	expect_ge "its flows are in" 1 "$(sg flows list --json | json 'len(d)')"
+}
+
+# ---- bad input and environment ----
+
+test_unknown_interface() {
+	setup
+	expect_exit 1 "^Error: interface eth9 not found: " sg attach eth9
+	check "nothing pinned" pinned_nothing
+}
+
+test_unknown_verb_is_usage_error() {
+	expect_exit 2 "^Error: unknown command 'frobnicate' for sipguard: see 'sipguard help'$" "$SG" frobnicate
+	expect_exit 2 "^Error: unknown command 'frob' for sipguard allow" "$SG" allow frob 1.2.3.4
+	expect_exit 2 "^Error: unknown option '--frob'" "$SG" status --frob
+	expect_exit 2 "^Error: unknown option '--frob'" "$SG" --frob status
+	expect_exit 2 "^Error: ambiguous command 'st' for sipguard \(status, stats\)" "$SG" st
+	expect_exit 2 "^Error: invalid mode 'turbo'" "$SG" attach lo --mode turbo
+	expect_exit 2 "^Usage: " "$SG"
+}
+
+test_missing_args_are_usage_errors() {
+	expect_exit 2 "^Error: attach needs an interface: usage: sipguard attach IFACE" "$SG" attach
+	expect_exit 2 "^Error: detach needs an interface" "$SG" detach
+	expect_exit 2 "^Error: allow add needs at least one prefix" "$SG" allow add
+	expect_exit 2 "^Error: allow needs a command" "$SG" allow
+	expect_exit 2 "^Error: flows del needs REMOTE_ADDR" "$SG" flows del
+	expect_exit 2 "^Error: set needs a setting and a value" "$SG" set
+	expect_exit 2 "^Error: option '--config' needs a value" "$SG" attach lo --config
+	expect_exit 2 "^Error: unexpected argument 'extra'" "$SG" status extra
+}
+
+test_verb_prefixes() {
+	setup
+	check "attach by prefix" sg att "$A"
+	expect_exit 0 "^$A: ifindex" sg statu
+	expect_exit 0 "^PREFIX" sg al l
+	check "detach by prefix" sg det "$A"
+}
+
+test_not_attached_errors() {
+	local msg="^Error: sipguard is not attached \(nothing pinned under $SIPGUARD_PIN_PATH\): run 'sipguard attach IFACE' first$"
+	expect_exit 1 "$msg" "$SG" allow list
+	expect_exit 1 "$msg" "$SG" allow add 203.0.113.7
+	expect_exit 1 "$msg" "$SG" flows list
+	expect_exit 1 "$msg" "$SG" flows flush
+	expect_exit 1 "$msg" "$SG" set monitor on
+	expect_exit 1 "$msg" "$SG" stats
+}
+
+test_non_root_not_permitted() {
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	local msg="^Error: not permitted: run as root \(or with CAP_BPF and CAP_NET_ADMIN\)$"
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" attach lo
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" detach lo
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" status
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" allow list
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" set monitor on
+}
+
+test_kernel_too_old() {
+	setup
+	expect_exit 1 "^Error: kernel 5.4.0 is too old: XDP bpf_link needs Linux 5.9, sipguard needs 5.15 or later: upgrade the kernel$" \
+		env SIPGUARD_KERNEL_RELEASE=5.4.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
+	expect_exit 1 "^Error: kernel 5.10.0-30-amd64 is too old: sipguard needs Linux 5.15 or later" \
+		env SIPGUARD_KERNEL_RELEASE=5.10.0-30-amd64 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
+	check "nothing pinned" pinned_nothing
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+	expect_exit 0 "attached" env SIPGUARD_KERNEL_RELEASE=5.15.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
+}
+
+test_help_matches_man_page() {
+	local out verb
+	out=$("$SG" --help)
+	check "help exits 0" test $? = 0
+	expect_exit 0 "^Usage: sipguard " "$SG" help
+	expect_exit 0 "^sipguard [0-9]+\.[0-9]+\.[0-9]+ " "$SG" --version
+	for verb in $(sed -n 's/^  \([a-z]*\) .*/\1/p; s/^  \([a-z]*\)$/\1/p' <<<"$out" | sort -u); do
+		check "man page documents '$verb'" grep -q "^\.B $verb\b\|^\.BR $verb\b\|^\.SS $verb\b" "$SG_TOP/docs/sipguard.8"
+	done
+	for opt in --pin-path --json --pretty --verbose --mode --config --monitor --no-learn --all; do
+		check "man page documents $opt" grep -q -- "${opt//-/\\\\-}" "$SG_TOP/docs/sipguard.8"
+	done
+	check "man page documents SIPGUARD_KERNEL_RELEASE" grep -q SIPGUARD_KERNEL_RELEASE "$SG_TOP/docs/sipguard.8"
+}
+
+run_tests "$@"
