@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * cost: what one sipguard_xdp verdict costs, per traffic class, against a
+ * bare XDP program that returns the same verdict on the same frame.
+ *
+ * Method.  BPF_PROG_TEST_RUN with a large repeat runs the program on the
+ * same frame again and again; the kernel reports the mean time per run
+ * (its own clock, integer ns, timer paused while the task is rescheduled).
+ * For every class the sipguard run and the bare run alternate (order
+ * swapped every round), rounds after rounds; the JSON carries every round,
+ * the report takes medians and spreads.  The kernel's figure is truncated
+ * to whole ns.  The wall time of the call is no use here: each call has a
+ * fixed cost of several ms outside the timed loop (set-up and tear-down of
+ * the test context), and time the task spends preempted counts there too.
+ *
+ * Hot keys: the same frame every run, so every map lookup walks the same,
+ * cached, path.  Cold keys: BPF_PROG_TEST_RUN cannot feed different frames
+ * within one call, so the bench runs "rot", a small XDP program that
+ * writes the next source address of a rotation (thousands of distinct
+ * sources, each with its own path through the trie and its own hash
+ * bucket) into the frame and tail-calls the program under test.  The
+ * baseline goes through the same rotation and tail call into the bare
+ * program, so the ratio compares like with like; a rotation of length 1
+ * through the same driver ("rot1") separates the driver's own cost from
+ * the cache misses.
+ *
+ * Table sizes: for each size the bench loads its own unpinned instance of
+ * the sipguard object (the maps resized with bpf_map__set_max_entries()
+ * where the size exceeds the compiled one), fills allowlist and flow table
+ * (see sgmaps.h for the address plan), and reads every map's memory from
+ * the kernel (fdinfo "memlock", the figure `bpftool map show` prints).
+ *
+ * Output: JSON on stdout (or --out), progress on stderr.
+ */
+#include <getopt.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "sipguard.h"
+#include "sipguard.skel.h"
+#include "bench_abi.h"
+#include "bench.skel.h"
+#include "sgmaps.h"
+#include "pkt.h"
+#include "util.h"
+
+enum pool { P_NONE, P_ALLOW, P_EST, P_ORPHAN, P_ORPHAN6 };
+
+struct cls;
+typedef int (*build_fn)(const struct cls *c, const uint8_t *src,
+			uint8_t *buf, int *saddr_off);
+
+struct cls {
+	const char *name;
+	const char *desc;
+	int verdict;		/* XDP_PASS / XDP_DROP */
+	enum pool pool;		/* where its source comes from */
+	build_fn build;
+	int issue5;		/* a class that issue 5 names */
+};
+
+#define DST4	"192.0.2.10"
+#define DST6	"2001:db8::10"
+
+static char invite[2048];
+static int invite_len;
+
+static int desc_for(struct pkt_desc *d, const struct cls *c, const uint8_t *src,
+		    uint16_t sport, uint16_t dport)
+{
+	int v6 = c->pool == P_ORPHAN6;
+
+	if (pkt_desc_init(d, v6 ? "2001:db8::1" : "192.0.2.1", v6 ? DST6 : DST4,
+			  sport, dport))
+		return -1;
+	memcpy(d->src, src, v6 ? 16 : 4);
+	return 0;
+}
+
+static int finish(const struct pkt_desc *d, int len, uint8_t *buf, int *off)
+{
+	if (len < 0)
+		return -1;
+	*off = pkt_l3_off(d) + (d->ipver == 6 ? 8 : 12);
+	return pkt_eth_pad(buf, len, PKT_FRAME_MAX);
+}
+
+static int b_non_ip(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		    int *off)
+{
+	/* ARP request who-has 192.0.2.10 tell <src> */
+	uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1 };
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 0, 0);
+	memcpy(arp + 14, src, 4);
+	memcpy(arp + 24, d.dst, 4);
+	d.ipver = 0;
+	d.ethertype = 0x0806;
+	return finish(&d, pkt_build(&d, arp, sizeof(arp), buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static int b_tcp(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		 int *off)
+{
+	/* a TCP SYN to 5060 */
+	uint8_t th[20] = { 0x9c, 0x40, 0x13, 0xc4, 0, 0, 0, 1, 0, 0, 0, 0,
+			   0x50, 0x02, 0xfa, 0xf0 };
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 40000, 5060);
+	d.proto = PKT_PROTO_TCP;
+	return finish(&d, pkt_build(&d, th, sizeof(th), buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static int b_dns(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		 int *off)
+{
+	uint8_t q[64];
+	struct pkt_desc d;
+	int n = pkt_dns_query(q, sizeof(q));
+
+	desc_for(&d, c, src, 40000, 53);
+	return finish(&d, pkt_build(&d, q, n, buf, PKT_FRAME_MAX), buf, off);
+}
+
+static int b_rtp(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		 int *off)
+{
+	uint8_t r[256];
+	struct pkt_desc d;
+	int n = pkt_rtp(r, sizeof(r), 160);
+
+	desc_for(&d, c, src, 40000, 20000);
+	return finish(&d, pkt_build(&d, r, n, buf, PKT_FRAME_MAX), buf, off);
+}
+
+static int b_resp(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		  int *off)
+{
+	char s[1024];
+	struct pkt_desc d;
+	int n = pkt_sip_response(s, sizeof(s), "200 OK", "INVITE");
+
+	desc_for(&d, c, src, 5060, 5060);
+	return finish(&d, pkt_build(&d, s, n, buf, PKT_FRAME_MAX), buf, off);
+}
+
+static int b_keepalive(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		       int *off)
+{
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	return finish(&d, pkt_build(&d, "\r\n\r\n", 4, buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static int b_invite(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		    int *off)
+{
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	return finish(&d, pkt_build(&d, invite, invite_len, buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static int b_vlan(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		  int *off)
+{
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	d.nvlan = 1;
+	d.vlan_id[0] = 7;
+	return finish(&d, pkt_build(&d, invite, invite_len, buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static int b_pppoe(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		   int *off)
+{
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	d.pppoe = 1;
+	d.pppoe_sid = 0x1234;
+	return finish(&d, pkt_build(&d, invite, invite_len, buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+/* Fragment i of an INVITE split after 256 bytes of datagram. */
+static int b_frag(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		  int *off, int which, uint32_t id)
+{
+	static struct pkt_frame fr[2];
+	const int sizes[2] = { 256, 0 };
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	d.id = id;
+	if (pkt_fragment(&d, invite, invite_len, sizes, 2, fr) != 2)
+		return -1;
+	memcpy(buf, fr[which].data, fr[which].len);
+	return finish(&d, fr[which].len, buf, off);
+}
+
+static int b_frag_later(const struct cls *c, const uint8_t *src, uint8_t *buf,
+			int *off)
+{
+	return b_frag(c, src, buf, off, 1, 0x1111);
+}
+
+static int b_frag_first(const struct cls *c, const uint8_t *src, uint8_t *buf,
+			int *off)
+{
+	return b_frag(c, src, buf, off, 0, 0x2222);
+}
+
+static const struct cls classes[] = {
+	{ "non_ip", "ARP request", XDP_PASS, P_ORPHAN, b_non_ip, 1 },
+	{ "tcp", "TCP SYN to 5060", XDP_PASS, P_ORPHAN, b_tcp, 1 },
+	{ "udp_dns", "non-SIP UDP (DNS query)", XDP_PASS, P_ORPHAN, b_dns, 1 },
+	{ "rtp", "RTP, 172 B payload", XDP_PASS, P_ORPHAN, b_rtp, 1 },
+	{ "sip_response", "SIP/2.0 200 OK", XDP_PASS, P_ORPHAN, b_resp, 1 },
+	{ "keepalive", "CRLFCRLF keep-alive", XDP_PASS, P_ORPHAN, b_keepalive, 1 },
+	{ "invite_allow", "INVITE, allowlisted source", XDP_PASS, P_ALLOW, b_invite, 1 },
+	{ "invite_est", "INVITE on an established flow", XDP_PASS, P_EST, b_invite, 1 },
+	{ "invite_orphan", "orphan INVITE", XDP_DROP, P_ORPHAN, b_invite, 1 },
+	{ "invite_vlan", "orphan INVITE, 802.1Q tag", XDP_DROP, P_ORPHAN, b_vlan, 1 },
+	{ "invite_pppoe", "orphan INVITE, PPPoE session", XDP_DROP, P_ORPHAN, b_pppoe, 1 },
+	{ "invite_v6", "orphan INVITE over IPv6", XDP_DROP, P_ORPHAN6, b_invite, 1 },
+	{ "fragment", "later IPv4 fragment (offset 256)", XDP_PASS, P_ORPHAN, b_frag_later, 1 },
+	{ "invite_frag1", "first fragment of an orphan INVITE", XDP_DROP, P_ORPHAN, b_frag_first, 0 },
+};
+#define NCLS (sizeof(classes) / sizeof(classes[0]))
+
+/* Classes whose cost depends on the source (map lookups keyed by it). */
+static int keyed(const struct cls *c)
+{
+	return c->build == b_invite || c->build == b_vlan ||
+	       c->build == b_pppoe || c->build == b_frag_later ||
+	       c->build == b_frag_first;
+}
+
+struct env {
+	int cpu;
+	int rounds;
+	uint32_t repeat;
+	uint32_t rot;
+	uint64_t asize[8], fsize[8];	/* allowlist, flow table */
+	int nsizes;
+	uint64_t seed;
+	FILE *out;
+	const char *only;
+	const char *spin;	/* profile mode: this class, hot, for spin_s */
+	double spin_s;
+};
+
+static struct env E = {
+	.cpu = -1, .rounds = 7, .repeat = 1u << 20, .rot = 4096,
+	.asize = { 1, 10000, 1000000, 10000 },
+	.fsize = { 1, 10000, 1000000, 1000000 }, .nsizes = 4, .seed = 0x5eed,
+};
+
+struct run {
+	uint32_t kernel_ns;
+	uint32_t retval;
+};
+
+static struct run test_run(int prog_fd, const uint8_t *frame, int len,
+			   uint32_t repeat)
+{
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = frame,
+		.data_size_in = len,
+		.repeat = repeat,
+	);
+	struct run r;
+
+	if (bpf_prog_test_run_opts(prog_fd, &o))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	r.kernel_ns = o.duration;
+	r.retval = o.retval;
+	return r;
+}
+
+static const char *vname(int v)
+{
+	return v == XDP_PASS ? "XDP_PASS" : v == XDP_DROP ? "XDP_DROP" : "other";
+}
+
+/*
+ * One measurement: rounds x (program under test, baseline), alternating.
+ * ptest/pbase are prog fds; with rotation, both are the rot driver and
+ * the tail-call slot is switched between the two targets.
+ */
+struct meas {
+	uint32_t k_sg[64], k_bare[64];
+};
+
+static void set_target(struct bench_bpf *b, int fd)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(b->maps.rot_target), &zero, &fd,
+				BPF_ANY))
+		die("rot_target: %s", strerror(errno));
+}
+
+static void measure(const struct cls *c, struct bench_bpf *b, int sg_fd,
+		    int bare_fd, int rotate, const uint8_t *frame, int len,
+		    struct meas *m)
+{
+	int r, k, fd;
+	struct run x;
+
+	for (r = 0; r < E.rounds; r++) {
+		for (k = 0; k < 2; k++) {
+			int sg = (k == 0) ^ (r & 1);
+
+			fd = sg ? sg_fd : bare_fd;
+			if (rotate) {
+				set_target(b, fd);
+				b->bss->rot_ctr = 0;
+				fd = bpf_program__fd(b->progs.rot);
+			}
+			x = test_run(fd, frame, len, E.repeat);
+			if ((int)x.retval != c->verdict)
+				die("%s: %s returned %u, expected %s", c->name,
+				    sg ? "sipguard_xdp" : "bare", x.retval,
+				    vname(c->verdict));
+			if (sg)
+				m->k_sg[r] = x.kernel_ns;
+			else
+				m->k_bare[r] = x.kernel_ns;
+		}
+	}
+}
+
+static void emit(const struct cls *c, const char *keys, uint32_t rotation,
+		 const struct meas *m, int *first)
+{
+	uint64_t a[64], bb[64];
+	int i;
+
+	for (i = 0; i < E.rounds; i++) {
+		a[i] = m->k_sg[i];
+		bb[i] = m->k_bare[i];
+	}
+	fprintf(E.out, "%s\n      {\"class\": \"%s\", \"desc\": \"%s\", "
+		"\"issue5\": %s, \"verdict\": \"%s\", \"keys\": \"%s\", "
+		"\"rotation\": %u, ", *first ? "" : ",", c->name, c->desc,
+		c->issue5 ? "true" : "false", vname(c->verdict), keys, rotation);
+	json_u64s(E.out, "sg_ns", a, E.rounds, 1);
+	json_u64s(E.out, "bare_ns", bb, E.rounds, 0);
+	fprintf(E.out, "}");
+	*first = 0;
+}
+
+static int median_u32(const uint32_t *v, int n)
+{
+	uint32_t s[64], t;
+	int i, j;
+
+	memcpy(s, v, n * sizeof(*v));
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && s[j - 1] > s[j]; j--) {
+			t = s[j];
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	return s[n / 2];
+}
+
+/* The source bytes of entry i of a class's pool. */
+static void pool_src(const struct plan *p, enum pool pool, uint32_t i,
+		     struct bench_addr *out)
+{
+	struct sg_addr a;
+
+	switch (pool) {
+	case P_ALLOW:
+		addr_v4(&a, p->allow4[i % p->n_allow4]);
+		break;
+	case P_EST:
+		addr_v4(&a, p->est4[i % p->n_est4]);
+		break;
+	case P_ORPHAN6:
+		a = p->orphan6[i % p->n_orphan6];
+		break;
+	default:
+		addr_v4(&a, p->orphan4[i % p->n_orphan4]);
+		break;
+	}
+	memcpy(out->b, a.b, 16);
+}
+
+static uint32_t pool_len(const struct plan *p, enum pool pool)
+{
+	switch (pool) {
+	case P_ALLOW: return p->n_allow4;
+	case P_EST: return p->n_est4;
+	case P_ORPHAN6: return p->n_orphan6;
+	default: return p->n_orphan4;
+	}
+}
+
+static uint32_t pow2_floor(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p * 2 <= n)
+		p *= 2;
+	return p;
+}
+
+static int libbpf_quiet(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	if (l == LIBBPF_WARN)
+		return vfprintf(stderr, f, ap);
+	return 0;
+}
+
+/*
+ * Profile mode: run one class, hot keys, sipguard only, for spin_s
+ * seconds, so that `perf record -C CPU` sees nothing else.  "spinning" on
+ * stderr says when the tables are filled and the loop starts.
+ */
+static void spin(struct sipguard_bpf *sg, struct bench_bpf *b,
+		 const struct plan *p, const char *label)
+{
+	uint8_t frame[PKT_FRAME_MAX];
+	const struct cls *c = NULL;
+	struct bench_addr src;
+	uint64_t t0, runs = 0, ns = 0;
+	size_t ci;
+	int len, off;
+	struct run x;
+
+	for (ci = 0; ci < NCLS; ci++)
+		if (!strcmp(classes[ci].name, E.spin))
+			c = &classes[ci];
+	if (!c)
+		die("no class %s", E.spin);
+	pool_src(p, c->pool, 0, &src);
+	len = c->build(c, c->pool == P_ORPHAN6 ? src.b : src.b + 12, frame, &off);
+	fprintf(stderr, "spinning\n");
+	t0 = now_ns(CLOCK_MONOTONIC);
+	while (now_ns(CLOCK_MONOTONIC) - t0 < E.spin_s * 1e9) {
+		x = test_run(bpf_program__fd(sg->progs.sipguard_xdp), frame, len,
+			     E.repeat);
+		if ((int)x.retval != c->verdict)
+			die("%s: unexpected verdict %u", c->name, x.retval);
+		ns += (uint64_t)x.kernel_ns;
+		runs++;
+	}
+	fprintf(E.out, "{\"class\": \"%s\", \"tables\": \"%s\", \"ns\": %.1f}\n",
+		c->name, label, runs ? (double)ns / runs : 0.0);
+	(void)b;
+}
+
+static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
+		     int first_size)
+{
+	struct sipguard_bpf *sg;
+	struct plan p = { .allow_size = asize, .flow_size = fsize, .rot = E.rot };
+	char label[64];
+	int sg_fd, pass_fd, drop_fd, first = 1, err;
+	uint8_t frame[PKT_FRAME_MAX];
+	long long total;
+	size_t ci;
+
+	sg = sipguard_bpf__open();
+	if (!sg)
+		die("open sipguard object: %s", strerror(errno));
+	snprintf(label, sizeof(label), "%llu/%llu", (unsigned long long)asize,
+		 (unsigned long long)fsize);
+	plan_resize(sg->obj, &p);
+	err = sipguard_bpf__load(sg);
+	if (err)
+		die("load sipguard object (tables %s): %s", label, strerror(-err));
+	plan_config(sg->obj);
+	plan_tail_calls(sg->obj);
+	fprintf(stderr, "cost: tables %s: filling...\n", label);
+	plan_fill(sg->obj, &p, E.seed);
+
+	if (E.spin) {
+		spin(sg, b, &p, label);
+		plan_free(&p);
+		sipguard_bpf__destroy(sg);
+		return;
+	}
+	fprintf(E.out, "%s\n  {\"allow_size\": %llu, \"flow_size\": %llu, "
+		"\"allow_entries\": %llu, \"allow_v4_entries\": %llu, "
+		"\"allow_v6_entries\": %llu, \"flow_entries\": %llu, "
+		"\"fill_s\": %.2f, ",
+		first_size ? "" : ",", (unsigned long long)asize,
+		(unsigned long long)fsize, (unsigned long long)p.allow_entries,
+		(unsigned long long)p.allow_v4_entries,
+		(unsigned long long)p.allow_v6_entries,
+		(unsigned long long)p.flow_entries, p.fill_s);
+	fprintf(E.out, "\"maps\": ");
+	total = json_maps_memory(E.out, sg->obj);
+	fprintf(E.out, ", \"maps_total\": %lld, \"results\": [", total);
+
+	sg_fd = bpf_program__fd(sg->progs.sipguard_xdp);
+	pass_fd = bpf_program__fd(b->progs.bare_pass);
+	drop_fd = bpf_program__fd(b->progs.bare_drop);
+
+	for (ci = 0; ci < NCLS; ci++) {
+		const struct cls *c = &classes[ci];
+		int bare = c->verdict == XDP_PASS ? pass_fd : drop_fd;
+		struct bench_addr src;
+		uint32_t rl, i;
+		struct meas m;
+		int len, off;
+
+		if (E.only && !strstr(E.only, c->name))
+			continue;
+		pool_src(&p, c->pool, 0, &src);
+		len = c->build(c, c->pool == P_ORPHAN6 ? src.b : src.b + 12,
+			       frame, &off);
+		if (len < 0)
+			die("%s: cannot build the frame", c->name);
+
+		measure(c, b, sg_fd, bare, 0, frame, len, &m);
+		emit(c, "hot", 1, &m, &first);
+		fprintf(stderr, "cost: %-15s %-14s hot   sg %3d ns  bare %3d ns\n",
+			label, c->name,
+			median_u32(m.k_sg, E.rounds), median_u32(m.k_bare, E.rounds));
+		if (!keyed(c))
+			continue;
+
+		/* cold: rotate over the pool */
+		rl = pow2_floor(pool_len(&p, c->pool));
+		for (i = 0; i < rl; i++) {
+			pool_src(&p, c->pool, i, &src);
+			if (bpf_map_update_elem(bpf_map__fd(b->maps.rot_addrs),
+						&i, &src, BPF_ANY))
+				die("rot_addrs: %s", strerror(errno));
+		}
+		b->bss->rot_off = off;
+		b->bss->rot_len = c->pool == P_ORPHAN6 ? 16 : 4;
+		b->bss->rot_mask = rl - 1;
+		measure(c, b, sg_fd, bare, 1, frame, len, &m);
+		emit(c, "cold", rl, &m, &first);
+		fprintf(stderr, "cost: %-15s %-14s cold  sg %3d ns  bare %3d ns  (rotation %u)\n",
+			label, c->name,
+			median_u32(m.k_sg, E.rounds), median_u32(m.k_bare, E.rounds), rl);
+		b->bss->rot_mask = 0;
+		measure(c, b, sg_fd, bare, 1, frame, len, &m);
+		emit(c, "rot1", 1, &m, &first);
+	}
+	fprintf(E.out, "\n  ]}");
+	plan_free(&p);
+	sipguard_bpf__destroy(sg);
+}
+
+/* The shipped sizes, every table full: does it fit 16 MB? */
+static void default_memory(void)
+{
+	struct sipguard_bpf *sg;
+	long long total, empty;
+	int err;
+
+	sg = sipguard_bpf__open();
+	if (!sg || (err = sipguard_bpf__load(sg)))
+		die("load sipguard object (defaults)");
+	plan_config(sg->obj);
+	fprintf(E.out, ",\n \"default_sizes\": {\"allow_max\": %u, \"flows_max\": %u, "
+		"\"ncpus_possible\": %d, \"empty\": {\"maps\": ",
+		SG_ALLOW_MAX, SG_FLOWS_MAX, libbpf_num_possible_cpus());
+	empty = json_maps_memory(E.out, sg->obj);
+	fprintf(E.out, ", \"total\": %lld}", empty);
+	/* every table full (preallocated ones cost the same either way) */
+	fill_dynamic_maps(sg->obj, E.seed);
+	fprintf(E.out, ", \"full\": {\"maps\": ");
+	total = json_maps_memory(E.out, sg->obj);
+	fprintf(E.out, ", \"total\": %lld}}", total);
+	fprintf(stderr, "cost: default sizes: %.2f MiB empty, %.2f MiB with every table full\n",
+		empty / 1048576.0, total / 1048576.0);
+	sipguard_bpf__destroy(sg);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: cost [--rounds N] [--repeat N] [--rot N] [--sizes N|ALLOW:FLOWS,...]\n"
+		"            [--cpu N] [--only class,class] [--out FILE]\n"
+		"       cost --spin CLASS [--seconds S] [--sizes ALLOW:FLOWS] (profile mode)\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rounds", 1, 0, 'r' }, { "repeat", 1, 0, 'n' },
+		{ "rot", 1, 0, 'R' }, { "sizes", 1, 0, 's' },
+		{ "cpu", 1, 0, 'c' }, { "out", 1, 0, 'o' },
+		{ "only", 1, 0, 'O' }, { "spin", 1, 0, 'P' },
+		{ "seconds", 1, 0, 'S' }, { 0 },
+	};
+	struct bench_bpf *b;
+	char *tok, *save;
+	int o, i;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'r': E.rounds = atoi(optarg); break;
+		case 'n': E.repeat = strtoul(optarg, NULL, 0); break;
+		case 'R': E.rot = strtoul(optarg, NULL, 0); break;
+		case 'c': E.cpu = atoi(optarg); break;
+		case 'O': E.only = optarg; break;
+		case 'P': E.spin = optarg; break;
+		case 'S': E.spin_s = atof(optarg); break;
+		case 'o':
+			E.out = fopen(optarg, "w");
+			if (!E.out)
+				die("%s: %s", optarg, strerror(errno));
+			break;
+		case 's':	/* N or ALLOW:FLOWS, comma separated */
+			E.nsizes = 0;
+			for (tok = strtok_r(optarg, ",", &save); tok && E.nsizes < 8;
+			     tok = strtok_r(NULL, ",", &save)) {
+				char *colon = strchr(tok, ':');
+
+				E.asize[E.nsizes] = strtoull(tok, NULL, 0);
+				E.fsize[E.nsizes] = colon ? strtoull(colon + 1, NULL, 0) :
+							    E.asize[E.nsizes];
+				E.nsizes++;
+			}
+			break;
+		default: usage();
+		}
+	}
+	if (E.rounds < 1 || E.rounds > 64 || !E.repeat || E.rot < 1 ||
+	    E.rot > BENCH_ROT_MAX || E.rot * 2 > PLAN_V4_N / 2)
+		usage();
+	if (!E.out)
+		E.out = stdout;
+	if (E.cpu < 0)
+		E.cpu = libbpf_num_possible_cpus() - 1;
+	pin_cpu(E.cpu);
+	libbpf_set_print(libbpf_quiet);
+	invite_len = pkt_sip_request(invite, sizeof(invite), "INVITE", DST4, 240);
+	if (invite_len < 0)
+		die("cannot build the INVITE");
+
+	b = bench_bpf__open_and_load();
+	if (!b)
+		die("load bench object: %s", strerror(errno));
+
+	if (E.spin) {
+		if (E.spin_s <= 0)
+			E.spin_s = 5;
+		run_size(E.asize[0], E.fsize[0], b, 1);
+		bench_bpf__destroy(b);
+		return 0;
+	}
+	fprintf(E.out, "{\"cpu\": %d, \"rounds\": %d, \"repeat\": %u, \"rot\": %u, "
+		"\"invite_bytes\": %d, \"sizes\": [", E.cpu, E.rounds, E.repeat,
+		E.rot, invite_len);
+	for (i = 0; i < E.nsizes; i++)
+		run_size(E.asize[i], E.fsize[i], b, i == 0);
+	fprintf(E.out, "\n ]");
+	default_memory();
+	fprintf(E.out, "\n}\n");
+	bench_bpf__destroy(b);
+	return 0;
+}
