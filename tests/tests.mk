@@ -16,5 +16,26 @@ $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/t
 
 TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host
 
+# libFuzzer targets (clang, ASan, UBSan): tests/fuzz_NAME.c -> build/tests/fuzz_NAME.
+#   make fuzz FUZZ_SECONDS=60             fuzz parse_packet()/classify_sip() a while,
+#                                         keeping the corpus in build/fuzz/parse/
+#   build/tests/fuzz_parse -runs=200000   a short bounded run (seconds), for run-all.sh
+# A crash leaves its input as crash-* in the current directory; rerun it with
+# `build/tests/fuzz_parse crash-...`.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-D_GNU_SOURCE -Iinclude -Ibpf -Itests
+
+$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< -o $@
+
+.PHONY: fuzz
+fuzz: $(BUILD)/tests/fuzz_parse
+	$(Q)mkdir -p $(BUILD)/fuzz/parse
+	$(Q)$(BUILD)/tests/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$(BUILD)/fuzz/parse
+
 check test: $(BUILD)/sipguard $(TEST_BINS)
 	$(Q)tests/run-all.sh
