@@ -55,6 +55,7 @@ enum sg_origin {
 	SG_ORIGIN_CLI	 = 1,	/* sipguard allow/flows add */
 	SG_ORIGIN_CONFIG = 2,	/* the config file; replaced on reload */
 	SG_ORIGIN_LEARNED = 3,	/* the TC egress learner */
+	SG_ORIGIN_IMPORT = 4,	/* sipguard deny import; replaced by the next */
 };
 
 struct sg_allow_val {
@@ -127,7 +128,7 @@ struct sg_ua_pat {
  */
 struct sg_ua_set {
 	__u32 count;
-	__u32 pad;
+	__u32 config_mask;	/* bit i: pattern i came from the config file */
 	struct sg_ua_pat pat[SG_UA_MAX];
 	__u32 first2[65536];
 };

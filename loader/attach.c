@@ -76,14 +76,6 @@ static int set_pin_paths(struct bpf_object *obj, const char *ifname)
 	return 0;
 }
 
-/* sipguard_l7 needs bpf_loop() and bpf_xdp_load_bytes() (Linux 5.18). */
-static bool l7_supported(void)
-{
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_loop, NULL) > 0 &&
-	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes,
-				       NULL) > 0;
-}
-
 enum link_state {
 	LINK_NONE,		/* no pinned link */
 	LINK_HERE,		/* attached to this interface, in this netns */
@@ -473,7 +465,7 @@ int do_attach(int argc, char **argv)
 		sg_err_errno(err, "cannot set the pin paths", "use a shorter --pin-path");
 		goto fail;
 	}
-	have_l7 = l7_supported();
+	have_l7 = sg_l7_supported();
 	if (!have_l7)
 		bpf_program__set_autoload(skel->progs.sipguard_l7, false);
 	if (o.no_learn)
@@ -502,6 +494,10 @@ int do_attach(int argc, char **argv)
 	maps.flows = bpf_map__fd(skel->maps.sg_flows);
 	maps.frags = bpf_map__fd(skel->maps.sg_frags);
 	maps.config = bpf_map__fd(skel->maps.sg_config);
+	maps.deny = bpf_map__fd(skel->maps.sg_deny);
+	maps.bans = bpf_map__fd(skel->maps.sg_bans);
+	maps.users = bpf_map__fd(skel->maps.sg_users);
+	maps.ua = bpf_map__fd(skel->maps.sg_ua);
 	if (!shared_existed) {
 		struct sg_config def;
 
@@ -857,7 +853,23 @@ int do_status(int argc, char **argv)
 				       json_object_new_int64(cfg.flow_timeout_s));
 		json_object_object_add(set, "match_remote_port",
 				       json_object_new_boolean(cfg.flags & SG_CFG_MATCH_PORT));
+		json_object_object_add(set, "unknown_invite",
+				       json_object_new_string(cfg.flags & SG_CFG_INSPECT ?
+							      "inspect" : "drop"));
+		json_object_object_add(set, "ban_time_s",
+				       json_object_new_int64(cfg.ban_time_s));
 		json_object_object_add(root, "settings", set);
+		json_object_object_add(root, "deny",
+				       fill_json(sg_map_count(m.deny, sizeof(struct sg_lpm_key)),
+						 SG_DENY_MAX));
+		json_object_object_add(root, "user_agents",
+				       fill_json(cfg.ua_count, SG_UA_MAX));
+		json_object_object_add(root, "users",
+				       fill_json(sg_map_count(m.users, sizeof(struct sg_user_key)),
+						 SG_USERS_MAX));
+		json_object_object_add(root, "bans",
+				       fill_json(sg_map_count(m.bans, sizeof(struct sg_addr)),
+						 SG_BANS_MAX));
 		json_object_object_add(root, "allowlist",
 				       fill_json(sg_map_count(m.allow, sizeof(struct sg_lpm_key)),
 						 SG_ALLOW_MAX));
@@ -866,11 +878,16 @@ int do_status(int argc, char **argv)
 						 SG_FLOWS_MAX));
 		sg_json_print(root);
 	} else {
-		printf("settings: monitor %s, flow-timeout %us, match-remote-port %s\n",
+		printf("settings: monitor %s, flow-timeout %us, match-remote-port %s, unknown-invite %s, ban-time %us\n",
 		       cfg.flags & SG_CFG_MONITOR ? "on" : "off", cfg.flow_timeout_s,
-		       cfg.flags & SG_CFG_MATCH_PORT ? "on" : "off");
+		       cfg.flags & SG_CFG_MATCH_PORT ? "on" : "off",
+		       cfg.flags & SG_CFG_INSPECT ? "inspect" : "drop", cfg.ban_time_s);
 		print_fill(stdout, m.allow, m.flows);
-		putchar('\n');
+		printf("\nlayer 7: deny list %ld/%d, user-agents %u/%d, users %ld/%d, bans %ld\n",
+		       sg_map_count(m.deny, sizeof(struct sg_lpm_key)), SG_DENY_MAX,
+		       cfg.ua_count, SG_UA_MAX,
+		       sg_map_count(m.users, sizeof(struct sg_user_key)), SG_USERS_MAX,
+		       sg_map_count(m.bans, sizeof(struct sg_addr)));
 	}
 	sg_maps_close(&m);
 	sg_free_names(names, n);

@@ -488,13 +488,31 @@ static int open_pinned(const char *name)
 	return bpf_obj_get(path);
 }
 
+/* The shared maps of struct sg_maps, in its field order. */
+static const char *const shared_maps[] = {
+	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
+	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA,
+};
+
+static int *map_fd(struct sg_maps *m, size_t i)
+{
+	int *fds[] = { &m->allow, &m->flows, &m->frags, &m->config,
+		       &m->deny, &m->bans, &m->users, &m->ua };
+
+	return fds[i];
+}
+
+#define N_SHARED_MAPS	(sizeof(shared_maps) / sizeof(shared_maps[0]))
+
 int sg_maps_open(struct sg_maps *m)
 {
 	char path[SG_PATH_MAX];
 	struct stat st;
-	int err;
+	size_t i;
+	int fd;
 
-	m->allow = m->flows = m->frags = m->config = -1;
+	for (i = 0; i < N_SHARED_MAPS; i++)
+		*map_fd(m, i) = -1;
 	sg_pin_file(path, sizeof(path), SG_MAP_CONFIG);
 	if (stat(path, &st)) {
 		if (sg_is_perm(errno)) {
@@ -505,32 +523,29 @@ int sg_maps_open(struct sg_maps *m)
 		       sg_env.pin);
 		return -1;
 	}
-	m->allow = open_pinned(SG_MAP_ALLOW);
-	m->flows = open_pinned(SG_MAP_FLOWS);
-	m->frags = open_pinned(SG_MAP_FRAGS);
-	m->config = open_pinned(SG_MAP_CONFIG);
-	if (m->allow < 0 || m->flows < 0 || m->frags < 0 || m->config < 0) {
-		err = m->allow < 0 ? m->allow : m->flows < 0 ? m->flows :
-		      m->frags < 0 ? m->frags : m->config;
-		sg_err_errno(err, "cannot open the pinned maps",
-			     "detach and attach again to repair the pins");
-		sg_maps_close(m);
-		return -1;
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		fd = open_pinned(shared_maps[i]);
+		if (fd < 0) {
+			sg_pin_file(path, sizeof(path), shared_maps[i]);
+			sg_err_errno(fd, path,
+				     "detach and attach again to repair the pins");
+			sg_maps_close(m);
+			return -1;
+		}
+		*map_fd(m, i) = fd;
 	}
 	return 0;
 }
 
 void sg_maps_close(struct sg_maps *m)
 {
-	if (m->allow >= 0)
-		close(m->allow);
-	if (m->flows >= 0)
-		close(m->flows);
-	if (m->frags >= 0)
-		close(m->frags);
-	if (m->config >= 0)
-		close(m->config);
-	m->allow = m->flows = m->frags = m->config = -1;
+	size_t i;
+
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		if (*map_fd(m, i) >= 0)
+			close(*map_fd(m, i));
+		*map_fd(m, i) = -1;
+	}
 }
 
 void sg_config_defaults(struct sg_config *cfg)
@@ -759,6 +774,8 @@ const char *sg_origin_name(__u32 origin)
 		return "config";
 	case SG_ORIGIN_LEARNED:
 		return "learned";
+	case SG_ORIGIN_IMPORT:
+		return "import";
 	default:
 		return "unknown";
 	}

@@ -112,6 +112,10 @@ struct sg_maps {
 	int flows;
 	int frags;
 	int config;
+	int deny;
+	int bans;
+	int users;
+	int ua;
 };
 
 /* Open the pinned shared maps; prints "not attached" if there are none. */
@@ -152,6 +156,31 @@ __u64 sg_now_mono_ns(void);
 int sg_allow_sync_config(int fd, const struct sg_lpm_key *keys, size_t n);
 /* The same for hand-made flows (remote_port 0 = any port). */
 int sg_flows_sync_config(int fd, const struct sg_flow_key *keys, size_t n);
+/* ---- layer-7 lists (prefixes.c, rules.c) ---- */
+/* Make the deny list's entries of ORIGIN equal KEYS (new ones first). */
+int sg_deny_sync(const struct sg_maps *m, const struct sg_lpm_key *keys,
+		 size_t n, __u32 origin);
+/* A file of prefixes, one a line, '#' comments; errors name FILE:LINE. */
+int sg_read_prefix_file(const char *path, struct sg_lpm_key **out, size_t *n);
+int sg_ua_sync_config(const struct sg_maps *m, char (*pats)[SG_UA_PAT_MAX + 1],
+		      size_t n);
+int sg_users_sync_config(const struct sg_maps *m, const struct sg_user_key *keys,
+			 size_t n);
+int sg_parse_user(const char *s, struct sg_user_key *k, char *err, size_t elen);
+/* Can this kernel run sipguard_l7 (bpf_loop, bpf_xdp_load_bytes)?
+ * SIPGUARD_NO_L7=1 says no, for tests. */
+bool sg_l7_supported(void);
+/* Print why WHAT cannot work here and return -1 when the kernel lacks it. */
+int sg_need_l7(const char *what);
+
+/*
+ * Apply one setting (NAME VALUE, as `set` and [settings] take them) to CFG.
+ * Returns 0, -ENOENT for an unknown name, -EINVAL for a bad value; ERR
+ * says what is wrong.
+ */
+int sg_setting_apply(struct sg_config *cfg, const char *name, const char *value,
+		     char *err, size_t elen);
+
 /* Parse "on"/"off" (and yes/no, true/false, 1/0). */
 int sg_parse_bool(const char *s, bool *v);
 #define SG_FLOW_TIMEOUT_MAX	31536000	/* one year, in seconds */

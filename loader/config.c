@@ -5,10 +5,14 @@
  * and so that sections without keys and over-long lines are caught too.
  * The first error wins; a file with any error is not applied at all.
  *
- *   [settings]  monitor = on|off, flow-timeout = SECONDS,
- *               match-remote-port = on|off
- *   [allow]     prefix = PREFIX            (repeatable)
- *   [flows]     flow = REMOTE[:PORT] LOCAL_PORT   (repeatable)
+ *   [settings]     monitor = on|off, flow-timeout = SECONDS,
+ *                  match-remote-port = on|off, unknown-invite = drop|inspect,
+ *                  ban-time = SECONDS
+ *   [allow]        prefix = PREFIX            (repeatable)
+ *   [flows]        flow = REMOTE[:PORT] LOCAL_PORT   (repeatable)
+ *   [deny]         prefix = PREFIX, file = PATH (one prefix a line)
+ *   [user-agents]  block = PATTERN            (repeatable)
+ *   [users]        user = USER                (repeatable)
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -26,10 +30,12 @@ struct cfg_parser {
 	int line;
 	int err_line;		/* first error; 0 if none */
 	char err[SG_ERRBUF];
-	size_t cap_allow, cap_flows;
+	size_t cap_allow, cap_flows, cap_deny, cap_ua, cap_users;
 };
 
-static const char *const sections[] = { "settings", "allow", "flows" };
+static const char *const sections[] = {
+	"settings", "allow", "flows", "deny", "user-agents", "users",
+};
 
 static void cfg_error(struct cfg_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -93,16 +99,34 @@ static char *cfg_reader(char *str, int num, void *stream)
 	memcpy(name, s + 1, len);
 	name[len] = '\0';
 	if (!known_section(name))
-		cfg_error(p, "unknown section [%s]: use [settings], [allow] or [flows]",
+		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents] or [users]",
 			  name);
 	return str;
+}
+
+/* Make room for one more element in *V (N used, *CAP allocated). */
+static int grow(struct cfg_parser *p, void **v, size_t n, size_t *cap,
+		size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	*cap = *cap ? 2 * *cap : 16;
+	nv = realloc(*v, *cap * size);
+	if (!nv) {
+		cfg_error(p, "out of memory");
+		return -1;
+	}
+	*v = nv;
+	return 0;
 }
 
 static int add_allow(struct cfg_parser *p, const char *value)
 {
 	struct sg_cfg *cfg = p->cfg;
 	char err[SG_ERRBUF];
-	struct sg_lpm_key k, *nv;
+	struct sg_lpm_key k;
 
 	if (sg_parse_prefix(value, &k, err, sizeof(err))) {
 		cfg_error(p, "%s", err);
@@ -113,15 +137,8 @@ static int add_allow(struct cfg_parser *p, const char *value)
 			  SG_ALLOW_MAX);
 		return 0;
 	}
-	if (cfg->n_allow == p->cap_allow) {
-		p->cap_allow = p->cap_allow ? 2 * p->cap_allow : 16;
-		nv = realloc(cfg->allow, p->cap_allow * sizeof(*nv));
-		if (!nv) {
-			cfg_error(p, "out of memory");
-			return 0;
-		}
-		cfg->allow = nv;
-	}
+	if (grow(p, (void **)&cfg->allow, cfg->n_allow, &p->cap_allow, sizeof(k)))
+		return 0;
 	cfg->allow[cfg->n_allow++] = k;
 	return 1;
 }
@@ -131,7 +148,7 @@ static int add_flow(struct cfg_parser *p, const char *value)
 	struct sg_cfg *cfg = p->cfg;
 	char buf[SG_CFG_LINE_MAX], err[SG_ERRBUF];
 	char *remote, *local, *extra, *save;
-	struct sg_flow_key k = {}, *nv;
+	struct sg_flow_key k = {};
 
 	snprintf(buf, sizeof(buf), "%s", value);
 	remote = strtok_r(buf, " \t", &save);
@@ -151,33 +168,95 @@ static int add_flow(struct cfg_parser *p, const char *value)
 		cfg_error(p, "more than %d static flows", SG_FLOWS_MAX / 2);
 		return 0;
 	}
-	if (cfg->n_flows == p->cap_flows) {
-		p->cap_flows = p->cap_flows ? 2 * p->cap_flows : 16;
-		nv = realloc(cfg->flows, p->cap_flows * sizeof(*nv));
-		if (!nv) {
-			cfg_error(p, "out of memory");
-			return 0;
-		}
-		cfg->flows = nv;
-	}
+	if (grow(p, (void **)&cfg->flows, cfg->n_flows, &p->cap_flows, sizeof(k)))
+		return 0;
 	cfg->flows[cfg->n_flows++] = k;
 	return 1;
 }
 
-static int set_flag(struct cfg_parser *p, const char *name, const char *value,
-		    __u32 flag)
+static int add_deny(struct cfg_parser *p, const struct sg_lpm_key *k)
 {
-	bool on;
+	struct sg_cfg *cfg = p->cfg;
 
-	if (sg_parse_bool(value, &on)) {
-		cfg_error(p, "invalid value '%s' for %s: use on or off", value,
-			  name);
+	if (cfg->n_deny >= SG_DENY_MAX) {
+		cfg_error(p, "more than %d deny prefixes", SG_DENY_MAX);
 		return 0;
 	}
-	if (on)
-		p->cfg->settings.flags |= flag;
-	else
-		p->cfg->settings.flags &= ~flag;
+	if (grow(p, (void **)&cfg->deny, cfg->n_deny, &p->cap_deny, sizeof(*k)))
+		return 0;
+	cfg->deny[cfg->n_deny++] = *k;
+	return 1;
+}
+
+static int add_deny_prefix(struct cfg_parser *p, const char *value)
+{
+	char err[SG_ERRBUF];
+	struct sg_lpm_key k;
+
+	if (sg_parse_prefix(value, &k, err, sizeof(err))) {
+		cfg_error(p, "%s", err);
+		return 0;
+	}
+	return add_deny(p, &k);
+}
+
+/* file = PATH: the prefixes of a deny-list file, checked line by line. */
+static int add_deny_file(struct cfg_parser *p, const char *value)
+{
+	struct sg_lpm_key *keys = NULL;
+	size_t n = 0, i;
+	int ok = 1;
+
+	if (sg_read_prefix_file(value, &keys, &n)) {
+		cfg_error(p, "deny file %s is not usable (see above)", value);
+		return 0;
+	}
+	for (i = 0; i < n && ok; i++)
+		ok = add_deny(p, &keys[i]);
+	free(keys);
+	return ok;
+}
+
+static int add_ua(struct cfg_parser *p, const char *value)
+{
+	struct sg_cfg *cfg = p->cfg;
+	size_t n = strlen(value), i;
+
+	if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX) {
+		cfg_error(p, "User-Agent pattern '%s': a pattern is %d to %d bytes",
+			  value, SG_UA_PAT_MIN, SG_UA_PAT_MAX);
+		return 0;
+	}
+	for (i = 0; i < cfg->n_ua; i++)
+		if (!strcasecmp(cfg->ua[i], value))
+			return 1;
+	if (cfg->n_ua >= SG_UA_MAX) {
+		cfg_error(p, "more than %d User-Agent patterns", SG_UA_MAX);
+		return 0;
+	}
+	if (grow(p, (void **)&cfg->ua, cfg->n_ua, &p->cap_ua, sizeof(*cfg->ua)))
+		return 0;
+	snprintf(cfg->ua[cfg->n_ua++], sizeof(*cfg->ua), "%s", value);
+	return 1;
+}
+
+static int add_user(struct cfg_parser *p, const char *value)
+{
+	struct sg_cfg *cfg = p->cfg;
+	char err[SG_ERRBUF];
+	struct sg_user_key k;
+
+	if (sg_parse_user(value, &k, err, sizeof(err))) {
+		cfg_error(p, "%s", err);
+		return 0;
+	}
+	if (cfg->n_users >= SG_USERS_MAX) {
+		cfg_error(p, "more than %d users", SG_USERS_MAX);
+		return 0;
+	}
+	if (grow(p, (void **)&cfg->users, cfg->n_users, &p->cap_users, sizeof(k)))
+		return 0;
+	cfg->users[cfg->n_users++] = k;
 	return 1;
 }
 
@@ -188,20 +267,36 @@ static int cfg_handler(void *user, const char *section, const char *name,
 	char err[SG_ERRBUF];
 
 	if (!strcasecmp(section, "settings")) {
-		if (!strcasecmp(name, "monitor"))
-			return set_flag(p, name, value, SG_CFG_MONITOR);
-		if (!strcasecmp(name, "match-remote-port"))
-			return set_flag(p, name, value, SG_CFG_MATCH_PORT);
-		if (!strcasecmp(name, "flow-timeout")) {
-			if (sg_parse_timeout(value, &p->cfg->settings.flow_timeout_s,
-					     err, sizeof(err))) {
-				cfg_error(p, "%s", err);
-				return 0;
-			}
-			return 1;
-		}
-		cfg_error(p, "unknown key '%s' in [settings]: use monitor, flow-timeout or match-remote-port",
+		int r = sg_setting_apply(&p->cfg->settings, name, value, err,
+					 sizeof(err));
+
+		if (r == -ENOENT)
+			cfg_error(p, "unknown key '%s' in [settings]: use monitor, flow-timeout, match-remote-port, unknown-invite or ban-time",
+				  name);
+		else if (r)
+			cfg_error(p, "%s", err);
+		return !r;
+	}
+	if (!strcasecmp(section, "deny")) {
+		if (!strcasecmp(name, "prefix"))
+			return add_deny_prefix(p, value);
+		if (!strcasecmp(name, "file"))
+			return add_deny_file(p, value);
+		cfg_error(p, "unknown key '%s' in [deny]: use prefix = PREFIX or file = PATH",
 			  name);
+		return 0;
+	}
+	if (!strcasecmp(section, "user-agents")) {
+		if (!strcasecmp(name, "block"))
+			return add_ua(p, value);
+		cfg_error(p, "unknown key '%s' in [user-agents]: use block = PATTERN",
+			  name);
+		return 0;
+	}
+	if (!strcasecmp(section, "users")) {
+		if (!strcasecmp(name, "user"))
+			return add_user(p, value);
+		cfg_error(p, "unknown key '%s' in [users]: use user = USER", name);
 		return 0;
 	}
 	if (!strcasecmp(section, "allow")) {
@@ -219,10 +314,10 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		return 0;
 	}
 	if (!*section)
-		cfg_error(p, "'%s' outside of a section: put it under [settings], [allow] or [flows]",
+		cfg_error(p, "'%s' outside of a section: put it under [settings], [allow], [flows], [deny], [user-agents] or [users]",
 			  name);
 	else
-		cfg_error(p, "unknown section [%s]: use [settings], [allow] or [flows]",
+		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents] or [users]",
 			  section);
 	return 0;
 }
@@ -263,17 +358,30 @@ fail:
 	return -1;
 }
 
+/* The settings the file speaks of; the rest (ua_slot...) are the maps'. */
+#define SG_CFG_FILE_FLAGS (SG_CFG_MONITOR | SG_CFG_MATCH_PORT | SG_CFG_INSPECT)
+
 int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 {
+	bool l7 = sg_l7_supported();
 	struct sg_config cur;
 	int err;
+
+	if (!l7 && (cfg->n_ua || cfg->n_users ||
+		    (cfg->settings.flags & SG_CFG_INSPECT)))
+		fprintf(stderr,
+			"Warning: %s: the layer-7 rules (user-agents, users, unknown-invite inspect) need Linux 5.18 or later; this kernel lacks bpf_loop or bpf_xdp_load_bytes, so they are left out\n",
+			cfg->path);
 
 	/* Read-modify-write: keep the fields the file does not speak of. */
 	if (sg_config_get(m->config, &cur))
 		sg_config_defaults(&cur);
-	cur.flags &= ~(SG_CFG_MONITOR | SG_CFG_MATCH_PORT);
-	cur.flags |= cfg->settings.flags & (SG_CFG_MONITOR | SG_CFG_MATCH_PORT);
+	cur.flags &= ~SG_CFG_FILE_FLAGS;
+	cur.flags |= cfg->settings.flags & SG_CFG_FILE_FLAGS;
+	if (!l7)
+		cur.flags &= ~SG_CFG_INSPECT;
 	cur.flow_timeout_s = cfg->settings.flow_timeout_s;
+	cur.ban_time_s = cfg->settings.ban_time_s;
 	err = sg_config_set(m->config, &cur);
 	if (err) {
 		sg_err_errno(err, "cannot write the settings map",
@@ -284,6 +392,12 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 		return -1;
 	if (sg_flows_sync_config(m->flows, cfg->flows, cfg->n_flows))
 		return -1;
+	if (sg_deny_sync(m, cfg->deny, cfg->n_deny, SG_ORIGIN_CONFIG))
+		return -1;
+	if (l7 && sg_ua_sync_config(m, cfg->ua, cfg->n_ua))
+		return -1;
+	if (l7 && sg_users_sync_config(m, cfg->users, cfg->n_users))
+		return -1;
 	return 0;
 }
 
@@ -291,7 +405,13 @@ void sg_cfg_free(struct sg_cfg *cfg)
 {
 	free(cfg->allow);
 	free(cfg->flows);
+	free(cfg->deny);
+	free(cfg->ua);
+	free(cfg->users);
 	cfg->allow = NULL;
 	cfg->flows = NULL;
-	cfg->n_allow = cfg->n_flows = 0;
+	cfg->deny = NULL;
+	cfg->ua = NULL;
+	cfg->users = NULL;
+	cfg->n_allow = cfg->n_flows = cfg->n_deny = cfg->n_ua = cfg->n_users = 0;
 }

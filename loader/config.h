@@ -16,6 +16,12 @@ struct sg_cfg {
 	size_t n_allow;
 	struct sg_flow_key *flows;	/* [flows] flow = ...; remote_port 0: any */
 	size_t n_flows;
+	struct sg_lpm_key *deny;	/* [deny] prefix = ..., file = ... */
+	size_t n_deny;
+	char (*ua)[SG_UA_PAT_MAX + 1];	/* [user-agents] block = ... */
+	size_t n_ua;
+	struct sg_user_key *users;	/* [users] user = ... */
+	size_t n_users;
 };
 
 /* Parse PATH into CFG.  On error prints "Error: PATH:LINE: ..." and

@@ -2,8 +2,8 @@
 /*
  * sipguard: drops orphan SIP INVITEs with XDP.  This file holds the
  * command table, the global options and the dispatch; each command family
- * lives in a file of its own (attach.c, allow.c, flows.c, settings.c,
- * stats.c).  To add a verb: write do_VERB, declare it below, add a line
+ * lives in a file of its own (attach.c, prefixes.c, flows.c, settings.c,
+ * stats.c, rules.c).  To add a verb: write do_VERB, declare it below, add a line
  * to cmds[] (and to docs/sipguard.8).
  */
 #include <getopt.h>
@@ -20,6 +20,10 @@ int do_allow(int argc, char **argv);
 int do_flows(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_deny(int argc, char **argv);
+int do_ua(int argc, char **argv);
+int do_users(int argc, char **argv);
+int do_bans(int argc, char **argv);
 static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
 
@@ -37,8 +41,17 @@ static const struct sg_cmd cmds[] = {
 	  "add|del REMOTE_ADDR[:PORT] LOCAL_PORT\nlist [--json]\nflush",
 	  "change or show the established flows; flush removes the learned ones" },
 	{ "set", do_set,
-	  "monitor on|off | flow-timeout SECONDS | match-remote-port on|off",
+	  "monitor on|off | flow-timeout SECONDS | match-remote-port on|off\n"
+	  "unknown-invite drop|inspect | ban-time SECONDS",
 	  "change a runtime setting; takes effect at once" },
+	{ "deny", do_deny, "add|del PREFIX...\nimport FILE\nlist [--json]",
+	  "change or show the deny list: SIP requests from it are dropped" },
+	{ "ua", do_ua, "add|del PATTERN...\nlist [--json]",
+	  "change or show the User-Agent blocklist (drop and ban)" },
+	{ "users", do_users, "add|del USER...\nlist [--json]",
+	  "Request-URI users an unknown INVITE may call (inspect policy)" },
+	{ "bans", do_bans, "list [--json]\nflush",
+	  "show or lift the bans of sources with a blocked User-Agent" },
 	{ "stats", do_stats, "[IFACE] [--all] [--json]",
 	  "show packet and byte counters per interface, reason and verdict" },
 	{ "help", do_help, "", "show this help" },

@@ -1,23 +1,39 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * `sipguard set NAME VALUE...`: the runtime settings in the pinned config
- * map.  One read-modify-write of its single entry; the programs read it
+ * map (the config file's [settings] go through sg_setting_apply() too).  One read-modify-write of its single entry; the programs read it
  * per packet, so a change takes effect at once, without a reload.
  */
+#include <errno.h>
+#include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common.h"
+
+enum setting_kind {
+	SET_BOOL,	/* on|off: a SG_CFG_* flag */
+	SET_SECONDS,	/* a __u32 field of seconds */
+	SET_POLICY,	/* drop|inspect: SG_CFG_INSPECT */
+};
 
 struct setting {
 	const char *name;
 	const char *values;	/* for messages */
-	__u32 flag;		/* SG_CFG_* for on/off settings, else 0 */
+	enum setting_kind kind;
+	__u32 flag;		/* SET_BOOL, SET_POLICY */
+	size_t field;		/* SET_SECONDS: offset in struct sg_config */
+	__u32 min_seconds;
 };
 
 static const struct setting settings[] = {
-	{ "monitor",           "on|off",  SG_CFG_MONITOR },
-	{ "flow-timeout",      "SECONDS", 0 },
-	{ "match-remote-port", "on|off",  SG_CFG_MATCH_PORT },
+	{ "monitor",           "on|off",       SET_BOOL,    SG_CFG_MONITOR, 0, 0 },
+	{ "flow-timeout",      "SECONDS",      SET_SECONDS, 0,
+	  offsetof(struct sg_config, flow_timeout_s), 1 },
+	{ "match-remote-port", "on|off",       SET_BOOL,    SG_CFG_MATCH_PORT, 0, 0 },
+	{ "unknown-invite",    "drop|inspect", SET_POLICY,  SG_CFG_INSPECT, 0, 0 },
+	{ "ban-time",          "SECONDS",      SET_SECONDS, 0,
+	  offsetof(struct sg_config, ban_time_s), 0 },
 	{ 0 }
 };
 
@@ -26,36 +42,73 @@ static const struct setting *find_setting(const char *name)
 	const struct setting *s;
 
 	for (s = settings; s->name; s++)
-		if (!strcmp(s->name, name))
+		if (!strcasecmp(s->name, name))
 			return s;
 	return NULL;
+}
+
+int sg_setting_apply(struct sg_config *cfg, const char *name, const char *value,
+		     char *err, size_t elen)
+{
+	const struct setting *s = find_setting(name);
+	__u32 *field;
+	bool on;
+
+	if (!s) {
+		snprintf(err, elen, "unknown setting '%s'", name);
+		return -ENOENT;
+	}
+	switch (s->kind) {
+	case SET_SECONDS:
+		field = (__u32 *)((char *)cfg + s->field);
+		if (s->min_seconds == 0 && !strcmp(value, "0")) {
+			*field = 0;
+			return 0;
+		}
+		if (sg_parse_timeout(value, field, err, elen)) {
+			snprintf(err, elen, "invalid value '%s' for %s: use seconds from %u to %d",
+				 value, name, s->min_seconds, SG_FLOW_TIMEOUT_MAX);
+			return -EINVAL;
+		}
+		return 0;
+	case SET_POLICY:
+		if (!strcasecmp(value, "inspect"))
+			on = true;
+		else if (!strcasecmp(value, "drop"))
+			on = false;
+		else {
+			snprintf(err, elen, "invalid value '%s' for %s: use drop or inspect",
+				 value, name);
+			return -EINVAL;
+		}
+		break;
+	default:
+		if (sg_parse_bool(value, &on)) {
+			snprintf(err, elen, "invalid value '%s' for %s: use on or off",
+				 value, name);
+			return -EINVAL;
+		}
+	}
+	if (on)
+		cfg->flags |= s->flag;
+	else
+		cfg->flags &= ~s->flag;
+	return 0;
 }
 
 /* Apply NAME VALUE to CFG; prints the error. */
 static int apply_setting(struct sg_config *cfg, const char *name,
 			 const char *value)
 {
-	const struct setting *s = find_setting(name);
 	char err[SG_ERRBUF];
-	bool on;
+	int r = sg_setting_apply(cfg, name, value, err, sizeof(err));
 
-	if (!s)
-		return sg_usage("set", "unknown setting '%s'", name);
-	if (!s->flag) {
-		if (sg_parse_timeout(value, &cfg->flow_timeout_s, err, sizeof(err))) {
-			sg_err("%s", err);
-			return SG_EXIT_FAIL;
-		}
-		return SG_EXIT_OK;
-	}
-	if (sg_parse_bool(value, &on)) {
-		sg_err("invalid value '%s' for %s: use on or off", value, name);
+	if (r == -ENOENT)
+		return sg_usage("set", "%s", err);
+	if (r) {
+		sg_err("%s", err);
 		return SG_EXIT_FAIL;
 	}
-	if (on)
-		cfg->flags |= s->flag;
-	else
-		cfg->flags &= ~s->flag;
 	return SG_EXIT_OK;
 }
 
@@ -84,6 +137,8 @@ int do_set(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	if ((scratch.flags & SG_CFG_INSPECT) && sg_need_l7("unknown-invite inspect"))
+		return SG_EXIT_FAIL;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
 	ret = SG_EXIT_FAIL;

@@ -96,7 +96,7 @@ test_status_text() {
 	local out
 	out=$(sg status)
 	check "status names the interface and mode: $out" grep -Eq "^$A: ifindex [0-9]+, native XDP, prog id [0-9]+, link id [0-9]+, learner on, layer-7 (on|off), monitor off, attached since " <<<"$out"
-	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off$" <<<"$out"
+	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
 	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
 }
 
@@ -463,8 +463,8 @@ test_set_bad_values() {
 	setup
 	check "attach" sg attach "$A"
 	expect_exit 1 "^Error: invalid value 'maybe' for monitor: use on or off$" sg set monitor maybe
-	expect_exit 1 "^Error: invalid flow timeout '0'" sg set flow-timeout 0
-	expect_exit 1 "^Error: invalid flow timeout '1h'" sg set flow-timeout 1h
+	expect_exit 1 "^Error: invalid value '0' for flow-timeout" sg set flow-timeout 0
+	expect_exit 1 "^Error: invalid value '1h' for flow-timeout" sg set flow-timeout 1h
 	expect_exit 2 "^Error: unknown setting 'colour'" sg set colour blue
 	expect_exit 2 "^Error: setting 'monitor' needs a value" sg set monitor
 	expect_exit 1 "invalid value" sg set monitor on match-remote-port perhaps
@@ -555,7 +555,7 @@ test_bad_config_names_line_and_changes_nothing() {
 	printf '[settings]\nmonitor = on\n\n[alow]\nprefix = 198.51.100.1\n' >"$TMP/bad.conf"
 	expect_exit 1 "^Error: $TMP/bad.conf:4: unknown section \[alow\]" sg attach "$A" --config "$TMP/bad.conf"
 	printf '[settings]\nmonitor = on\nflow-timeout = soon\n' >"$TMP/bad.conf"
-	expect_exit 1 "^Error: $TMP/bad.conf:3: invalid flow timeout 'soon'" sg attach "$A" --config "$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:3: invalid value 'soon' for flow-timeout" sg attach "$A" --config "$TMP/bad.conf"
 	printf '[settings]\nmonitor = on\ncolour = blue\n' >"$TMP/bad.conf"
 	expect_exit 1 "^Error: $TMP/bad.conf:3: unknown key 'colour' in \[settings\]" sg attach "$A" --config "$TMP/bad.conf"
 	printf '[flows]\nflow = 198.51.100.20:5060\n' >"$TMP/bad.conf"

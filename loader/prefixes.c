@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The two prefix lists, LPM tries of source prefixes:
+ *   `sipguard allow add|del|list`: the allowlist, whose sources always pass;
+ *   `sipguard deny add|del|import|list`: the deny list, whose SIP requests
+ *   are dropped (after the allowlist and established flows).
+ * IPv4 is kept as ::ffff:a.b.c.d with prefix length 96 + N and printed back
+ * as a.b.c.d/N.  One implementation serves both, told apart by a struct
+ * prefix_list.
+ *
+ * Every change validates all its arguments before it touches the map, and
+ * a failed `add` takes back what it already did: all or nothing.  Entries
+ * remember their origin (cli, config, import); the config file and `deny
+ * import` each replace only their own entries, new ones first, so a kept
+ * entry is never missing for a moment.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "common.h"
+
+struct prefix_list {
+	const char *verb;	/* "allow", "deny" */
+	const char *title;	/* "the allowlist" */
+	int max;
+	int (*fd)(const struct sg_maps *m);
+};
+
+static int allow_fd(const struct sg_maps *m)
+{
+	return m->allow;
+}
+
+static int deny_fd(const struct sg_maps *m)
+{
+	return m->deny;
+}
+
+static const struct prefix_list allowlist = {
+	"allow", "the allowlist", SG_ALLOW_MAX, allow_fd,
+};
+static const struct prefix_list denylist = {
+	"deny", "the deny list", SG_DENY_MAX, deny_fd,
+};
+
+struct prefix_entry {
+	struct sg_lpm_key key;
+	struct sg_allow_val val;
+};
+
+/* IPv4 first, then by address, then by prefix length. */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct sg_lpm_key *x = a, *y = b;
+	bool x4 = x->prefixlen >= 96 && sg_addr_is_v4(&x->addr);
+	bool y4 = y->prefixlen >= 96 && sg_addr_is_v4(&y->addr);
+	int c;
+
+	if (x4 != y4)
+		return x4 ? -1 : 1;
+	c = memcmp(&x->addr, &y->addr, sizeof(x->addr));
+	if (c)
+		return c;
+	return (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
+}
+
+/* All entries of the trie, sorted. */
+static int prefix_dump(int fd, struct prefix_entry **out, size_t *n)
+{
+	struct sg_lpm_key key, next;
+	struct prefix_entry *v = NULL, *nv;
+	size_t cap = 0, cnt = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[cnt].key = next;
+		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
+			memset(&v[cnt].val, 0, sizeof(v[cnt].val));
+		cnt++;
+		key = next;
+		prev = &key;
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		free(v);
+		return err;
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_entry);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static struct prefix_entry *prefix_find(struct prefix_entry *v, size_t n,
+				      const struct sg_lpm_key *k)
+{
+	return bsearch(k, v, n, sizeof(*v), cmp_entry);
+}
+
+static int full_or_errno(const struct prefix_list *l, int err, const char *what)
+{
+	if (abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM)
+		sg_err("%s is full (%d entries): remove prefixes with 'sipguard %s del' or use wider ones",
+		       l->title, l->max, l->verb);
+	else
+		sg_err_errno(err, what, "check 'sipguard status'");
+	return -1;
+}
+
+/*
+ * Write KEYS with origin ORIGIN.  With KEEP_OTHERS an entry that is there
+ * with another origin is left as it is (the config file does not take
+ * over a prefix the user added by hand); without, it becomes ORIGIN's.
+ * On a failure the entries written so far are put back the way they were.
+ */
+static int prefix_put(const struct prefix_list *l, int fd,
+		      const struct sg_lpm_key *keys, size_t n, __u32 origin,
+		      bool keep_others)
+{
+	struct prefix_entry *old = NULL, *e;
+	struct sg_allow_val val = { .origin = origin };
+	size_t nold = 0, i, j;
+	int err;
+
+	err = prefix_dump(fd, &old, &nold);
+	if (err)
+		return full_or_errno(l, err, "cannot read the list");
+	for (i = 0; i < n; i++) {
+		e = prefix_find(old, nold, &keys[i]);
+		if (e && keep_others && e->val.origin != origin)
+			continue;
+		if (bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY)) {
+			err = -errno;
+			for (j = 0; j < i; j++) {
+				e = prefix_find(old, nold, &keys[j]);
+				if (e)
+					bpf_map_update_elem(fd, &keys[j], &e->val, BPF_ANY);
+				else
+					bpf_map_delete_elem(fd, &keys[j]);
+			}
+			free(old);
+			return full_or_errno(l, err, "cannot add to the list");
+		}
+	}
+	free(old);
+	return 0;
+}
+
+/*
+ * Make the entries of ORIGIN equal KEYS: add the new ones first, then
+ * delete the ones of ORIGIN no longer listed.  Other origins stay.
+ */
+static int prefix_sync(const struct prefix_list *l, int fd,
+		       const struct sg_lpm_key *keys, size_t n, __u32 origin)
+{
+	struct sg_lpm_key *want = NULL;
+	struct prefix_entry *cur = NULL;
+	size_t ncur = 0, i;
+	int err = 0;
+
+	if (prefix_put(l, fd, keys, n, origin, true))
+		return -1;
+	if (n) {
+		want = malloc(n * sizeof(*want));
+		if (!want)
+			return full_or_errno(l, -ENOMEM, "cannot apply the list");
+		memcpy(want, keys, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), cmp_entry);
+	}
+	err = prefix_dump(fd, &cur, &ncur);
+	if (err) {
+		free(want);
+		return full_or_errno(l, err, "cannot read the list");
+	}
+	for (i = 0; i < ncur; i++) {
+		if (cur[i].val.origin != origin)
+			continue;
+		if (n && bsearch(&cur[i].key, want, n, sizeof(*want), cmp_entry))
+			continue;
+		if (bpf_map_delete_elem(fd, &cur[i].key) && errno != ENOENT) {
+			err = -errno;
+			sg_err_errno(err, "cannot remove an old prefix",
+				     "check the list");
+			break;
+		}
+	}
+	free(cur);
+	free(want);
+	return err ? -1 : 0;
+}
+
+int sg_allow_sync_config(int fd, const struct sg_lpm_key *keys, size_t n)
+{
+	return prefix_sync(&allowlist, fd, keys, n, SG_ORIGIN_CONFIG);
+}
+
+/* The program skips the deny lookup while the list is empty. */
+static int deny_update_flag(const struct sg_maps *m)
+{
+	struct sg_lpm_key k;
+	struct sg_config cfg;
+	bool any = !bpf_map_get_next_key(m->deny, NULL, &k);
+	int err = sg_config_get(m->config, &cfg);
+
+	if (!err) {
+		if (any)
+			cfg.flags |= SG_CFG_DENY;
+		else
+			cfg.flags &= ~SG_CFG_DENY;
+		err = sg_config_set(m->config, &cfg);
+	}
+	if (err)
+		sg_err_errno(err, "cannot update the settings", "detach and attach again");
+	return err ? -1 : 0;
+}
+
+int sg_deny_sync(const struct sg_maps *m, const struct sg_lpm_key *keys,
+		 size_t n, __u32 origin)
+{
+	if (prefix_sync(&denylist, m->deny, keys, n, origin))
+		return -1;
+	return deny_update_flag(m);
+}
+
+static int parse_prefixes(int argc, char **argv, struct sg_lpm_key *keys)
+{
+	char err[SG_ERRBUF];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (sg_parse_prefix(argv[i], &keys[i], err, sizeof(err))) {
+			sg_err("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int list_add(const struct prefix_list *l, int argc, char **argv)
+{
+	struct sg_lpm_key *keys;
+	struct sg_maps m;
+	int ret = SG_EXIT_FAIL;
+
+	if (argc < 1)
+		return sg_usage(l->verb, "%s add needs at least one prefix", l->verb);
+	keys = calloc(argc, sizeof(*keys));
+	if (!keys)
+		return SG_EXIT_FAIL;
+	if (parse_prefixes(argc, argv, keys))
+		goto out;
+	if (sg_need_privileges(false) || sg_maps_open(&m))
+		goto out;
+	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI, false) &&
+	    (l != &denylist || !deny_update_flag(&m)))
+		ret = SG_EXIT_OK;
+	sg_maps_close(&m);
+out:
+	free(keys);
+	return ret;
+}
+
+static int list_del(const struct prefix_list *l, int argc, char **argv)
+{
+	struct prefix_entry *cur = NULL;
+	struct sg_lpm_key *keys;
+	size_t ncur = 0;
+	struct sg_maps m;
+	int i, err, fd, ret = SG_EXIT_FAIL;
+
+	if (argc < 1)
+		return sg_usage(l->verb, "%s del needs at least one prefix", l->verb);
+	keys = calloc(argc, sizeof(*keys));
+	if (!keys)
+		return SG_EXIT_FAIL;
+	if (parse_prefixes(argc, argv, keys))
+		goto out;
+	if (sg_need_privileges(false) || sg_maps_open(&m))
+		goto out;
+	fd = l->fd(&m);
+	err = prefix_dump(fd, &cur, &ncur);
+	if (err) {
+		full_or_errno(l, err, "cannot read the list");
+		goto close;
+	}
+	for (i = 0; i < argc; i++) {
+		if (!prefix_find(cur, ncur, &keys[i])) {
+			char buf[64];
+
+			sg_format_prefix(&keys[i], buf, sizeof(buf));
+			sg_err("%s is not in %s: see 'sipguard %s list'",
+			       buf, l->title, l->verb);
+			goto close;
+		}
+	}
+	for (i = 0; i < argc; i++) {
+		if (bpf_map_delete_elem(fd, &keys[i]) && errno != ENOENT) {
+			sg_err_errno(errno, "cannot delete from the list",
+				     "check 'sipguard status'");
+			goto close;
+		}
+	}
+	if (l == &denylist && deny_update_flag(&m))
+		goto close;
+	ret = SG_EXIT_OK;
+close:
+	free(cur);
+	sg_maps_close(&m);
+out:
+	free(keys);
+	return ret;
+}
+
+static int list_show(const struct prefix_list *l, int argc, char **argv)
+{
+	struct prefix_entry *v = NULL;
+	json_object *arr, *o;
+	struct sg_maps m;
+	char buf[64];
+	size_t n = 0, i;
+	int err;
+
+	if (argc > 0)
+		return sg_usage(l->verb, "unexpected argument '%s'", argv[0]);
+	if (sg_need_privileges(false) || sg_maps_open(&m))
+		return SG_EXIT_FAIL;
+	err = prefix_dump(l->fd(&m), &v, &n);
+	sg_maps_close(&m);
+	if (err) {
+		full_or_errno(l, err, "cannot read the list");
+		return SG_EXIT_FAIL;
+	}
+	if (sg_env.json) {
+		arr = json_object_new_array();
+		for (i = 0; i < n; i++) {
+			sg_format_prefix(&v[i].key, buf, sizeof(buf));
+			o = json_object_new_object();
+			json_object_object_add(o, "prefix", json_object_new_string(buf));
+			json_object_object_add(o, "origin",
+					       json_object_new_string(sg_origin_name(v[i].val.origin)));
+			json_object_array_add(arr, o);
+		}
+		sg_json_print(arr);
+	} else {
+		printf("%-44s %s\n", "PREFIX", "ORIGIN");
+		for (i = 0; i < n; i++) {
+			sg_format_prefix(&v[i].key, buf, sizeof(buf));
+			printf("%-44s %s\n", buf, sg_origin_name(v[i].val.origin));
+		}
+	}
+	free(v);
+	return SG_EXIT_OK;
+}
+
+/*
+ * Read a deny-list file: one address or prefix a line, '#' starts a
+ * comment, blank lines are fine.  Every line is checked before anything
+ * changes; the first bad one is reported with its line number.
+ */
+int sg_read_prefix_file(const char *path, struct sg_lpm_key **out, size_t *n)
+{
+	struct sg_lpm_key *v = NULL, *nv;
+	size_t cap = 0, cnt = 0, line = 0;
+	char buf[256], err[SG_ERRBUF], *s, *e;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		sg_err("cannot read %s: %s: check the path and permissions", path,
+		       strerror(errno));
+		return -1;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		line++;
+		if (!strchr(buf, '\n') && !feof(f)) {
+			sg_err("%s:%zu: line too long", path, line);
+			goto fail;
+		}
+		s = strchr(buf, '#');
+		if (s)
+			*s = '\0';
+		for (s = buf; *s == ' ' || *s == '\t'; s++)
+			;
+		for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+						 e[-1] == '\n' || e[-1] == '\r'); e--)
+			;
+		*e = '\0';
+		if (!*s)
+			continue;
+		if (cnt >= SG_DENY_MAX) {
+			sg_err("%s:%zu: more than %d prefixes: the deny list holds no more",
+			       path, line, SG_DENY_MAX);
+			goto fail;
+		}
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 1024;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				sg_err("%s: out of memory", path);
+				goto fail;
+			}
+			v = nv;
+		}
+		if (sg_parse_prefix(s, &v[cnt], err, sizeof(err))) {
+			sg_err("%s:%zu: %s", path, line, err);
+			goto fail;
+		}
+		cnt++;
+	}
+	if (ferror(f)) {
+		sg_err("cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	*out = v;
+	*n = cnt;
+	return 0;
+fail:
+	fclose(f);
+	free(v);
+	return -1;
+}
+
+static int deny_import(int argc, char **argv)
+{
+	struct sg_lpm_key *keys = NULL;
+	struct sg_maps m;
+	size_t n = 0;
+	int ret = SG_EXIT_FAIL;
+
+	if (argc != 1)
+		return sg_usage("deny", "deny import needs exactly one FILE");
+	if (sg_read_prefix_file(argv[0], &keys, &n))
+		return SG_EXIT_FAIL;
+	if (sg_need_privileges(false) || sg_maps_open(&m))
+		goto out;
+	if (!sg_deny_sync(&m, keys, n, SG_ORIGIN_IMPORT)) {
+		printf("deny list: %zu prefixes imported from %s\n", n, argv[0]);
+		ret = SG_EXIT_OK;
+	}
+	sg_maps_close(&m);
+out:
+	free(keys);
+	return ret;
+}
+
+/* Sub-verbs get argv with the sub-verb at [0]; options are parsed here. */
+static int run_sub(const struct prefix_list *l, int argc, char **argv,
+		   int (*fn)(const struct prefix_list *, int, char **))
+{
+	int first = sg_getopt(argc, argv, l->verb, NULL, NULL, NULL, NULL);
+
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	return fn(l, argc - first, argv + first);
+}
+
+static int do_allow_add(int argc, char **argv)
+{
+	return run_sub(&allowlist, argc, argv, list_add);
+}
+
+static int do_allow_del(int argc, char **argv)
+{
+	return run_sub(&allowlist, argc, argv, list_del);
+}
+
+static int do_allow_list(int argc, char **argv)
+{
+	return run_sub(&allowlist, argc, argv, list_show);
+}
+
+static int do_deny_add(int argc, char **argv)
+{
+	return run_sub(&denylist, argc, argv, list_add);
+}
+
+static int do_deny_del(int argc, char **argv)
+{
+	return run_sub(&denylist, argc, argv, list_del);
+}
+
+static int do_deny_list(int argc, char **argv)
+{
+	return run_sub(&denylist, argc, argv, list_show);
+}
+
+static int do_deny_import(int argc, char **argv)
+{
+	int first = sg_getopt(argc, argv, "deny", NULL, NULL, NULL, NULL);
+
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	return deny_import(argc - first, argv + first);
+}
+
+static int do_allow_help(int argc, char **argv);
+static int do_deny_help(int argc, char **argv);
+
+static const struct sg_cmd allow_cmds[] = {
+	{ "add",    do_allow_add,  "PREFIX...", "add prefixes to the allowlist" },
+	{ "del",    do_allow_del,  "PREFIX...", "remove prefixes from the allowlist" },
+	{ "delete", do_allow_del,  NULL, NULL },
+	{ "list",   do_allow_list, "[--json]",  "show the allowlist" },
+	{ "help",   do_allow_help, NULL, NULL },
+	{ 0 }
+};
+
+static const struct sg_cmd deny_cmds[] = {
+	{ "add",    do_deny_add,    "PREFIX...", "add prefixes to the deny list" },
+	{ "del",    do_deny_del,    "PREFIX...", "remove prefixes from the deny list" },
+	{ "delete", do_deny_del,    NULL, NULL },
+	{ "import", do_deny_import, "FILE",
+	  "replace the imported part of the deny list with FILE's prefixes" },
+	{ "list",   do_deny_list,   "[--json]",  "show the deny list" },
+	{ "help",   do_deny_help,   NULL, NULL },
+	{ 0 }
+};
+
+static int do_allow_help(int argc, char **argv)
+{
+	printf("Usage:\n");
+	sg_print_cmds(stdout, allow_cmds, "sipguard allow ");
+	return SG_EXIT_OK;
+}
+
+static int do_deny_help(int argc, char **argv)
+{
+	printf("Usage:\n");
+	sg_print_cmds(stdout, deny_cmds, "sipguard deny ");
+	return SG_EXIT_OK;
+}
+
+int do_allow(int argc, char **argv)
+{
+	if (argc < 2)
+		return sg_usage("allow", "allow needs a command");
+	return sg_dispatch(allow_cmds, "sipguard allow", argc - 1, argv + 1);
+}
+
+int do_deny(int argc, char **argv)
+{
+	if (argc < 2)
+		return sg_usage("deny", "deny needs a command");
+	return sg_dispatch(deny_cmds, "sipguard deny", argc - 1, argv + 1);
+}
