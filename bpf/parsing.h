@@ -84,11 +84,19 @@ struct sg_pkt {
 	__u16 sport;		/* host order */
 	__u16 dport;
 	__u32 frag_id;		/* IPv4 id or IPv6 fragment id */
+	__u32 l3_len;		/* the IP datagram's length, by its header */
 	__u16 frag_off;		/* in 8-byte units */
 	__u8 ipv6;
 	__u8 is_frag;		/* part of a fragmented datagram */
 	__u8 more_frags;
 	__u8 l4proto;
+	/*
+	 * The protocol that names a fragmented datagram: IPv4's protocol,
+	 * or the next header of IPv6's fragment header, which every fragment
+	 * of the datagram carries alike (l4proto differs when extension
+	 * headers follow the fragment header).
+	 */
+	__u8 frag_proto;
 };
 
 static __always_inline int parse_ethhdr(struct hdr_cursor *c, void *end,
@@ -161,6 +169,8 @@ static __always_inline enum sg_l4 parse_ipv4(struct hdr_cursor *c, void *end,
 	pkt->more_frags = !!(off & SG_IP_MF);
 	pkt->is_frag = pkt->frag_off || pkt->more_frags;
 	pkt->frag_id = bpf_ntohs(iph->id);
+	pkt->frag_proto = iph->protocol;
+	pkt->l3_len = bpf_ntohs(iph->tot_len);
 	if (pkt->frag_off)
 		return SG_L4_FRAG_LATER;
 	return iph->protocol == IPPROTO_UDP ? SG_L4_UDP : SG_L4_NON_UDP;
@@ -190,6 +200,7 @@ static __always_inline enum sg_l4 parse_ipv6(struct hdr_cursor *c, void *end,
 	c->pos = ip6h + 1;
 	pkt->l3 = ip6h;
 	pkt->ip6 = ip6h;
+	pkt->l3_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 	pkt->ipv6 = 1;
 	nh = ip6h->nexthdr;
 
@@ -207,6 +218,7 @@ SG_UNROLL
 			pkt->frag_off = off >> 3;
 			pkt->more_frags = off & 1;
 			pkt->frag_id = bpf_ntohl(fh->id);
+			pkt->frag_proto = fh->nexthdr;
 			nh = fh->nexthdr;
 			c->pos = fh + 1;
 			if (pkt->frag_off) {
@@ -241,6 +253,19 @@ static __always_inline enum sg_l4 parse_udp(struct hdr_cursor *c, void *end,
 	pkt->payload = uh + 1;
 	c->pos = uh + 1;
 	return SG_L4_UDP;
+}
+
+/*
+ * How many bytes of UDP payload the IP header says there are.  A frame
+ * can be longer (Ethernet pads frames to 60 bytes): those bytes are no
+ * part of the datagram.  0 when the header claims less than its own
+ * headers.
+ */
+static __always_inline __u32 pkt_payload_len(const struct sg_pkt *pkt)
+{
+	__u32 hdrs = (__u32)((__u8 *)pkt->payload - (__u8 *)pkt->l3);
+
+	return pkt->l3_len > hdrs ? pkt->l3_len - hdrs : 0;
 }
 
 /* Walk a frame from its Ethernet header to the UDP payload. */

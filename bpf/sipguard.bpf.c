@@ -377,7 +377,22 @@ static __always_inline void frag_key(const struct sg_pkt *pkt,
 	pkt_saddr(pkt, &k->saddr);
 	pkt_daddr(pkt, &k->daddr);
 	k->id = pkt->frag_id;
-	k->proto = pkt->l4proto;
+	k->proto = pkt->frag_proto;
+}
+
+/*
+ * Fragment records live no longer than a reassembly may take (Linux
+ * gives up after 30 s for IPv4, 60 s for IPv6), and a new first fragment
+ * that passes under the same key forgets the old record.
+ */
+#define SG_FRAG_TTL_NS	(60 * NSEC_PER_SEC)
+
+static __always_inline void frag_forget(const struct sg_pkt *pkt)
+{
+	struct sg_frag_key k = {};
+
+	frag_key(pkt, &k);
+	bpf_map_delete_elem(&sg_frags, &k);
 }
 
 /*
@@ -458,14 +473,16 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 static __always_inline int later_fragment(struct xdp_md *ctx,
 					  struct sg_info *in)
 {
+	__u8 proto = in->pkt.frag_proto;
 	struct sg_frag_key k = {};
 	struct sg_frag_val *v;
 
-	if (in->pkt.l4proto != IPPROTO_UDP)
+	/* IPv6 may put extension headers before the UDP header */
+	if (proto != IPPROTO_UDP && !(in->pkt.ip6 && ipv6_is_ext(proto)))
 		return verdict(ctx, SG_R_NON_UDP);
 	frag_key(&in->pkt, &k);
 	v = bpf_map_lookup_elem(&sg_frags, &k);
-	if (v)
+	if (v && bpf_ktime_get_ns() - v->seen_ns < SG_FRAG_TTL_NS)
 		return verdict(ctx, SG_R_FRAG_DROPPED);
 	if (in->pkt.frag_off == 1)
 		return judge(ctx, in, SG_R_TINY_FRAG);
@@ -529,6 +546,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct sg_info in = {};
 	struct sg_sip sip;
+	__u32 plen;
 
 	switch (parse_packet(data, end, &in.pkt)) {
 	case SG_L4_UDP:
@@ -548,8 +566,24 @@ int sipguard_xdp(struct xdp_md *ctx)
 	in.poff = payload_off(&in.pkt, data);
 	if (in.poff > SG_PAYLOAD_OFF_MAX)
 		return verdict(ctx, SG_R_MALFORMED);
+	if (in.pkt.is_frag)
+		frag_forget(&in.pkt);	/* a dropped one records itself anew */
 	sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
 	in.have_ports = 1;
+	plen = pkt_payload_len(&in.pkt);
+	if (plen < (__u32)(end - in.pkt.payload)) {
+		/*
+		 * The frame is longer than its datagram: Ethernet padding,
+		 * which the classifier read as payload.  Only a datagram
+		 * shorter than a minimal frame is padded: as a first
+		 * fragment that is a tiny one, and a payload of nothing but
+		 * CR/LF is a keep-alive.
+		 */
+		if (in.pkt.more_frags)
+			return judge(ctx, &in, SG_R_TINY_FRAG);
+		if (sip.kind == SG_SIP_NONE && sip.start && sip.start >= plen)
+			sip.kind = SG_SIP_KEEPALIVE;
+	}
 	in.poff += sip.start;
 	if (in.pkt.more_frags && sip.truncated)
 		return judge(ctx, &in, SG_R_TINY_FRAG);
