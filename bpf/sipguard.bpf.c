@@ -697,7 +697,7 @@ int l7_uri_user(struct sg_scratch *sc, int which)
 		return 0;
 	sp = which ? sc->scan.hdr[SG_H_FROM] : sc->scan.ruri;
 	n = sg_uri_user(&sc->scan, sp, &off);
-	if (n > 0xffff)
+	if (!n || n > 0xffff)
 		return 0;
 	return (off & SG_SCAN_MASK) << 16 | n;
 }

@@ -28,7 +28,9 @@
 #include <bpf/libbpf.h>
 
 #include "sipguard.h"
+#include "sip_hdr.h"
 #include "sipguard.skel.h"
+#include "../loader/uaset.h"
 
 #define LOCAL4	"192.0.2.10"
 #define SCAN4	"203.0.113.66"
@@ -131,6 +133,9 @@ static void reset_state(void)
 	clear_map(MAPFD(sg_allow));
 	clear_map(MAPFD(sg_flows));
 	clear_map(MAPFD(sg_frags));
+	clear_map(MAPFD(sg_deny));
+	clear_map(MAPFD(sg_bans));
+	clear_map(MAPFD(sg_users));
 	set_config(0, 0);
 	zero_counters();
 }
@@ -2191,6 +2196,527 @@ static void test_truncation_sweep_tc(void)
 /* ---- main ---- */
 
 #define T(fn) { #fn, fn }
+/* ---- layer 7: deny list, bans, inspect policy, User-Agent list ---- */
+
+static struct sg_ua_set *ua_buf;
+
+/* Config for layer-7 tests: FLAGS, ban time, and a User-Agent list. */
+static void l7_config(__u32 flags, __u32 ban_time_s, const char *const *uas)
+{
+	struct sg_config c = { .flags = flags, .ban_time_s = ban_time_s };
+	__u32 zero = 0;
+
+	if (!ua_buf)
+		ua_buf = calloc(1, sizeof(*ua_buf));
+	memset(ua_buf, 0, sizeof(*ua_buf));
+	for (; uas && *uas; uas++)
+		if (sg_ua_set_add(ua_buf, *uas))
+			FAILF("ua pattern %s", *uas);
+	if (bpf_map_update_elem(MAPFD(sg_ua), &zero, ua_buf, BPF_ANY))
+		FAILF("ua set: %s", strerror(errno));
+	c.ua_slot = 0;
+	c.ua_count = ua_buf->count;
+	if (bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY))
+		FAILF("config update: %s", strerror(errno));
+}
+
+static void deny_add(const char *cidr)
+{
+	struct sg_allow_val v = { .origin = SG_ORIGIN_CLI };
+	struct sg_lpm_key k;
+	char a[64];
+	int fam, len;
+
+	snprintf(a, sizeof(a), "%s", cidr);
+	*strchr(a, '/') = 0;
+	len = atoi(strchr(cidr, '/') + 1);
+	fam = to_addr(a, &k.addr);
+	k.prefixlen = fam == 4 ? 96 + len : len;
+	if (fam < 0 || bpf_map_update_elem(MAPFD(sg_deny), &k, &v, BPF_ANY))
+		FAILF("deny add %s failed", cidr);
+}
+
+static void user_add(const char *user)
+{
+	struct sg_user_key k = {};
+	__u32 origin = SG_ORIGIN_CLI;
+
+	snprintf(k.user, sizeof(k.user), "%s", user);
+	if (bpf_map_update_elem(MAPFD(sg_users), &k, &origin, BPF_ANY))
+		FAILF("users add %s failed", user);
+}
+
+static int banned_src(const char *addr, struct sg_ban_val *b)
+{
+	struct sg_addr a;
+
+	to_addr(addr, &a);
+	return bpf_map_lookup_elem(MAPFD(sg_bans), &a, b) == 0;
+}
+
+/*
+ * A request from SRC:5060 with the given Request-URI user and header
+ * lines (each "Name: value\r\n", NULL to leave it out).
+ */
+static void sip_msg(struct pkt_frame *f, const char *src, const char *method,
+		    const char *ruri_user, const char *from, const char *to,
+		    const char *extra)
+{
+	char sip[4000];
+	struct pkt_desc d;
+	int n;
+
+	pkt_desc_init(&d, src, strchr(src, ':') ? LOCAL6 : LOCAL4, 5060, 5060);
+	n = snprintf(sip, sizeof(sip),
+		     "%s sip:%s@192.0.2.10 SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 203.0.113.66:5060;branch=z9hG4bK-77\r\n"
+		     "Max-Forwards: 70\r\n"
+		     "%s%s"
+		     "Call-ID: 77@203.0.113.66\r\n"
+		     "CSeq: 1 %s\r\n"
+		     "%s"
+		     "Content-Length: 0\r\n\r\n",
+		     method, ruri_user, from ? from : "", to ? to : "", method,
+		     extra ? extra : "");
+	build(f, &d, sip, n);
+}
+
+#define GOOD_FROM	"From: \"Bob\" <sip:200@198.51.100.99>;tag=42\r\n"
+#define GOOD_TO		"To: <sip:100@192.0.2.10>\r\n"
+#define SCANNER_UA	"User-Agent: friendly-scanner\r\n"
+#define PHONE_UA	"User-Agent: Yealink SIP-T46S 66.86.0.15\r\n"
+
+static const char *const scanner_uas[] = { "friendly-scanner", "sipvicious",
+					   "sipcli", NULL };
+
+static void test_l7_inspect_clean_invite_passed(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("clean unknown INVITE under inspect", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("clean IPv6 INVITE without User-Agent", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_drop_policy_drops_before_any_header_check(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(0, 600, scanner_uas);
+	deny_add("203.0.113.0/24");
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("unknown INVITE under drop, scanner UA, denied", &f, SG_R_ORPHAN);
+	EXPECT_TRUE("no ban from an orphan INVITE", !banned_src(SCAN4, &b));
+}
+
+static void test_l7_inspect_blocked_ua_dropped_and_banned(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b = {};
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("INVITE with a blocked UA", &f, SG_R_UA_BLOCKED);
+	EXPECT_TRUE("source banned", banned_src(SCAN4, &b));
+	EXPECT_EQ("ban reason", SG_R_UA_BLOCKED, b.reason);
+	EXPECT_TRUE("ban for about 600 s",
+		    b.expires_ns > now_ns() + 590 * NSEC &&
+		    b.expires_ns <= now_ns() + 600 * NSEC);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's innocent INVITE", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's OPTIONS", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("another source", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_ban_time_zero_bans_nobody(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(SG_CFG_INSPECT, 0, scanner_uas);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("blocked UA without bans", &f, SG_R_UA_BLOCKED);
+	EXPECT_TRUE("no ban", !banned_src(SCAN4, &b));
+}
+
+static void test_l7_expired_ban_lets_requests_through(void)
+{
+	struct sg_ban_val b = { .reason = SG_R_UA_BLOCKED };
+	struct pkt_frame f;
+	struct sg_addr a;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	to_addr(SCAN4, &a);
+	b.banned_ns = now_ns() - 700 * NSEC;
+	b.expires_ns = now_ns() - 100 * NSEC;
+	bpf_map_update_elem(MAPFD(sg_bans), &a, &b, BPF_ANY);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("after the ban ran out", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_inspect_users(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT | SG_CFG_USERS, 600, NULL);
+	user_add("100");
+	user_add("2001");
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("a configured user", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "2001", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("another configured user", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "1000", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("a user that only starts like one", &f, SG_R_UNKNOWN_USER);
+	sip_msg(&f, SCAN4, "INVITE", "10", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("a prefix of a user", &f, SG_R_UNKNOWN_USER);
+	sip_msg(&f, SCAN4, "INVITE", "999", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("an unknown user", &f, SG_R_UNKNOWN_USER);
+	/* without the users flag any user may be called */
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	EXPECT_PASS("users not enforced", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_inspect_from_checks(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From without a user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:@198.51.100.99>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From with an empty user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <http://198.51.100.99>\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From with no SIP URI", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", NULL, GOOD_TO, NULL);
+	EXPECT_DROP("no From at all", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <tel:+4930123456>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_PASS("a tel URI", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "FROM  :  sips:alice@198.51.100.99;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_PASS("odd case, blanks before the colon, sips", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "f:<sip:198.51.100.99>\r\n", GOOD_TO, NULL);
+	EXPECT_DROP("compact f without a user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "f: <sip:7@198.51.100.99>\r\n", GOOD_TO, NULL);
+	EXPECT_PASS("compact f with a user", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_inspect_to_tag_dropped(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10>;tag=abc\r\n", NULL);
+	EXPECT_DROP("To with a tag", &f, SG_R_TO_TAG);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"t : <sip:100@192.0.2.10>;TAG=abc\r\n", NULL);
+	EXPECT_DROP("compact t, blank before the colon, upper-case TAG", &f,
+		    SG_R_TO_TAG);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10;tag=inuri>\r\n", NULL);
+	EXPECT_PASS("tag inside the URI is no To tag", &f, SG_R_INSPECTED);
+}
+
+static void test_l7_other_requests_blocked_ua_dropped_and_banned(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(0, 600, scanner_uas);		/* default drop policy */
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO,
+		"user-AGENT  :\tSIPVicious 0.3.4\r\n");
+	EXPECT_DROP("OPTIONS probe with a blocked UA (odd case, blanks)", &f,
+		    SG_R_UA_BLOCKED);
+	EXPECT_TRUE("source banned", banned_src(SCAN4, &b));
+	sip_msg(&f, SCAN4, "REGISTER", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's REGISTER", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("its INVITE under drop: orphan first", &f, SG_R_ORPHAN);
+	sip_msg(&f, SCAN6, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("an innocent OPTIONS", &f, SG_R_REQUEST);
+	sip_msg(&f, SCAN6, "REGISTER", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("a REGISTER without User-Agent", &f, SG_R_REQUEST);
+}
+
+static void test_l7_no_rules_requests_skip_lookups(void)
+{
+	struct pkt_frame f;
+
+	l7_config(0, 600, NULL);
+	allow_add("203.0.113.66/32");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_PASS("no deny list, no UA list: plain request", &f, SG_R_REQUEST);
+}
+
+static void test_l7_deny_list_drops_every_request(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, NULL);
+	deny_add("203.0.113.0/24");
+	deny_add("2001:db8:bad::/48");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("OPTIONS from a denied prefix", &f, SG_R_DENIED);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("INVITE under inspect from a denied prefix", &f, SG_R_DENIED);
+	sip_msg(&f, SCAN6, "REGISTER", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("IPv6 REGISTER from a denied prefix", &f, SG_R_DENIED);
+	in4(&d, SCAN4, 5060, 5060);
+	response(&f, &d, "200 OK");
+	EXPECT_PASS("a response from a denied prefix", &f, SG_R_RESPONSE);
+	sip_msg(&f, PBX4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("outside the prefix", &f, SG_R_REQUEST);
+}
+
+static void test_l7_allowlist_beats_deny_list_and_ua(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, scanner_uas);
+	deny_add("198.51.100.0/24");
+	allow_add("198.51.100.20/32");
+	sip_msg(&f, PBX4, "INVITE", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("allowlisted PBX inside a denied prefix", &f, SG_R_ALLOWLIST);
+	sip_msg(&f, PBX4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("its OPTIONS with a blocked UA", &f, SG_R_ALLOWLIST);
+}
+
+static void test_l7_established_beats_deny_list_and_ua(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, scanner_uas);
+	deny_add("203.0.113.0/24");
+	flow_learned(SCAN4, 5060, 5060, 1);
+	sip_msg(&f, SCAN4, "INVITE", "100", NULL, "To: <sip:1@x>;tag=1\r\n", SCANNER_UA);
+	EXPECT_PASS("INVITE on an established flow", &f, SG_R_ESTABLISHED);
+}
+
+static void test_l7_header_after_long_header_block(void)
+{
+	char extra[1400];
+	struct pkt_frame f;
+	int i;
+
+	l7_config(0, 600, scanner_uas);
+	extra[0] = 0;
+	for (i = 0; i < 13; i++)
+		strcat(extra, "X-Filler: 01234567890123456789012345678901234567890123456789012345678901234567890123\r\n");
+	strcat(extra, SCANNER_UA);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	EXPECT_TRUE("the User-Agent ends near the scan limit",
+		    f.len - 42 > 1300 && f.len - 42 < SG_SCAN_MAX);
+	EXPECT_DROP("User-Agent after 1300 bytes of headers", &f, SG_R_UA_BLOCKED);
+}
+
+static void test_l7_user_agent_across_scan_limit(void)
+{
+	char extra[2000];
+	struct pkt_frame f;
+	int head;
+
+	l7_config(0, 600, scanner_uas);
+	/* the pattern starts before byte 1400 of the message and ends after */
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, "");
+	head = f.len - 42 - 20;		/* frame headers and the tail */
+	snprintf(extra, sizeof(extra), "X-Pad: %0*d\r\nUser-Agent: %s\r\n",
+		 SG_SCAN_MAX - head - 9 - 12 - 8, 0, "xx friendly-scanner");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	EXPECT_PASS("pattern cut by the scan limit does not match", &f,
+		    SG_R_REQUEST);
+	snprintf(extra, sizeof(extra), "X-Pad: %0*d\r\nUser-Agent: %s\r\n",
+		 SG_SCAN_MAX - head - 9 - 12 - 20, 0, "sipcli friendly-scanner");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	EXPECT_DROP("pattern before the limit matches", &f, SG_R_UA_BLOCKED);
+}
+
+static void test_l7_without_layer7_program_requests_pass(void)
+{
+	int fd = bpf_map__fd(S->maps.sg_l7_prog);
+	__u32 zero = 0;
+	struct pkt_frame f;
+	int l7 = bpf_program__fd(S->progs.sipguard_l7);
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	bpf_map_delete_elem(fd, &zero);
+	sip_msg(&f, SCAN4, "INVITE", "999", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("inspect without sipguard_l7 fails open", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("UA list without sipguard_l7 fails open", &f, SG_R_REQUEST);
+	bpf_map_update_elem(fd, &zero, &l7, BPF_ANY);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_DROP("and with it back", &f, SG_R_UA_BLOCKED);
+}
+
+/* ---- drop events ---- */
+
+struct ev_sink {
+	int n;
+	struct sg_event last;
+};
+
+static int ev_cb(void *ctx, void *data, size_t size)
+{
+	struct ev_sink *s = ctx;
+
+	if (size >= sizeof(s->last))
+		memcpy(&s->last, data, sizeof(s->last));
+	s->n++;
+	return 0;
+}
+
+/* Take every event waiting in the ring buffer. */
+static int events_drain(struct ev_sink *s)
+{
+	struct ring_buffer *rb;
+
+	memset(s, 0, sizeof(*s));
+	rb = ring_buffer__new(MAPFD(sg_events), ev_cb, s, NULL);
+	if (!rb) {
+		FAILF("ring_buffer__new: %s", strerror(errno));
+		return -1;
+	}
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return s->n;
+}
+
+static __u64 events_suppressed(void)
+{
+	struct sg_evstate *v = calloc(ncpus, sizeof(*v));
+	__u64 sum = 0;
+	__u32 zero = 0;
+	int i;
+
+	if (!bpf_map_lookup_elem(MAPFD(sg_evstate), &zero, v))
+		for (i = 0; i < ncpus; i++)
+			sum += v[i].suppressed;
+	free(v);
+	return sum;
+}
+
+static void events_reset(__u32 flags, __u32 rate, __u32 burst)
+{
+	struct sg_evstate *z = calloc(ncpus, sizeof(*z));
+	struct sg_config c = { .flags = flags, .event_rate = rate,
+			       .event_burst = burst };
+	struct ev_sink s;
+	__u32 zero = 0;
+
+	bpf_map_update_elem(MAPFD(sg_evstate), &zero, z, BPF_ANY);
+	bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY);
+	free(z);
+	events_drain(&s);
+}
+
+static void test_events_orphan_invite_fields(void)
+{
+	struct sg_addr want;
+	struct pkt_frame f;
+	struct ev_sink s;
+
+	events_reset(0, 100, 10);
+	sip_msg(&f, SCAN4, "INVITE", "100",
+		"From: \"sipvicious\"<sip:100@1.1.1.1>;tag=6637\r\n",
+		"To: \"sipvicious\"<sip:100@1.1.1.1>\r\n", SCANNER_UA);
+	EXPECT_DROP("scanner INVITE", &f, SG_R_ORPHAN);
+	EXPECT_EQ("events", 1, events_drain(&s));
+	to_addr(SCAN4, &want);
+	EXPECT_TRUE("source address", !memcmp(&s.last.saddr, &want, sizeof(want)));
+	to_addr(LOCAL4, &want);
+	EXPECT_TRUE("destination address", !memcmp(&s.last.daddr, &want, sizeof(want)));
+	EXPECT_EQ("source port", 5060, s.last.sport);
+	EXPECT_EQ("destination port", 5060, s.last.dport);
+	EXPECT_EQ("reason", SG_R_ORPHAN, s.last.reason);
+	EXPECT_EQ("method", SG_M_INVITE, s.last.method);
+	EXPECT_EQ("flags", SG_EV_HEADERS, s.last.flags);
+	EXPECT_EQ("From user length", 3, s.last.from_user_len);
+	EXPECT_TRUE("From user", !memcmp(s.last.from_user, "100", 3));
+	EXPECT_EQ("User-Agent length", 16, s.last.ua_len);
+	EXPECT_TRUE("User-Agent", !memcmp(s.last.ua, "friendly-scanner", 16));
+	EXPECT_EQ("suppressed", 0, s.last.suppressed);
+}
+
+static void test_events_long_user_agent_cut(void)
+{
+	struct pkt_frame f;
+	struct ev_sink s;
+
+	events_reset(0, 100, 10);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, NULL,
+		"User-Agent: 0123456789012345678901234567890123456789012345678901234567890123456789\r\n");
+	EXPECT_DROP("IPv6 scanner INVITE", &f, SG_R_ORPHAN);
+	EXPECT_EQ("events", 1, events_drain(&s));
+	EXPECT_EQ("User-Agent cut to the event's field", SG_EV_UA_MAX, s.last.ua_len);
+	EXPECT_EQ("From user", 3, s.last.from_user_len);
+}
+
+static void test_events_non_request_drop_has_no_headers(void)
+{
+	struct pkt_frame f;
+	struct ev_sink s;
+	struct pkt_desc d;
+
+	events_reset(0, 100, 10);
+	in4(&d, SCAN4, 5060, 5060);
+	d.ip4_mf = 1;
+	text(&f, &d, "INV");
+	EXPECT_DROP("tiny first fragment", &f, SG_R_TINY_FRAG);
+	EXPECT_EQ("events", 1, events_drain(&s));
+	EXPECT_EQ("reason", SG_R_TINY_FRAG, s.last.reason);
+	EXPECT_EQ("no method", SG_M_NONE, s.last.method);
+	EXPECT_EQ("no header fields looked for", 0, s.last.flags);
+}
+
+static void test_events_flood_bounded_rest_suppressed(void)
+{
+	struct pkt_frame f;
+	struct ev_sink s;
+	int n, sent;
+
+	events_reset(0, 1, 5);
+	scan_invite4(&f);
+	n = 2000;
+	EXPECT_EQ("flood dropped", XDP_DROP, run_xdp_n(f.data, f.len, n));
+	sent = events_drain(&s);
+	EXPECT_TRUE("events at most the burst and a few more", sent >= 5 && sent <= 8);
+	EXPECT_EQ("the rest suppressed", (__u64)(n - sent), events_suppressed());
+	EXPECT_EQ("orphan drops counted", n, ctr(SG_R_ORPHAN, SG_V_DROP).packets);
+}
+
+static void test_events_off_when_rate_zero(void)
+{
+	struct pkt_frame f;
+	struct ev_sink s;
+
+	events_reset(0, 0, 5);
+	scan_invite4(&f);
+	EXPECT_DROP("scanner INVITE", &f, SG_R_ORPHAN);
+	EXPECT_EQ("no events", 0, events_drain(&s));
+}
+
+static void test_events_monitor_flagged(void)
+{
+	struct pkt_frame f;
+	struct ev_sink s;
+
+	events_reset(SG_CFG_MONITOR, 100, 10);
+	scan_invite4(&f);
+	EXPECT_WOULD_DROP("monitor mode", &f, SG_R_ORPHAN);
+	EXPECT_EQ("events", 1, events_drain(&s));
+	EXPECT_TRUE("monitor flag", s.last.flags & SG_EV_MONITOR);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2293,7 +2819,42 @@ static const struct {
 	T(test_learn_then_inbound_invite_match_port),
 	T(test_truncation_sweep_xdp),
 	T(test_truncation_sweep_tc),
+	T(test_l7_inspect_clean_invite_passed),
+	T(test_l7_drop_policy_drops_before_any_header_check),
+	T(test_l7_inspect_blocked_ua_dropped_and_banned),
+	T(test_l7_ban_time_zero_bans_nobody),
+	T(test_l7_expired_ban_lets_requests_through),
+	T(test_l7_inspect_users),
+	T(test_l7_inspect_from_checks),
+	T(test_l7_inspect_to_tag_dropped),
+	T(test_l7_other_requests_blocked_ua_dropped_and_banned),
+	T(test_l7_no_rules_requests_skip_lookups),
+	T(test_l7_deny_list_drops_every_request),
+	T(test_l7_allowlist_beats_deny_list_and_ua),
+	T(test_l7_established_beats_deny_list_and_ua),
+	T(test_l7_header_after_long_header_block),
+	T(test_l7_user_agent_across_scan_limit),
+	T(test_l7_without_layer7_program_requests_pass),
+	T(test_events_orphan_invite_fields),
+	T(test_events_long_user_agent_cut),
+	T(test_events_non_request_drop_has_no_headers),
+	T(test_events_flood_bounded_rest_suppressed),
+	T(test_events_off_when_rate_zero),
+	T(test_events_monitor_flagged),
 };
+
+/* What attach does: sipguard_l7 into the instance's tail-call slot. */
+static int install_l7(struct sipguard_bpf *o)
+{
+	int fd = bpf_program__fd(o->progs.sipguard_l7);
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(o->maps.sg_l7_prog), &zero, &fd, BPF_ANY)) {
+		fprintf(stderr, "cannot install sipguard_l7: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt,
 		       va_list ap)
@@ -2319,6 +2880,10 @@ int main(int argc, char **argv)
 			sipguard_bpf__destroy(skel_mon);
 			skel_mon = NULL;
 		}
+	}
+	if (ncpus > 0 && skel && skel_mon && (install_l7(skel) || install_l7(skel_mon))) {
+		printf("0 passed, 1 failed\n");
+		return 1;
 	}
 	if (ncpus <= 0 || !skel || !skel_mon) {
 		fprintf(stderr, "cannot load the BPF object (%s): run as root\n",
