@@ -110,9 +110,11 @@ static struct prefix_entry *prefix_find(struct prefix_entry *v, size_t n,
 	return bsearch(k, v, n, sizeof(*v), cmp_entry);
 }
 
+static bool map_full(int err);
+
 static int full_or_errno(const struct prefix_list *l, int err, const char *what)
 {
-	if (abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM)
+	if (map_full(err))
 		sg_err("%s is full (%d entries): remove prefixes with 'sipguard %s del' or use wider ones",
 		       l->title, l->max, l->verb);
 	else
@@ -121,14 +123,13 @@ static int full_or_errno(const struct prefix_list *l, int err, const char *what)
 }
 
 /*
- * Write KEYS with origin ORIGIN.  With KEEP_OTHERS an entry that is there
- * with another origin is left as it is (the config file does not take
- * over a prefix the user added by hand); without, it becomes ORIGIN's.
- * On a failure the entries written so far are put back the way they were.
+ * Write KEYS with origin ORIGIN (entries already there become ORIGIN's: a
+ * prefix added by hand stays when the config file drops it).  On a
+ * failure the entries written so far are put back the way they were: all
+ * or nothing.
  */
 static int prefix_put(const struct prefix_list *l, int fd,
-		      const struct sg_lpm_key *keys, size_t n, __u32 origin,
-		      bool keep_others)
+		      const struct sg_lpm_key *keys, size_t n, __u32 origin)
 {
 	struct prefix_entry *old = NULL, *e;
 	struct sg_allow_val val = { .origin = origin };
@@ -139,9 +140,6 @@ static int prefix_put(const struct prefix_list *l, int fd,
 	if (err)
 		return full_or_errno(l, err, "cannot read the list");
 	for (i = 0; i < n; i++) {
-		e = prefix_find(old, nold, &keys[i]);
-		if (e && keep_others && e->val.origin != origin)
-			continue;
 		if (bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY)) {
 			err = -errno;
 			for (j = 0; j < i; j++) {
@@ -159,47 +157,85 @@ static int prefix_put(const struct prefix_list *l, int fd,
 	return 0;
 }
 
-/*
- * Make the entries of ORIGIN equal KEYS: add the new ones first, then
- * delete the ones of ORIGIN no longer listed.  Other origins stay.
- */
-static int prefix_sync(const struct prefix_list *l, int fd,
-		       const struct sg_lpm_key *keys, size_t n, __u32 origin)
+static bool map_full(int err)
 {
-	struct sg_lpm_key *want = NULL;
-	struct prefix_entry *cur = NULL;
-	size_t ncur = 0, i;
-	int err = 0;
+	return abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM;
+}
 
-	if (prefix_put(l, fd, keys, n, origin, true))
-		return -1;
-	if (n) {
-		want = malloc(n * sizeof(*want));
-		if (!want)
-			return full_or_errno(l, -ENOMEM, "cannot apply the list");
-		memcpy(want, keys, n * sizeof(*want));
-		qsort(want, n, sizeof(*want), cmp_entry);
-	}
-	err = prefix_dump(fd, &cur, &ncur);
-	if (err) {
-		free(want);
-		return full_or_errno(l, err, "cannot read the list");
-	}
+/* Delete the entries of ORIGIN in CUR that WANT (sorted) does not have. */
+static int prefix_drop_stale(int fd, const struct prefix_entry *cur, size_t ncur,
+			     const struct sg_lpm_key *want, size_t n, __u32 origin)
+{
+	size_t i;
+
 	for (i = 0; i < ncur; i++) {
 		if (cur[i].val.origin != origin)
 			continue;
 		if (n && bsearch(&cur[i].key, want, n, sizeof(*want), cmp_entry))
 			continue;
 		if (bpf_map_delete_elem(fd, &cur[i].key) && errno != ENOENT) {
-			err = -errno;
-			sg_err_errno(err, "cannot remove an old prefix",
+			sg_err_errno(errno, "cannot remove an old prefix",
 				     "check the list");
-			break;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Make the entries of ORIGIN equal KEYS; other origins stay.  New entries
+ * go in first and the ones that are gone come out last, so a prefix in
+ * both lists is never missing and a source covered by an old wide prefix
+ * and a new narrow one stays covered.  Only when the map fills up on the
+ * way (a large list replaced by another) are the old ones taken out
+ * first, to make room.
+ */
+static int prefix_sync(const struct prefix_list *l, int fd,
+		       const struct sg_lpm_key *keys, size_t n, __u32 origin)
+{
+	struct sg_allow_val val = { .origin = origin };
+	struct sg_lpm_key *want = NULL;
+	struct prefix_entry *cur = NULL;
+	bool stale_gone = false;
+	size_t ncur = 0, i;
+	int err, ret = -1;
+
+	err = prefix_dump(fd, &cur, &ncur);
+	if (err)
+		return full_or_errno(l, err, "cannot read the list");
+	if (n) {
+		want = malloc(n * sizeof(*want));
+		if (!want) {
+			full_or_errno(l, -ENOMEM, "cannot apply the list");
+			goto out;
+		}
+		memcpy(want, keys, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), cmp_entry);
+	}
+	for (i = 0; i < n; i++) {
+		if (prefix_find(cur, ncur, &keys[i]))
+			continue;	/* there already, with this or another origin */
+		if (!bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY))
+			continue;
+		err = -errno;
+		if (map_full(err) && !stale_gone) {
+			if (prefix_drop_stale(fd, cur, ncur, want, n, origin))
+				goto out;
+			stale_gone = true;
+			if (!bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY))
+				continue;
+			err = -errno;
+		}
+		full_or_errno(l, err, "cannot add to the list");
+		goto out;
+	}
+	if (!stale_gone && prefix_drop_stale(fd, cur, ncur, want, n, origin))
+		goto out;
+	ret = 0;
+out:
 	free(cur);
 	free(want);
-	return err ? -1 : 0;
+	return ret;
 }
 
 int sg_allow_sync_config(int fd, const struct sg_lpm_key *keys, size_t n)
@@ -264,7 +300,7 @@ static int list_add(const struct prefix_list *l, int argc, char **argv)
 		goto out;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		goto out;
-	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI, false) &&
+	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI) &&
 	    (l != &denylist || !deny_update_flag(&m)))
 		ret = SG_EXIT_OK;
 	sg_maps_close(&m);

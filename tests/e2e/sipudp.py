@@ -7,6 +7,7 @@ arrives, and a sender of numbered SIP messages.
       until killed (SIGTERM flushes and exits).
   sipudp.py send --src ADDR --dst ADDR --port P [--sport P] [--count N]
                  [--rate PPS] [--method INVITE] [--ua UA] [--tag T] [--pad N]
+                 [--user USER]
       sends N messages, each with a unique Call-ID "<tag>-<i>", so a
       listener log shows exactly which ones arrived.
 """
@@ -49,7 +50,7 @@ def message(a, i):
     host = "[%s]" % a.dst if ":" in a.dst else a.dst
     src = "[%s]" % a.src if ":" in a.src else a.src
     return (
-        "%s sip:100@%s SIP/2.0\r\n"
+        "%s sip:%s@%s SIP/2.0\r\n"
         "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s-%d\r\n"
         "Max-Forwards: 70\r\n"
         "From: <sip:%s@%s>;tag=%d\r\n"
@@ -59,7 +60,7 @@ def message(a, i):
         "User-Agent: %s\r\n"
         "%s"
         "Content-Length: 0\r\n\r\n"
-        % (a.method, host, src, a.sport, a.tag, i, a.tag, src, i, host,
+        % (a.method, a.user, host, src, a.sport, a.tag, i, a.tag, src, i, host,
            a.tag, i, a.method, a.ua,
            "X-Pad: %s\r\n" % ("a" * a.pad) if a.pad else "")
     ).encode()
@@ -97,6 +98,7 @@ def main():
     s.add_argument("--method", default="INVITE")
     s.add_argument("--ua", default="sipguard-test")
     s.add_argument("--tag", default="t")
+    s.add_argument("--user", default="100", help="the Request-URI user")
     s.add_argument("--pad", type=int, default=0,
                    help="add a header of this many bytes (forces IP fragments)")
     a = p.parse_args()
