@@ -501,6 +501,7 @@ def main():
         skipped["xdp-filter"] = "/sys/fs/bpf/xdp-filter exists (xdp-filter in use on this host)"
     streams = a.streams.split(",")
     results = []
+    errors = []
     t_start = time.time()
     try:
         env.setup()
@@ -509,7 +510,16 @@ def main():
             order = classes[k:] + classes[:k]
             for cls in order:
                 c = cls(env)
-                c.start()
+                try:
+                    c.start()
+                except Exception as e:      # report it, go on with the others
+                    errors.append(dict(round=rnd, contender=c.name, error=str(e)))
+                    log(f"round {rnd} {c.name}: set-up failed: {e}")
+                    try:
+                        c.stop()
+                    except Exception:
+                        pass
+                    continue
                 try:
                     for st in streams:
                         if a.warmup > 0:
@@ -524,12 +534,18 @@ def main():
                                        "wall_ns", "sirq_ns", "sirq_count", "stat_ticks",
                                        "hz", "cpu", "sent_by_kind")})
                         results.append(rec)
-                        log(f"round {rnd} {c.name:10s} {st:7s} "
+                        log(f"round {rnd} {c.name:12s} {st:7s} "
                             f"{g['frames'] / g['kernel_ns'] * 1e3:6.2f} Mpps  "
                             f"rx {g['sirq_ns'] / g['frames']:7.1f} ns/frame  "
                             f"{'verified' if ok else 'COUNTERS DISAGREE: ' + json.dumps(detail)}")
+                except Exception as e:
+                    errors.append(dict(round=rnd, contender=c.name, error=str(e)))
+                    log(f"round {rnd} {c.name}: {e}")
                 finally:
-                    c.stop()
+                    try:
+                        c.stop()
+                    except Exception as e:
+                        errors.append(dict(round=rnd, contender=c.name, error="stop: " + str(e)))
     except KeyboardInterrupt:
         log("interrupted")
         env.cleanup()
@@ -539,7 +555,7 @@ def main():
     out = dict(streams={s: STREAMS[s] for s in streams},
                kinds=KINDS, allow_entries=ALLOW_N, flow_entries=FLOWS_N, big_entries=BIG_N,
                rounds=a.rounds, seconds=a.seconds, cpu=a.cpu, skipped=skipped,
-               contenders=[c.name for c in classes], results=results,
+               contenders=[c.name for c in classes], results=results, errors=errors,
                elapsed_s=round(time.time() - t_start, 1))
     js = json.dumps(out, indent=1)
     if a.out:

@@ -85,7 +85,6 @@ def machine():
         clocksource=read("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
         virtualized=bool(re.search(r"\bhypervisor\b", read("/proc/cpuinfo"))),
         mitigations=vulns,
-        hz_note="CONFIG_HZ from /proc/stat ticks is USER_HZ=100",
         git_commit=commit + ("+local changes" if dirty else ""),
         tools=dict(clang=run(["clang", "--version"]).split("\n")[0],
                    libbpf=run(["pkg-config", "--modversion", "libbpf"]),
@@ -176,6 +175,7 @@ def live_summary(live):
             if c != "sipguard":
                 ratios.setdefault(st, {}).setdefault(c, []).append(cs["sipguard"] / v)
     return dict(streams=live["streams"], contenders=live["contenders"], skipped=live.get("skipped", {}),
+                errors=live.get("errors", []),
                 rounds=live["rounds"], seconds=live["seconds"], cpu=live["cpu"],
                 allow_entries=live["allow_entries"], flow_entries=live["flow_entries"],
                 big_entries=live.get("big_entries"),
@@ -412,6 +412,8 @@ def md(rep):
             w("")
         for c, why in ls["skipped"].items():
             w(f"- {c} skipped: {why}")
+        for e in ls["errors"]:
+            w(f"- **error**, round {e['round']}, {e['contender']}: {e['error']}")
         w("![throughput per contender](throughput.png)\n")
     pr = rep.get("profile")
     if pr and pr.get("cases"):

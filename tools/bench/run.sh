@@ -64,18 +64,27 @@ else
 	prof_args=(--seconds 3)
 fi
 
+# A step that fails is named; the report is written from what there is,
+# and make bench fails at the end.
+failed=()
 t0=$(date +%s)
 echo "bench: 1/4 per-packet cost (BPF_PROG_TEST_RUN), CPU $CPU"
-"$BUILD/bench/cost" --cpu "$CPU" "${cost_args[@]}" --out "$OUT/cost.json"
+"$BUILD/bench/cost" --cpu "$CPU" "${cost_args[@]}" --out "$OUT/cost.json.tmp" &&
+	mv "$OUT/cost.json.tmp" "$OUT/cost.json" || failed+=(cost)
 echo "bench: 2/4 live path (veth, live frames): $contenders"
 python3 tools/bench/live.py --cpu "$CPU" --contenders "$contenders" \
 	"${live_args[@]}" --out "$OUT/live.json" &
 live_pid=$!
-wait "$live_pid"
+wait "$live_pid" || failed+=(live)
 live_pid=
 echo "bench: 3/4 profile (perf)"
 python3 tools/bench/profile.py --cpu "$CPU" "${prof_args[@]}" --out "$OUT/profile.json" ||
-	echo "bench: profile failed; the report goes on without it" >&2
+	failed+=(profile)
 echo "bench: 4/4 report"
-python3 tools/bench/report.py --dir "$OUT" ${QUICK:+--quick}
+python3 tools/bench/report.py --dir "$OUT" ${QUICK:+--quick} || failed+=(report)
+rm -f "$OUT/cost.json.tmp" "$OUT/spin.err"
 echo "bench: done in $(($(date +%s) - t0)) s: $OUT/report.md"
+if [ ${#failed[@]} != 0 ]; then
+	echo "bench: FAILED: ${failed[*]} (see above)" >&2
+	exit 1
+fi
