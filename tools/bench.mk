@@ -31,5 +31,5 @@ $(BENCH_DIR)/%: tools/bench/%.c $(BENCH_HDRS) $(SKEL) $(BENCH_SKEL) | $(BENCH_DI
 
 bench-tools: $(BENCH_BINS)
 
-bench: $(BENCH_BINS)
+bench: $(BENCH_BINS) $(BUILD)/sipguard
 	$(Q)BUILD=$(BUILD) BENCH_QUICK=$(BENCH_QUICK) tools/bench/run.sh

@@ -17,6 +17,12 @@ round:
               allowlist, a concatenated set for the established flows
   sipguard-10k  sipguard again with 10 000 prefixes and 10 000 flows: what
               large tables cost on this path
+  sipguard-cli  the product's own `sipguard attach vrx --config FILE`
+              (XDP filter and TC learner, pins under a private
+              SIPGUARD_PIN_PATH), counters from `sipguard stats --json`: a
+              cross-check that the bench's own loader measures the same
+              thing.  Its flows come from the config file, so they are
+              static ones (no clock read when they match).
 
 Every contender holds the same allowlist and flows (by default 16 prefixes
 and 256 flows: a small router's), in its own form.
@@ -43,6 +49,7 @@ BUILD = os.environ.get("BUILD", "build")
 PID = os.getpid()
 NS_GEN = f"sgb{PID}g"
 NS_RX = f"sgb{PID}r"
+PIN_PATH = f"/sys/fs/bpf/sgb{PID}"
 MAC_GEN = "02:00:00:00:00:01"
 MAC_RX = "02:00:00:00:00:02"
 RX_ADDR = "192.0.2.1"
@@ -156,6 +163,7 @@ class Env:
         self.workdir = workdir
         self.procs = []
         self.xdp_filter_loaded = False
+        self.cli_attached = False
 
     def setup(self):
         for ns in (NS_GEN, NS_RX):
@@ -189,6 +197,11 @@ class Env:
         if self.xdp_filter_loaded:
             rx(["xdp-filter", "unload", "vrx"], check=False)
             self.xdp_filter_loaded = False
+        if self.cli_attached:
+            rx([SG_CLI, "detach", "vrx"], check=False)
+            self.cli_attached = False
+        if os.path.isdir(PIN_PATH):
+            subprocess.run(["rm", "-rf", PIN_PATH])
         for ns in (NS_GEN, NS_RX):
             sh(["ip", "netns", "pids", ns], check=False)
             pids = sh(["ip", "netns", "pids", ns], check=False).split()
@@ -442,12 +455,43 @@ class Nftables(XdpDrop):
         self.env.sgrx_stop(self.p)
 
 
+SG_CLI = os.path.join(BUILD, "sipguard")
+
+
+class SipguardCli(Sipguard):
+    name = "sipguard-cli"
+
+    def start(self):
+        conf = os.path.join(self.env.workdir, "sipguard-bench.conf")
+        with open(conf, "w") as f:
+            f.write("[settings]\nflow-timeout = 3600\n[allow]\n")
+            f.write("".join(f"prefix = {e.replace('/32', '')}\n" for e in allow_entries()))
+            f.write("[flows]\n")
+            f.write("".join(f"flow = {a} {p}\n" for a, p in flow_entries()))
+        self.env.cli_attached = True
+        rx([SG_CLI, "attach", "vrx", "--mode", "native", "--config", conf])
+
+    def counters(self):
+        js = json.loads(rx([SG_CLI, "stats", "vrx", "--json"]))
+        c = {}
+        for i in js["interfaces"]:
+            for e in i["counters"]:
+                if e["packets"]:
+                    k = f"{e['reason']}/{e['verdict']}"
+                    c[k] = c.get(k, 0) + e["packets"]
+        return {"sg": c}
+
+    def stop(self):
+        rx([SG_CLI, "detach", "vrx"])
+        self.env.cli_attached = False
+
+
 class SipguardBig(Sipguard):
     name = "sipguard-10k"
     suffix = "10k"
 
 
-CONTENDERS = [XdpDrop, Sipguard, XdpFilter, Iptables, Nftables, SipguardBig]
+CONTENDERS = [XdpDrop, Sipguard, XdpFilter, Iptables, Nftables, SipguardBig, SipguardCli]
 
 
 # ---- the generator ------------------------------------------------------------
@@ -484,6 +528,7 @@ def main():
 
     if os.geteuid() != 0:
         sys.exit("live: needs root (network namespaces, XDP, netfilter)")
+    os.environ["SIPGUARD_PIN_PATH"] = PIN_PATH
     env = Env(a.workdir)
     os.makedirs(a.workdir, exist_ok=True)
 

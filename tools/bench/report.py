@@ -232,7 +232,7 @@ def targets(cs, ls):
                 big = ls["results"]["orphan"].get("sipguard-10k")
                 other = ls["results"]["orphan"].get(c)
                 if big and other:
-                    where += (f"; with 10 000/10 000: "
+                    where += (f"; sipguard with 10 000/10 000 (others unchanged): "
                               f"{big['mpps']['median'] / other['mpps']['median']:.2f}")
                 t.append(dict(id="live_" + c, target=txt + " (live, orphan stream)", limit=lim,
                               measured=v[c]["median"], spread=v[c], where=where, met=ok))

@@ -30,6 +30,7 @@ rm -f "$OUT"/{cost,live,profile,report}.json "$OUT"/report.md "$OUT"/*.png
 
 # Contenders whose tools are missing are left out and named in the report.
 contenders=xdp-drop,sipguard,sipguard-10k
+[ -x "$BUILD/sipguard" ] && contenders+=",sipguard-cli"
 for c in xdp-filter:xdp-filter iptables:iptables-restore,ipset nftables:nft; do
 	ok=1
 	for t in $(tr , ' ' <<<"${c#*:}"); do command -v "$t" >/dev/null || ok=; done
