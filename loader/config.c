@@ -13,6 +13,8 @@
  *   [deny]         prefix = PREFIX, file = PATH (one prefix a line)
  *   [user-agents]  block = PATTERN            (repeatable)
  *   [users]        user = USER                (repeatable)
+ *   [daemon]       interface = IFACE (repeatable), listen = ADDR:PORT,
+ *                  mode = auto|native|generic, learn = on|off (daemon.c)
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -34,7 +36,7 @@ struct cfg_parser {
 };
 
 static const char *const sections[] = {
-	"settings", "allow", "flows", "deny", "user-agents", "users",
+	"settings", "allow", "flows", "deny", "user-agents", "users", "daemon",
 };
 
 static void cfg_error(struct cfg_parser *p, const char *fmt, ...)
@@ -99,7 +101,7 @@ static char *cfg_reader(char *str, int num, void *stream)
 	memcpy(name, s + 1, len);
 	name[len] = '\0';
 	if (!known_section(name))
-		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents] or [users]",
+		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents], [users] or [daemon]",
 			  name);
 	return str;
 }
@@ -299,6 +301,13 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		cfg_error(p, "unknown key '%s' in [users]: use user = USER", name);
 		return 0;
 	}
+	if (!strcasecmp(section, "daemon")) {
+		if (sg_cfg_daemon_key(&p->cfg->daemon, name, value, err, sizeof(err))) {
+			cfg_error(p, "%s", err);
+			return 0;
+		}
+		return 1;
+	}
 	if (!strcasecmp(section, "allow")) {
 		if (!strcasecmp(name, "prefix"))
 			return add_allow(p, value);
@@ -314,10 +323,10 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		return 0;
 	}
 	if (!*section)
-		cfg_error(p, "'%s' outside of a section: put it under [settings], [allow], [flows], [deny], [user-agents] or [users]",
+		cfg_error(p, "'%s' outside of a section: put it under [settings], [allow], [flows], [deny], [user-agents], [users] or [daemon]",
 			  name);
 	else
-		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents] or [users]",
+		cfg_error(p, "unknown section [%s]: use [settings], [allow], [flows], [deny], [user-agents], [users] or [daemon]",
 			  section);
 	return 0;
 }

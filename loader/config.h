@@ -9,6 +9,15 @@
 
 #include "common.h"
 
+/* [daemon]: what `sipguard daemon` attaches and serves; attach ignores it. */
+struct sg_cfg_daemon {
+	char ifaces[SG_IFACES_MAX][IF_NAMESIZE];	/* interface = IFACE */
+	int n_ifaces;
+	char listen[64];	/* the exporter's ADDR:PORT; "" for none */
+	char mode[8];		/* "native", "generic"; "": the kernel's choice */
+	bool no_learn;		/* learn = off */
+};
+
 struct sg_cfg {
 	char path[SG_PATH_MAX];
 	struct sg_config settings;	/* defaults, overridden by [settings] */
@@ -22,6 +31,7 @@ struct sg_cfg {
 	size_t n_ua;
 	struct sg_user_key *users;	/* [users] user = ... */
 	size_t n_users;
+	struct sg_cfg_daemon daemon;	/* [daemon] */
 };
 
 /* Parse PATH into CFG.  On error prints "Error: PATH:LINE: ..." and
@@ -30,5 +40,8 @@ int sg_cfg_parse(const char *path, struct sg_cfg *cfg);
 /* Write the settings and the config entries into the maps. */
 int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m);
 void sg_cfg_free(struct sg_cfg *cfg);
+/* One key of [daemon] (daemon.c): 0, or -1 with the message in ERR. */
+int sg_cfg_daemon_key(struct sg_cfg_daemon *d, const char *name,
+		      const char *value, char *err, size_t elen);
 
 #endif /* SG_CONFIG_H */

@@ -20,6 +20,9 @@ int do_allow(int argc, char **argv);
 int do_flows(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_events(int argc, char **argv);
+int do_exporter(int argc, char **argv);
+int do_daemon(int argc, char **argv);
 int do_deny(int argc, char **argv);
 int do_ua(int argc, char **argv);
 int do_users(int argc, char **argv);
@@ -52,8 +55,15 @@ static const struct sg_cmd cmds[] = {
 	  "Request-URI users an unknown INVITE may call (inspect policy)" },
 	{ "bans", do_bans, "list [--json]\nflush",
 	  "show or lift the bans of sources with a blocked User-Agent" },
-	{ "stats", do_stats, "[IFACE] [--all] [--json]",
-	  "show packet and byte counters per interface, reason and verdict" },
+	{ "stats", do_stats,
+	  "[IFACE] [--all] [--json] [--watch SECONDS]\n--prometheus",
+	  "show the counters per interface, reason and verdict, and the table fill" },
+	{ "events", do_events, "[--json]",
+	  "follow the drop events live (one reader at a time: not beside the daemon)" },
+	{ "exporter", do_exporter, "--listen ADDR:PORT [--interface IFACE]...",
+	  "serve the counters to Prometheus over HTTP at /metrics" },
+	{ "daemon", do_daemon, "--config FILE [--stderr]",
+	  "attach from the config, serve /metrics, log drop events to syslog; SIGHUP reloads" },
 	{ "help", do_help, "", "show this help" },
 	{ "version", do_version, NULL, NULL },
 	{ 0 }

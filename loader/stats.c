@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "observe.h"
 #include "stats.h"
 
 #define SG_REASON_NAME(id, name, drops) [id] = name,
@@ -211,12 +212,25 @@ void sg_stats_print(FILE *f, const struct sg_iface_stats *st, int n, bool all)
 	}
 }
 
+struct stats_opts {
+	bool all;
+	bool prometheus;
+	const char *watch;	/* --watch SECONDS */
+};
+
 static int stats_opt(int opt, const char *arg, void *ctx)
 {
-	bool *all = ctx;
+	struct stats_opts *o = ctx;
 
-	if (opt == 'a') {
-		*all = true;
+	switch (opt) {
+	case 'a':
+		o->all = true;
+		return 0;
+	case 'P':
+		o->prometheus = true;
+		return 0;
+	case 'w':
+		o->watch = arg;
 		return 0;
 	}
 	return -1;
@@ -225,21 +239,32 @@ static int stats_opt(int opt, const char *arg, void *ctx)
 int do_stats(int argc, char **argv)
 {
 	static const struct option extra[] = {
-		{ "all", no_argument, NULL, 'a' },
+		{ "all",        no_argument,       NULL, 'a' },
+		{ "watch",      required_argument, NULL, 'w' },
+		{ "prometheus", no_argument,       NULL, 'P' },
 		{ 0 }
 	};
 	struct sg_iface_stats *st;
+	struct stats_opts o = {};
 	const char *only = NULL;
 	char path[SG_PATH_MAX];
-	bool all = false;
+	unsigned int secs = 0;
 	int first, n;
 
-	first = sg_getopt(argc, argv, "stats", "a", extra, stats_opt, &all);
+	first = sg_getopt(argc, argv, "stats", "aw:", extra, stats_opt, &o);
 	if (first < 0)
 		return SG_EXIT_USAGE;
+	if (o.watch && sg_parse_interval(o.watch, &secs))
+		return sg_usage("stats", "invalid interval '%s' for --watch: use seconds from 1 to 86400",
+				o.watch);
+	if (o.prometheus && (o.watch || sg_env.json))
+		return sg_usage("stats", "--prometheus goes with neither --watch nor --json");
 	if (argc - first > 1)
 		return sg_usage("stats", "unexpected argument '%s'", argv[first + 1]);
 	if (argc - first == 1) {
+		if (o.prometheus)
+			return sg_usage("stats", "--prometheus shows every interface: leave out '%s'",
+					argv[first]);
 		only = argv[first];
 		if (sg_check_ifname(only))
 			return SG_EXIT_FAIL;
@@ -252,6 +277,8 @@ int do_stats(int argc, char **argv)
 		       sg_env.pin);
 		return SG_EXIT_FAIL;
 	}
+	if (o.prometheus)
+		return sg_prom_write(stdout, NULL, 0) ? SG_EXIT_FAIL : SG_EXIT_OK;
 	if (sg_stats_read_all(only, &st, &n))
 		return SG_EXIT_FAIL;
 	if (only && !n) {
@@ -259,10 +286,19 @@ int do_stats(int argc, char **argv)
 		free(st);
 		return SG_EXIT_FAIL;
 	}
-	if (sg_env.json)
-		sg_json_print(sg_stats_json(st, n));
-	else
-		sg_stats_print(stdout, st, n, all);
+	if (o.watch) {
+		free(st);
+		return sg_stats_watch(only, o.all, secs);
+	}
+	if (sg_env.json) {
+		json_object *root = sg_stats_json(st, n);
+
+		sg_stats_extras_json(root);
+		sg_json_print(root);
+	} else {
+		sg_stats_print(stdout, st, n, o.all);
+		sg_stats_extras_print(stdout);
+	}
 	free(st);
 	return SG_EXIT_OK;
 }

@@ -7,7 +7,7 @@ total_pass=0
 total_fail=0
 suites=("$@")
 if [ ${#suites[@]} = 0 ]; then
-	suites=(build/tests/test_host build/tests/test_xdp tests/test_cli.sh tests/test_e2e.sh tests/test_nat_e2e.sh)
+	suites=(build/tests/test_host build/tests/test_hdr tests/fuzz_smoke.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_observe.sh)
 fi
 for s in "${suites[@]}"; do
 	if [ ! -e "$s" ]; then

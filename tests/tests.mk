@@ -14,7 +14,13 @@ $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/t
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
 
-TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host
+# Host test of the escaping of attacker-chosen bytes in every event output.
+ESCAPE_SRCS := loader/escape.c loader/evfmt.c
+$(BUILD)/tests/test_escape: tests/test_escape.c $(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< $(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
+
+TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_escape
 
 # libFuzzer targets (clang, ASan, UBSan): tests/fuzz_NAME.c -> build/tests/fuzz_NAME.
 #   make fuzz FUZZ_SECONDS=60             fuzz parse_packet()/classify_sip() a while,

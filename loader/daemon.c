@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `sipguard daemon --config FILE`: attach to the interfaces the file's
+ * [daemon] section names, serve the Prometheus exporter, write the drop
+ * events to syslog, and re-apply the file on SIGHUP.
+ *
+ * Reload is checked first and applied second: a file with an error is
+ * logged and changes nothing.  A good one is applied to the maps in place
+ * (sg_cfg_apply adds the new entries before it deletes the stale ones, so
+ * no entry that stays is ever missing); interfaces new to the file are
+ * attached, those no longer in it detached.  The programs stay attached
+ * all along: filtering has no gap.
+ *
+ * On SIGTERM the daemon exits and leaves the filter attached (its links
+ * are pinned): a restart, an upgrade or a crash of the daemon opens no
+ * hole for ghost calls.  `sipguard detach IFACE` takes the filter off.
+ *
+ * The file as parsed is kept in a memfd, and every attach the daemon does
+ * later (an interface that appears, a PPP link that comes back) reads that
+ * copy: the running configuration changes on SIGHUP only.
+ *
+ * Signals arrive through a signalfd in the one event loop, beside the
+ * ring buffer's epoll fd; the exporter's thread has them blocked.
+ * systemd's readiness protocol (Type=notify) is spoken without libsystemd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "config.h"
+#include "escape.h"
+#include "observe.h"
+
+int do_attach(int argc, char **argv);
+int do_detach(int argc, char **argv);
+
+#define SG_DAEMON_TICK_MS	1000
+#define SG_DAEMON_CHECK_S	1	/* interfaces and the event map */
+#define SG_CFG_SNAPSHOT_MAX	(64 << 20)
+
+/* ---- the [daemon] section ---- */
+
+static int daemon_ifname(struct sg_cfg_daemon *d, const char *v, char *err,
+			 size_t elen)
+{
+	const char *p;
+	int i;
+
+	if (!*v || strlen(v) >= IF_NAMESIZE)
+		goto bad;
+	for (p = v; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ' || *p == '\t' ||
+		    (unsigned char)*p < 0x20)
+			goto bad;
+	for (i = 0; i < d->n_ifaces; i++) {
+		if (!strcmp(d->ifaces[i], v)) {
+			snprintf(err, elen, "interface %s is listed twice", v);
+			return -1;
+		}
+	}
+	if (d->n_ifaces >= SG_IFACES_MAX) {
+		snprintf(err, elen, "more than %d interfaces", SG_IFACES_MAX);
+		return -1;
+	}
+	snprintf(d->ifaces[d->n_ifaces++], IF_NAMESIZE, "%s", v);
+	return 0;
+bad:
+	snprintf(err, elen, "invalid interface name '%s': 1 to %d characters, no '/', ':' or spaces",
+		 v, IF_NAMESIZE - 1);
+	return -1;
+}
+
+int sg_cfg_daemon_key(struct sg_cfg_daemon *d, const char *name,
+		      const char *value, char *err, size_t elen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	bool on;
+
+	if (!strcasecmp(name, "interface"))
+		return daemon_ifname(d, value, err, elen);
+	if (!strcasecmp(name, "listen")) {
+		if (strlen(value) >= sizeof(d->listen) ||
+		    sg_parse_listen(value, &ss, &len, err, elen)) {
+			if (strlen(value) >= sizeof(d->listen))
+				snprintf(err, elen, "listen address too long");
+			return -1;
+		}
+		snprintf(d->listen, sizeof(d->listen), "%s", value);
+		return 0;
+	}
+	if (!strcasecmp(name, "mode")) {
+		if (!strcasecmp(value, "auto"))
+			d->mode[0] = '\0';
+		else if (!strcasecmp(value, "native") || !strcasecmp(value, "generic"))
+			snprintf(d->mode, sizeof(d->mode), "%s", value);
+		else {
+			snprintf(err, elen, "invalid mode '%s': use auto, native or generic",
+				 value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcasecmp(name, "learn")) {
+		if (sg_parse_bool(value, &on)) {
+			snprintf(err, elen, "invalid value '%s' for learn: use on or off",
+				 value);
+			return -1;
+		}
+		d->no_learn = !on;
+		return 0;
+	}
+	snprintf(err, elen, "unknown key '%s' in [daemon]: use interface, listen, mode or learn",
+		 name);
+	return -1;
+}
+
+/* ---- logging and systemd ---- */
+
+static void dlog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void dlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsyslog(prio, fmt, ap);
+	va_end(ap);
+}
+
+/* sd_notify(3), the protocol without the library: one datagram. */
+static void notify(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@'))
+		return;
+	n = strlen(path);
+	if (n >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, n);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';		/* abstract socket */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	       offsetof(struct sockaddr_un, sun_path) + n);
+	close(fd);
+}
+
+static void notify_reloading(void)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)(sg_now_mono_ns() / 1000));
+	notify(msg);
+}
+
+/* ---- state ---- */
+
+struct dstate {
+	const char *path;		/* as given */
+	struct sg_cfg cfg;		/* the running configuration */
+	int snap;			/* memfd: the bytes of cfg's file */
+	unsigned int tried[SG_IFACES_MAX];	/* ifindex last attach was tried on */
+	struct sg_exporter *exp;
+	struct ring_buffer *rb;
+	int ev_fd;
+	__u32 ev_id;
+	int lock;
+	int epfd;
+	int sigfd;
+	unsigned long long events;
+};
+
+/* The file's bytes in a memfd, for the attaches that come later. */
+static int snapshot(const char *path)
+{
+	char buf[65536];
+	ssize_t n;
+	size_t total = 0;
+	int in, out;
+
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	out = memfd_create("sipguard.conf", MFD_CLOEXEC);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		total += n;
+		if (total > SG_CFG_SNAPSHOT_MAX || write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	}
+	close(in);
+	if (n < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
+}
+
+static int attach_iface(struct dstate *ds, const char *ifname)
+{
+	char a0[] = "attach", a2[] = "--config", a4[] = "--mode";
+	char a6[] = "--no-learn", name[IF_NAMESIZE], conf[64], mode[8];
+	char *argv[8];
+	int argc = 0;
+
+	snprintf(name, sizeof(name), "%s", ifname);
+	snprintf(conf, sizeof(conf), "/proc/self/fd/%d", ds->snap);
+	snprintf(mode, sizeof(mode), "%s", ds->cfg.daemon.mode);
+	argv[argc++] = a0;
+	argv[argc++] = name;
+	argv[argc++] = a2;
+	argv[argc++] = conf;
+	if (mode[0]) {
+		argv[argc++] = a4;
+		argv[argc++] = mode;
+	}
+	if (ds->cfg.daemon.no_learn)
+		argv[argc++] = a6;
+	argv[argc] = NULL;
+	return do_attach(argc, argv);
+}
+
+static int detach_iface(const char *ifname)
+{
+	char a0[] = "detach", name[IF_NAMESIZE];
+	char *argv[] = { a0, name, NULL };
+
+	snprintf(name, sizeof(name), "%s", ifname);
+	return do_detach(2, argv);
+}
+
+static bool listed(const struct sg_cfg_daemon *d, const char *ifname)
+{
+	int i;
+
+	for (i = 0; i < d->n_ifaces; i++)
+		if (!strcmp(d->ifaces[i], ifname))
+			return true;
+	return false;
+}
+
+/*
+ * Attach each listed interface that is not attached here, once per
+ * ifindex it has: a failure is retried when the interface comes back
+ * (a PPP link, a hot-plugged modem) or on SIGHUP, not every few seconds.
+ */
+static void attach_missing(struct dstate *ds, bool force)
+{
+	const struct sg_cfg_daemon *d = &ds->cfg.daemon;
+	unsigned int idx;
+	int i;
+
+	for (i = 0; i < d->n_ifaces; i++) {
+		if (!force && sg_iface_attached(d->ifaces[i]))
+			continue;
+		idx = if_nametoindex(d->ifaces[i]);
+		if (!force && idx == ds->tried[i])
+			continue;
+		ds->tried[i] = idx;
+		if (!idx) {
+			dlog(LOG_WARNING, "interface %s not found: attaching when it appears",
+			     d->ifaces[i]);
+			continue;
+		}
+		if (attach_iface(ds, d->ifaces[i]))
+			dlog(LOG_ERR, "cannot attach to %s (see the error above): retrying when the interface changes or on SIGHUP",
+			     d->ifaces[i]);
+	}
+}
+
+/* ---- drop events ---- */
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct dstate *ds = ctx;
+	const struct sg_event *e = data;
+	char line[SG_EVENT_LINE_MAX], ifname[IF_NAMESIZE];
+
+	if (size < sizeof(*e))
+		return 0;
+	ds->events++;
+	syslog(LOG_NOTICE, "%s",
+	       sg_event_syslog(line, sizeof(line), e, sg_ifname(e->ifindex, ifname)));
+	return 0;
+}
+
+static void events_close(struct dstate *ds)
+{
+	if (ds->rb) {
+		epoll_ctl(ds->epfd, EPOLL_CTL_DEL, ring_buffer__epoll_fd(ds->rb), NULL);
+		ring_buffer__free(ds->rb);
+		ds->rb = NULL;
+	}
+	if (ds->ev_fd >= 0)
+		close(ds->ev_fd);
+	if (ds->lock >= 0)
+		close(ds->lock);
+	ds->ev_fd = ds->lock = -1;
+	ds->ev_id = 0;
+}
+
+/*
+ * Follow the pinned sg_events map; again when it is another map than the
+ * one we read (everything was detached and attached anew).
+ */
+static void events_check(struct dstate *ds)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	__u32 id = 0;
+	int fd;
+
+	fd = sg_events_open(&id);
+	if (fd < 0) {
+		if (ds->rb)
+			events_close(ds);
+		return;
+	}
+	if (ds->rb && id == ds->ev_id) {
+		close(fd);
+		return;
+	}
+	events_close(ds);
+	ds->ev_fd = fd;
+	ds->ev_id = id;
+	ds->lock = sg_events_lock();
+	if (ds->lock == -EWOULDBLOCK)
+		dlog(LOG_WARNING, "another process reads the drop events too ('sipguard events'?): each event reaches only one of us");
+	ds->rb = ring_buffer__new(fd, on_event, ds, NULL);
+	if (!ds->rb) {
+		dlog(LOG_ERR, "cannot read the drop-event ring buffer: %s",
+		     strerror(errno));
+		events_close(ds);
+		return;
+	}
+	epoll_ctl(ds->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ds->rb), &ev);
+}
+
+/* ---- load and reload ---- */
+
+/* Parse and check FILE; on error the message is out and *CFG empty. */
+static int load(const char *path, struct sg_cfg *cfg)
+{
+	if (sg_cfg_parse(path, cfg))
+		return -1;
+	if (!cfg->daemon.n_ifaces) {
+		sg_err("%s: no interface to attach: add 'interface = IFACE' under [daemon]",
+		       path);
+		sg_cfg_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static void expect_ifaces(struct dstate *ds)
+{
+	sg_exporter_expect(ds->exp, ds->cfg.daemon.ifaces, ds->cfg.daemon.n_ifaces);
+}
+
+static void reload(struct dstate *ds)
+{
+	struct sg_cfg nc, old;
+	struct sg_exporter *exp = ds->exp;
+	struct sg_maps m;
+	bool opts_changed;
+	int snap, i;
+
+	notify_reloading();
+	dlog(LOG_INFO, "SIGHUP: reloading %s", ds->path);
+	if (load(ds->path, &nc)) {
+		dlog(LOG_ERR, "reload failed: %s has an error (see above): the running configuration stays",
+		     ds->path);
+		goto out;
+	}
+	snap = snapshot(ds->path);
+	if (snap < 0) {
+		dlog(LOG_ERR, "reload failed: cannot read %s again: %s: the running configuration stays",
+		     ds->path, strerror(errno));
+		sg_cfg_free(&nc);
+		goto out;
+	}
+	if (strcmp(nc.daemon.listen, ds->cfg.daemon.listen)) {
+		exp = nc.daemon.listen[0] ? sg_exporter_start(nc.daemon.listen) : NULL;
+		if (nc.daemon.listen[0] && !exp && ds->exp) {
+			/* The same port on another address: free it first. */
+			sg_exporter_stop(ds->exp);
+			ds->exp = NULL;
+			exp = sg_exporter_start(nc.daemon.listen);
+			if (!exp) {
+				ds->exp = sg_exporter_start(ds->cfg.daemon.listen);
+				expect_ifaces(ds);
+			}
+		}
+		if (nc.daemon.listen[0] && !exp) {
+			dlog(LOG_ERR, "reload failed: cannot serve the exporter on %s (see above): the running configuration stays",
+			     nc.daemon.listen);
+			close(snap);
+			sg_cfg_free(&nc);
+			goto out;
+		}
+		sg_exporter_stop(ds->exp);
+		ds->exp = exp;
+	}
+
+	/* The maps first: in place, new entries before stale ones go. */
+	if (!sg_maps_open(&m)) {
+		if (sg_cfg_apply(&nc, &m))
+			dlog(LOG_ERR, "reload: cannot write all of %s into the maps (see above)",
+			     ds->path);
+		sg_maps_close(&m);
+	}
+	opts_changed = strcmp(nc.daemon.mode, ds->cfg.daemon.mode) ||
+		       nc.daemon.no_learn != ds->cfg.daemon.no_learn;
+	old = ds->cfg;
+	ds->cfg = nc;
+	close(ds->snap);
+	ds->snap = snap;
+	memset(ds->tried, 0, sizeof(ds->tried));
+	/* Gone from the file: detach, if it is attached here. */
+	for (i = 0; i < old.daemon.n_ifaces; i++) {
+		if (listed(&nc.daemon, old.daemon.ifaces[i]) ||
+		    !sg_iface_attached(old.daemon.ifaces[i]))
+			continue;
+		if (detach_iface(old.daemon.ifaces[i]))
+			dlog(LOG_ERR, "cannot detach from %s (see above)",
+			     old.daemon.ifaces[i]);
+	}
+	sg_cfg_free(&old);
+	/* New (or changed attach options): attach; replaces in place. */
+	attach_missing(ds, opts_changed);
+	expect_ifaces(ds);
+	events_check(ds);
+	dlog(LOG_INFO, "reloaded %s: %d interface%s, %zu allowlist prefix%s, %zu flow%s",
+	     ds->path, nc.daemon.n_ifaces, nc.daemon.n_ifaces == 1 ? "" : "s",
+	     nc.n_allow, nc.n_allow == 1 ? "" : "es", nc.n_flows,
+	     nc.n_flows == 1 ? "" : "s");
+out:
+	notify("READY=1");
+}
+
+/* ---- the verb ---- */
+
+struct daemon_opts {
+	const char *config;
+	bool to_stderr;
+};
+
+static int daemon_opt(int opt, const char *arg, void *ctx)
+{
+	struct daemon_opts *o = ctx;
+
+	switch (opt) {
+	case 'c':
+		o->config = arg;
+		return 0;
+	case 'E':
+		o->to_stderr = true;
+		return 0;
+	}
+	return -1;
+}
+
+static void ifaces_text(const struct sg_cfg_daemon *d, char *buf, size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->n_ifaces && o < len; i++)
+		o += snprintf(buf + o, len - o, "%s%s", i ? ", " : "", d->ifaces[i]);
+}
+
+int do_daemon(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "stderr", no_argument,       NULL, 'E' },
+		{ 0 }
+	};
+	struct dstate ds = { .snap = -1, .ev_fd = -1, .lock = -1, .epfd = -1,
+			     .sigfd = -1 };
+	struct epoll_event ev = { .events = EPOLLIN }, got[4];
+	struct signalfd_siginfo si;
+	struct daemon_opts o = {};
+	__u64 last_check = 0, now;
+	char names[SG_IFACES_MAX * (IF_NAMESIZE + 2)];
+	bool stop = false;
+	sigset_t set;
+	int first, n, i, ret = SG_EXIT_FAIL;
+
+	first = sg_getopt(argc, argv, "daemon", "c:", extra, daemon_opt, &o);
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc - first > 0)
+		return sg_usage("daemon", "unexpected argument '%s'", argv[first]);
+	if (!o.config)
+		return sg_usage("daemon", "daemon needs --config FILE");
+	ds.path = o.config;
+	if (load(o.config, &ds.cfg))
+		return SG_EXIT_FAIL;
+	if (sg_need_privileges(true) || sg_check_kernel())
+		goto out;
+	ds.snap = snapshot(o.config);
+	if (ds.snap < 0) {
+		sg_err("cannot keep a copy of %s: %s: check the file", o.config,
+		       strerror(errno));
+		goto out;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	openlog("sipguard", LOG_PID | (o.to_stderr ? LOG_PERROR : 0), LOG_DAEMON);
+
+	/*
+	 * Before any thread starts, so that only the signalfd sees them.  An
+	 * ignored signal never reaches a signalfd, and a shell starts
+	 * background jobs with SIGINT ignored: take them back first.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ds.sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	ds.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ds.sigfd < 0 || ds.epfd < 0) {
+		sg_err_errno(errno, "cannot set up the event loop", "try again");
+		goto out;
+	}
+	ev.data.fd = ds.sigfd;
+	epoll_ctl(ds.epfd, EPOLL_CTL_ADD, ds.sigfd, &ev);
+
+	if (ds.cfg.daemon.listen[0]) {
+		ds.exp = sg_exporter_start(ds.cfg.daemon.listen);
+		if (!ds.exp)
+			goto out;
+		expect_ifaces(&ds);
+	}
+	attach_missing(&ds, true);
+	events_check(&ds);
+	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
+	dlog(LOG_INFO, "started with %s: interfaces %s; exporter %s%s%s; drop events to syslog",
+	     o.config, names, ds.cfg.daemon.listen[0] ? "on http://" : "off",
+	     ds.cfg.daemon.listen, ds.cfg.daemon.listen[0] ? "/metrics" : "");
+	notify("READY=1");
+
+	while (!stop) {
+		n = epoll_wait(ds.epfd, got, 4, SG_DAEMON_TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			sg_err_errno(errno, "event loop failed", "restart the daemon");
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			if (got[i].data.fd != ds.sigfd) {
+				if (ds.rb)
+					ring_buffer__consume(ds.rb);
+				continue;
+			}
+			if (read(ds.sigfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP)
+				reload(&ds);
+			else
+				stop = true;
+		}
+		now = sg_now_mono_ns();
+		if (now - last_check >= SG_DAEMON_CHECK_S * 1000000000ULL) {
+			last_check = now;
+			attach_missing(&ds, false);
+			events_check(&ds);
+		}
+	}
+	if (ds.rb)
+		ring_buffer__consume(ds.rb);
+	notify("STOPPING=1");
+	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
+	dlog(LOG_INFO, "stopping after %llu drop events; the filter stays attached to %s ('sipguard detach IFACE' removes it)",
+	     ds.events, names);
+	ret = SG_EXIT_OK;
+out:
+	sg_exporter_stop(ds.exp);
+	events_close(&ds);
+	if (ds.epfd >= 0)
+		close(ds.epfd);
+	if (ds.sigfd >= 0)
+		close(ds.sigfd);
+	if (ds.snap >= 0)
+		close(ds.snap);
+	sg_cfg_free(&ds.cfg);
+	return ret;
+}
