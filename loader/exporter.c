@@ -42,19 +42,20 @@ int sg_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	char host[INET6_ADDRSTRLEN + 2], perr[SG_ERRBUF];
-	const char *colon, *port;
+	const char *colon, *port, *h = s;
+	bool bracketed = s[0] == '[';
 	size_t hlen;
 	__u16 p;
 
 	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
+	if (bracketed) {
 		const char *close = strchr(s, ']');
 
 		if (!close || close[1] != ':')
 			goto bad;
-		hlen = close - s - 1;
+		h = s + 1;
+		hlen = close - h;
 		port = close + 2;
-		s++;
 	} else {
 		colon = strrchr(s, ':');
 		if (!colon || memchr(s, ':', colon - s))
@@ -64,7 +65,7 @@ int sg_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 	}
 	if (hlen >= sizeof(host))
 		goto bad;
-	memcpy(host, s, hlen);
+	memcpy(host, h, hlen);
 	host[hlen] = '\0';
 	if (sg_parse_port(port, &p, "port", perr, sizeof(perr))) {
 		snprintf(err, elen, "invalid listen address: %s", perr);
@@ -83,7 +84,7 @@ int sg_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 		*len = sizeof(*a4);
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1 && s[-1] == '[') {
+	if (bracketed && inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons(p);
 		*len = sizeof(*a6);
@@ -91,7 +92,7 @@ int sg_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 	}
 bad:
 	snprintf(err, elen, "invalid listen address '%s': write ADDR:PORT, [IPV6]:PORT or :PORT, e.g. 127.0.0.1:9877 or [::1]:9877",
-		 s[-1] == '[' ? s - 1 : s);
+		 s);
 	return -1;
 }
 

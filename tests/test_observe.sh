@@ -509,7 +509,7 @@ test_daemon_logs_events_serves_metrics_leaves_filter_on_exit() {
 	stop_bg $DPID TERM
 	expect_eq "SIGTERM ends the daemon with success" 0 "$RC"
 	check "says the filter stays" grep -q "stopping after 1 drop events; the filter stays attached to $WAN" "$TMP/daemon.log"
-	check "still attached after the daemon" grep -Eq "^$WAN: ifindex .* native XDP|^$WAN: ifindex .* XDP" <(sg status)
+	check "still attached after the daemon" grep -q "^$WAN: ifindex " <(sg status)
 	send $SCAN4 after 3
 	expect_eq "scanner INVITEs still dropped without the daemon" 0 "$(arrived after)"
 	check "exporter gone with it" bash -c "! nsenter --net=/run/netns/$PHONE curl -s --max-time 2 http://$EXPORTER/metrics"
