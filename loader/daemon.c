@@ -52,6 +52,7 @@ int do_detach(int argc, char **argv);
 #define SG_DAEMON_TICK_MS	1000
 #define SG_DAEMON_CHECK_S	1	/* interfaces and the event map */
 #define SG_CFG_SNAPSHOT_MAX	(64 << 20)
+#define SG_EVENT_AGE_S		2	/* older events get age=Ns in the log */
 
 /* ---- the [daemon] section ---- */
 
@@ -303,12 +304,19 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct dstate *ds = ctx;
 	const struct sg_event *e = data;
 	char line[SG_EVENT_LINE_MAX], ifname[IF_NAMESIZE];
+	__u64 now = sg_now_mono_ns(), age;
 
 	if (size < sizeof(*e))
 		return 0;
 	ds->events++;
-	syslog(LOG_NOTICE, "%s",
-	       sg_event_syslog(line, sizeof(line), e, sg_ifname(e->ifindex, ifname)));
+	sg_event_syslog(line, sizeof(line), e, sg_ifname(e->ifindex, ifname));
+	/* Syslog stamps the line now: say so when the event waited (it was
+	 * in the ring buffer before the daemon started, say). */
+	age = e->ts_ns < now ? (now - e->ts_ns) / 1000000000ULL : 0;
+	if (age >= SG_EVENT_AGE_S)
+		syslog(LOG_NOTICE, "%s age=%llus", line, (unsigned long long)age);
+	else
+		syslog(LOG_NOTICE, "%s", line);
 	return 0;
 }
 

@@ -491,24 +491,31 @@ reloaded() { [ "$(reloads)" -ge "$1" ]; }
 test_daemon_logs_events_serves_metrics_leaves_filter_on_exit() {
 	check "topology" setup
 	write_conf "$TMP/sg.conf" $PBX4
+	# A drop before the daemon runs waits in the ring buffer: its line
+	# says how old it is (syslog stamps it with the time it is logged).
+	check "attach by hand" sg attach "$WAN"
+	send $SCAN4 early 1
+	sleep 2.2
 	start_daemon "$TMP/sg.conf"
+	wait_for "the early event" 5 grep -q 'from="early"' "$TMP/daemon.log"
+	check "early event has its age" grep -Eq 'from="early" ua="sipguard-test" suppressed=0 age=[2-9]s$' "$TMP/daemon.log"
 	check "attached by the daemon" grep -Eq "^$WAN: ifindex" <(sg status)
 	expect_eq "allowlist from the file" "198.18.0.10/32:config" "$(allow_list)"
 	send $SCAN4 bob 1 --ua $'x\x1b[2Jy"'
 	send $PBX4 pbx 3
 	expect_eq "PBX INVITEs at the phone" 3 "$(arrived pbx)"
-	wait_for "the drop event in syslog" 5 grep -q 'reason=orphan_invite' "$TMP/daemon.log"
-	check "syslog line, escaped: $(grep orphan "$TMP/daemon.log")" grep -qF \
+	wait_for "the drop event in syslog" 5 grep -q 'from="bob"' "$TMP/daemon.log"
+	check "syslog line, escaped: $(grep bob "$TMP/daemon.log")" grep -qxF \
 		"sipguard[$DPID]: iface=$WAN action=drop reason=orphan_invite method=INVITE src=198.18.0.66:5060 dst=198.18.0.2:5060 from=\"bob\" ua=\"x\\x1b[2Jy\\\"\" suppressed=0" "$TMP/daemon.log"
 	check "no raw control byte in the log" bash -c "! grep -q $'\x1b' '$TMP/daemon.log'"
 	metrics $EXPORTER >"$TMP/m.txt"
 	check "daemon's exporter: attached" grep -qx "sipguard_attached{interface=\"$WAN\"} 1" "$TMP/m.txt"
-	check "daemon's exporter: drops" grep -qx "sipguard_packets_total{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"} 1" "$TMP/m.txt"
+	check "daemon's exporter: drops" grep -qx "sipguard_packets_total{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"} 2" "$TMP/m.txt"
 	expect_exit 1 "another process reads the drop events" sg events
 
 	stop_bg $DPID TERM
 	expect_eq "SIGTERM ends the daemon with success" 0 "$RC"
-	check "says the filter stays" grep -q "stopping after 1 drop events; the filter stays attached to $WAN" "$TMP/daemon.log"
+	check "says the filter stays" grep -q "stopping after 2 drop events; the filter stays attached to $WAN" "$TMP/daemon.log"
 	check "still attached after the daemon" grep -q "^$WAN: ifindex " <(sg status)
 	send $SCAN4 after 3
 	expect_eq "scanner INVITEs still dropped without the daemon" 0 "$(arrived after)"
