@@ -31,11 +31,11 @@ CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-init
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
 
-BPF_SRCS  := bpf/sipguard.bpf.c
+BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c
 BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_HDRS := $(wildcard loader/*.h)
-SKEL      := $(BUILD)/sipguard.skel.h
+SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
 
 .SECONDARY:
 .PHONY: all clean check test demo bench install uninstall deps
@@ -52,6 +52,9 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
+
+# The conntrack variant is the same source built with SG_CONNTRACK.
+$(BUILD)/sipguard_ct.bpf.o: bpf/sipguard.bpf.c
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)

@@ -16,6 +16,11 @@
  * the tail call falls through and the request passes.  An orphan-INVITE
  * flood under the default `drop` policy never gets there.
  *
+ * Built a second time with SG_CONNTRACK (sipguard_ct.bpf.c), the XDP
+ * program also asks netfilter conntrack (bpf_xdp_ct_lookup, a kfunc: that
+ * object needs kernel BTF) whether an unknown INVITE matches the reply
+ * direction of an entry, that is, a connection the LAN side opened.
+ *
  * Drops are sampled to userspace through a ring buffer, behind a per-CPU
  * token bucket that, once empty, looks at the clock only every
  * SG_EV_SKIP packets: a flood costs a counter decrement per packet.
@@ -300,6 +305,74 @@ static __always_inline __u32 event_sent(void)
 	return n;
 }
 
+#ifdef SG_CONNTRACK
+/*
+ * netfilter conntrack from XDP (Linux 5.18+).  libbpf matches the kfuncs'
+ * prototypes with the kernel's by type kind and name, so the kernel's
+ * struct names are used; only the first, 12-byte form of bpf_ct_opts,
+ * which every kernel since accepts, is declared, and nf_conn is opaque.
+ */
+struct nf_conn {
+	int opaque;
+};
+
+struct bpf_ct_opts {
+	__s32 netns_id;
+	__s32 error;
+	__u8 l4proto;
+	__u8 dir;
+	__u8 reserved[2];
+};
+
+#define SG_CT_OPTS_SZ		12
+#define SG_CT_DIR_REPLY		1	/* IP_CT_DIR_REPLY */
+#define SG_CT_CURRENT_NETNS	(-1)
+
+extern struct nf_conn *bpf_xdp_ct_lookup(struct xdp_md *xdp_ctx,
+					 struct bpf_sock_tuple *bpf_tuple,
+					 __u32 tuple__sz, struct bpf_ct_opts *opts,
+					 __u32 opts__sz) __ksym;
+extern void bpf_ct_release(struct nf_conn *ct) __ksym;
+
+/*
+ * Does the packet match the reply direction of a conntrack entry?  Then
+ * the LAN side opened the connection (the phone's REGISTER, masqueraded).
+ * An entry that a stranger's own packet opened, say an OPTIONS sent
+ * through a port forward and answered by the phone, matches in the
+ * original direction and proves nothing.
+ */
+static __always_inline int ct_lan_opened(struct xdp_md *ctx,
+					 const struct sg_pkt *pkt)
+{
+	struct bpf_ct_opts opts = { .netns_id = SG_CT_CURRENT_NETNS,
+				   .l4proto = IPPROTO_UDP };
+	struct bpf_sock_tuple t = {};
+	struct nf_conn *ct;
+	__u32 tsz;
+
+	if (pkt->ip4) {
+		t.ipv4.saddr = pkt->ip4->saddr;
+		t.ipv4.daddr = pkt->ip4->daddr;
+		t.ipv4.sport = bpf_htons(pkt->sport);
+		t.ipv4.dport = bpf_htons(pkt->dport);
+		tsz = sizeof(t.ipv4);
+	} else if (pkt->ip6) {
+		__builtin_memcpy(t.ipv6.saddr, &pkt->ip6->saddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, &pkt->ip6->daddr, 16);
+		t.ipv6.sport = bpf_htons(pkt->sport);
+		t.ipv6.dport = bpf_htons(pkt->dport);
+		tsz = sizeof(t.ipv6);
+	} else {
+		return 0;
+	}
+	ct = bpf_xdp_ct_lookup(ctx, &t, tsz, &opts, SG_CT_OPTS_SZ);
+	if (!ct)
+		return 0;
+	bpf_ct_release(ct);
+	return opts.dir == SG_CT_DIR_REPLY;
+}
+#endif
+
 /* What sipguard_xdp knows about a packet on its slow paths. */
 struct sg_info {
 	struct sg_pkt pkt;
@@ -444,6 +517,10 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 		return verdict(ctx, SG_R_ALLOWLIST);
 	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
+#ifdef SG_CONNTRACK
+	if (ct_lan_opened(ctx, &in->pkt))
+		return verdict(ctx, SG_R_CONNTRACK);
+#endif
 	if (invite && !(cfg->flags & SG_CFG_INSPECT)) {
 		if (in->pkt.is_frag) {
 			struct sg_frag_key k = {};

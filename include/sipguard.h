@@ -169,6 +169,7 @@ struct sg_config {
 	X(SG_R_REQUEST,		"sip_request",		0)		\
 	X(SG_R_ALLOWLIST,	"allowlisted",		0)		\
 	X(SG_R_ESTABLISHED,	"established",		0)		\
+	X(SG_R_CONNTRACK,	"conntrack_reply",	0)		\
 	X(SG_R_FRAGMENT,	"fragment",		0)		\
 	X(SG_R_MALFORMED,	"malformed",		0)		\
 	X(SG_R_INSPECTED,	"invite_inspected",	0)		\
@@ -282,6 +283,7 @@ struct sg_evstate {
 #define SG_META_LEARN		(1u << 0)	/* TC egress learner attached */
 #define SG_META_CLSACT_OURS	(1u << 1)	/* we created the clsact qdisc */
 #define SG_META_MONITOR		(1u << 2)	/* attached with --monitor */
+#define SG_META_CONNTRACK	(1u << 3)	/* the conntrack variant (--conntrack) */
 
 struct sg_iface_meta {
 	__u32 ifindex;

@@ -19,11 +19,13 @@
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "common.h"
 #include "config.h"
 #include "sipguard.skel.h"
+#include "sipguard_ct.skel.h"
 
 /* ---- helpers ---- */
 
@@ -308,6 +310,7 @@ struct attach_opts {
 	bool mode_given;
 	bool monitor;
 	bool no_learn;
+	bool conntrack;
 };
 
 static int attach_opt(int opt, const char *arg, void *ctx)
@@ -335,8 +338,75 @@ static int attach_opt(int opt, const char *arg, void *ctx)
 	case 'N':
 		o->no_learn = true;
 		return 0;
+	case 'C':
+		o->conntrack = true;
+		return 0;
 	}
 	return -1;
+}
+
+/*
+ * The conntrack variant calls the bpf_xdp_ct_lookup kfunc: libbpf finds it
+ * in the kernel's BTF, and the kernel must have netfilter conntrack's BPF
+ * functions (Linux 5.18, CONFIG_NF_CONNTRACK, built in or loaded).
+ * SIPGUARD_VMLINUX_BTF names another BTF file, for tests.
+ */
+static int conntrack_usable(void)
+{
+	const char *path = getenv("SIPGUARD_VMLINUX_BTF");
+	struct btf *btf;
+	int id;
+
+	if (!path || !*path)
+		path = "/sys/kernel/btf/vmlinux";
+	if (access(path, R_OK)) {
+		sg_err("--conntrack needs kernel BTF (%s), which this kernel lacks: build it with CONFIG_DEBUG_INFO_BTF, or attach without --conntrack (flows are then learned by the TC program only)",
+		       path);
+		return -1;
+	}
+	btf = btf__parse(path, NULL);
+	if (!btf) {
+		sg_err("--conntrack: cannot read kernel BTF %s: %s: attach without --conntrack",
+		       path, strerror(errno));
+		return -1;
+	}
+	id = btf__find_by_name_kind(btf, "bpf_xdp_ct_lookup", BTF_KIND_FUNC);
+	btf__free(btf);
+	if (id < 0) {
+		sg_err("--conntrack: this kernel has no bpf_xdp_ct_lookup (it needs Linux 5.18 with netfilter conntrack, CONFIG_NF_CONNTRACK, built in or its module loaded): load nf_conntrack or attach without --conntrack");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open the default object, or with CONNTRACK the conntrack variant: the
+ * same source built with SG_CONNTRACK, so its maps, programs and globals
+ * match the skeleton's name for name and the skeleton can hold it.
+ */
+static struct sipguard_bpf *skel_open(bool conntrack)
+{
+	struct sipguard_bpf *obj = calloc(1, sizeof(*obj));
+	size_t sz;
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = sipguard_bpf__create_skeleton(obj);
+	if (!err && conntrack) {
+		obj->skeleton->data = (void *)sipguard_ct_bpf__elf_bytes(&sz);
+		obj->skeleton->data_sz = sz;
+	}
+	if (!err)
+		err = bpf_object__open_skeleton(obj->skeleton, NULL);
+	if (err) {
+		sipguard_bpf__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
 }
 
 static int xdp_link_create(const char *ifname, int ifindex, int prog_fd,
@@ -376,6 +446,7 @@ int do_attach(int argc, char **argv)
 		{ "config",   required_argument, NULL, 'c' },
 		{ "monitor",  no_argument,       NULL, 'M' },
 		{ "no-learn", no_argument,       NULL, 'N' },
+		{ "conntrack", no_argument,      NULL, 'C' },
 		{ 0 }
 	};
 	struct attach_opts o = {};
@@ -411,6 +482,8 @@ int do_attach(int argc, char **argv)
 	if (!ifindex)
 		goto out;
 	if (sg_need_privileges(true) || sg_check_kernel() || sg_ensure_bpffs())
+		goto out;
+	if (o.conntrack && conntrack_usable())
 		goto out;
 
 	state = pinned_link(ifname, ifindex, &link_fd, &info);
@@ -454,7 +527,7 @@ int do_attach(int argc, char **argv)
 	}
 	pinned_here = true;
 
-	skel = sipguard_bpf__open();
+	skel = skel_open(o.conntrack);
 	if (!skel) {
 		sg_err_errno(errno, "cannot open the BPF object", "run with --verbose for libbpf's log");
 		goto fail;
@@ -539,6 +612,8 @@ int do_attach(int argc, char **argv)
 	meta.ifindex = ifindex;
 	if (o.monitor)
 		meta.flags |= SG_META_MONITOR;
+	if (o.conntrack)
+		meta.flags |= SG_META_CONNTRACK;
 	if (!o.no_learn) {
 		err = learner_attach(ifindex, bpf_program__fd(skel->progs.sipguard_learn),
 				     &prev, &meta.flags);
@@ -562,9 +637,10 @@ int do_attach(int argc, char **argv)
 			     "detach may leave the learner behind");
 
 	mode = query_mode(ifindex, NULL);
-	printf("sipguard %s %s (%s XDP, learner %s%s%s): ",
+	printf("sipguard %s %s (%s XDP, learner %s%s%s%s): ",
 	       replace ? "replaced on" : "attached to", ifname, mode_name(mode),
 	       meta.flags & SG_META_LEARN ? "on" : "off",
+	       o.conntrack ? ", conntrack" : "",
 	       o.monitor ? ", monitor" : "",
 	       have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
 	print_fill(stdout, maps.allow, maps.flows);
@@ -749,8 +825,9 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 			printf("no XDP link pinned");
 			break;
 		}
-		printf(", learner %s, layer-7 %s, monitor %s%s, attached since %s",
-		       meta.flags & SG_META_LEARN ? "on" : "off", l7 ? "on" : "off",
+		printf(", learner %s, conntrack %s, layer-7 %s, monitor %s%s, attached since %s",
+		       meta.flags & SG_META_LEARN ? "on" : "off",
+		       meta.flags & SG_META_CONNTRACK ? "on" : "off", l7 ? "on" : "off",
 		       monitor ? "on" : "off",
 		       meta.flags & SG_META_MONITOR ? " (--monitor)" : "", since);
 		if (state == LINK_DEFUNCT)
@@ -770,6 +847,8 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 	json_object_object_add(o, "link_id", json_object_new_int64(info.id));
 	json_object_object_add(o, "learner",
 			       json_object_new_boolean(meta.flags & SG_META_LEARN));
+	json_object_object_add(o, "conntrack",
+			       json_object_new_boolean(meta.flags & SG_META_CONNTRACK));
 	json_object_object_add(o, "layer7", json_object_new_boolean(l7));
 	json_object_object_add(o, "monitor", json_object_new_boolean(monitor));
 	json_object_object_add(o, "monitor_flag",

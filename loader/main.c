@@ -32,7 +32,8 @@ static int do_version(int argc, char **argv);
 
 static const struct sg_cmd cmds[] = {
 	{ "attach", do_attach,
-	  "IFACE [--mode native|generic] [--config FILE] [--monitor] [--no-learn]",
+	  "IFACE [--mode native|generic] [--config FILE] [--monitor] [--no-learn]\n"
+	  "IFACE ... [--conntrack]",
 	  "attach the filter and the learner to IFACE, or replace them in place" },
 	{ "detach", do_detach, "IFACE",
 	  "remove everything sipguard put on IFACE (and the pins, after the last)" },

@@ -651,6 +651,22 @@ test_kernel_too_old() {
 	expect_exit 0 "attached" env SIPGUARD_KERNEL_RELEASE=5.15.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
 }
 
+test_conntrack_mode() {
+	setup
+	expect_exit 1 "^Error: --conntrack needs kernel BTF \(/nonexistent/vmlinux\), which this kernel lacks" \
+		env SIPGUARD_VMLINUX_BTF=/nonexistent/vmlinux nsenter --net="/run/netns/$NS" "$SG" attach "$A" --conntrack
+	check "nothing pinned after the refusal" pinned_nothing
+	# a BTF file without netfilter's kfuncs: the default object's own BTF
+	expect_exit 1 "^Error: --conntrack: this kernel has no bpf_xdp_ct_lookup" \
+		env SIPGUARD_VMLINUX_BTF="$SG_TOP/build/sipguard.bpf.o" nsenter --net="/run/netns/$NS" "$SG" attach "$A" --conntrack
+	expect_exit 0 "^sipguard attached to $A \(native XDP, learner on, conntrack\)" sg attach "$A" --conntrack
+	check "status says conntrack" grep -q "conntrack on" <<<"$(sg status)"
+	expect_eq "status --json" true "$(sg status --json | jq '.interfaces[0].conntrack')"
+	# back to the default object, in place
+	expect_exit 0 "^sipguard replaced on $A \(native XDP, learner on\)" sg attach "$A"
+	expect_eq "status --json after" false "$(sg status --json | jq '.interfaces[0].conntrack')"
+}
+
 test_help_matches_man_page() {
 	local out verb
 	out=$("$SG" --help)
@@ -660,10 +676,12 @@ test_help_matches_man_page() {
 	for verb in $(sed -n 's/^  \([a-z]*\) .*/\1/p; s/^  \([a-z]*\)$/\1/p' <<<"$out" | sort -u); do
 		check "man page documents '$verb'" grep -q "^\.B $verb\b\|^\.BR $verb\b\|^\.SS $verb\b" "$SG_TOP/docs/sipguard.8"
 	done
-	for opt in --pin-path --json --pretty --verbose --mode --config --monitor --no-learn --all; do
+	for opt in --pin-path --json --pretty --verbose --mode --config --monitor --no-learn --conntrack --all; do
 		check "man page documents $opt" grep -q -- "${opt//-/\\\\-}" "$SG_TOP/docs/sipguard.8"
 	done
 	check "man page documents SIPGUARD_KERNEL_RELEASE" grep -q SIPGUARD_KERNEL_RELEASE "$SG_TOP/docs/sipguard.8"
+	check "man page documents SIPGUARD_VMLINUX_BTF" grep -q SIPGUARD_VMLINUX_BTF "$SG_TOP/docs/sipguard.8"
+	check "man page documents SIPGUARD_NO_L7" grep -q SIPGUARD_NO_L7 "$SG_TOP/docs/sipguard.8"
 }
 
 run_tests "$@"

@@ -22,9 +22,11 @@ refute() {
 	fi
 }
 
-# setup none|sipguard: the topology with the PBX up, the capture on the
-# phone running and, with "sipguard", `sipguard attach WAN_IF` done before
-# the phone registers; then the phone registered.  Sets MAPPED, the
+# setup none|sipguard|conntrack: the topology with the PBX up, the capture
+# on the phone running and, with "sipguard", `sipguard attach WAN_IF` done
+# before the phone registers (with "conntrack": `attach --conntrack
+# --no-learn`, so that only netfilter's state can make a flow established);
+# then the phone registered.  Sets MAPPED, the
 # phone's public port, and opens it to anyone (full-cone NAT), so that a
 # scanner reaching the phone through it is possible at all.
 setup() {
@@ -33,6 +35,8 @@ setup() {
 	check "capture on the phone" capture_start
 	if [ "$1" = sipguard ]; then
 		check "sipguard attach" sg_attach
+	elif [ "$1" = conntrack ]; then
+		check "sipguard attach --conntrack --no-learn" sg_attach --conntrack --no-learn
 	fi
 	check "the phone registers" phone_start
 	MAPPED=$(phone_mapped_port)
@@ -98,6 +102,30 @@ test_3_after_flow_timeout_pbx_invite_dropped_until_reregister() {
 	expect_eq "the flow after the REGISTER" active "$(sg_flow_state $PBX_IP "$MAPPED")"
 	check "the call completes again" call_phone
 	expect_ge "PBX INVITEs that reached the phone" $((before + 1)) "$(invites_from $PBX_IP)"
+	topo_passed
+}
+
+test_4_conntrack_mode_trusts_only_connections_the_lan_opened() {
+	setup conntrack
+	expect_eq "flows learned (the learner is off)" 0 \
+		"$(sg flows list --json | jq length)"
+
+	check "the call through kamailio completes (INVITE, 200, ACK, BYE)" call_phone
+	expect_ge "PBX INVITEs that reached the phone" 1 "$(invites_from $PBX_IP)"
+	expect_ge "INVITEs passed on the reply direction of conntrack" 1 \
+		"$(sg_packets conntrack_reply pass)"
+
+	refute "scanner INVITE to 5060 was answered" scan_invite 5060
+	refute "scanner INVITE to port $MAPPED was answered" scan_invite "$MAPPED"
+	# The sweep through the port forward makes a conntrack entry that the
+	# phone answers; the scanner's INVITE then matches it, but in the
+	# original direction: the scanner opened it, not the LAN.
+	check "the phone answers the scanner's OPTIONS on 5060" scan_options 5060
+	check "conntrack has the scanner's entry" \
+		grep -q "src=$SCANNER_IP" <<<"$(in_rtr conntrack -L -p udp 2>/dev/null)"
+	refute "scanner INVITE to 5060 after the sweep was answered" scan_invite 5060
+	expect_eq "scanner INVITEs that reached the phone" 0 "$(invites_from $SCANNER_IP)"
+	expect_ge "orphan_invite drops" 3 "$(sg_packets orphan_invite drop)"
 	topo_passed
 }
 

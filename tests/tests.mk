@@ -14,13 +14,19 @@ $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/t
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
 
+# Host tests of the header scanner and the User-Agent matcher.
+$(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c
 $(BUILD)/tests/test_escape: tests/test_escape.c $(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< $(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
 
-TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_escape
+FUZZ_BINS := $(BUILD)/tests/fuzz_parse $(BUILD)/tests/fuzz_hdr
+TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape
 
 # libFuzzer targets (clang, ASan, UBSan): tests/fuzz_NAME.c -> build/tests/fuzz_NAME.
 #   make fuzz FUZZ_SECONDS=60             fuzz parse_packet()/classify_sip() a while,
@@ -33,7 +39,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-D_GNU_SOURCE -Iinclude -Ibpf -Itests
 
-$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< -o $@
 
