@@ -170,6 +170,17 @@ struct {
 	__uint(max_entries, 1);
 } sg_ifmeta SEC(".maps");
 
+/*
+ * The clock of every timestamp that only needs seconds (flows, bans,
+ * fragments, the event bucket): the coarse monotonic clock, a fraction of
+ * the cost of the precise one.  Userspace compares with CLOCK_MONOTONIC;
+ * the two differ by at most a tick.
+ */
+static __always_inline __u64 sg_now(void)
+{
+	return bpf_ktime_get_coarse_ns();
+}
+
 static __always_inline struct sg_config *get_config(void)
 {
 	__u32 zero = 0;
@@ -184,13 +195,17 @@ static __always_inline int monitoring(const struct sg_config *cfg)
 	return cfg && (cfg->flags & SG_CFG_MONITOR);
 }
 
-/* Count the packet under its reason and return the XDP action. */
-static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
+/*
+ * Count the packet under its reason and return the XDP action.  CFG is
+ * only read for a drop reason (monitor mode); NULL means look it up.
+ */
+static __always_inline int verdict_cfg(struct xdp_md *ctx, __u32 reason,
+				       const struct sg_config *cfg)
 {
 	__u32 v = SG_V_PASS, idx;
 	struct sg_counter *c;
 
-	if (reason >= SG_R_FIRST_DROP && !monitoring(get_config()))
+	if (reason >= SG_R_FIRST_DROP && !monitoring(cfg ?: get_config()))
 		v = SG_V_DROP;
 	idx = SG_CTR_IDX(reason, v);
 	c = bpf_map_lookup_elem(&sg_counters, &idx);
@@ -199,6 +214,11 @@ static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
 		c->bytes += ctx->data_end - ctx->data;
 	}
 	return v == SG_V_DROP ? XDP_DROP : XDP_PASS;
+}
+
+static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
+{
+	return verdict_cfg(ctx, reason, NULL);
 }
 
 static __always_inline int in_lpm(void *map, const struct sg_addr *src)
@@ -212,13 +232,15 @@ static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 static __always_inline int flow_fresh(const struct sg_flow_val *v,
 				      const struct sg_config *cfg)
 {
-	__u64 timeout;
+	__u64 timeout, now;
 
 	if (v->flags & SG_FLOW_STATIC)
 		return 1;
 	timeout = cfg && cfg->flow_timeout_s ? cfg->flow_timeout_s :
 					       SG_DEFAULT_FLOW_TIMEOUT;
-	return bpf_ktime_get_ns() - v->last_seen_ns <= timeout * NSEC_PER_SEC;
+	now = sg_now();
+	/* signed: a stamp a tick ahead of the coarse clock is fresh */
+	return (__s64)(now - v->last_seen_ns) <= (__s64)(timeout * NSEC_PER_SEC);
 }
 
 /*
@@ -252,7 +274,7 @@ static __always_inline int banned(const struct sg_addr *src)
 {
 	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
 
-	return b && bpf_ktime_get_ns() < b->expires_ns;
+	return b && sg_now() < b->expires_ns;
 }
 
 /*
@@ -274,9 +296,10 @@ static __always_inline int event_token(const struct sg_config *cfg)
 		st->skip--;
 		goto suppress;
 	}
-	now = bpf_ktime_get_ns();
+	now = sg_now();
 	cap = (__u64)(cfg->event_burst ?: 1) * NSEC_PER_SEC;
-	st->tokens += (now - st->last_ns) * cfg->event_rate;
+	if (now > st->last_ns)
+		st->tokens += (now - st->last_ns) * cfg->event_rate;
 	if (st->tokens > cap)
 		st->tokens = cap;
 	st->last_ns = now;
@@ -432,16 +455,14 @@ static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
  * A request's event gets its From user and User-Agent from sipguard_l7.
  */
 static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
-				__u32 reason)
+				__u32 reason, const struct sg_config *cfg)
 {
-	struct sg_config *cfg = get_config();
-
 	if (event_token(cfg)) {
 		if (in->method != SG_M_NONE)
 			to_l7(ctx, in, SG_L7_EVENT, reason);
 		event_basic(ctx, in, reason, monitoring(cfg));
 	}
-	return verdict(ctx, reason);
+	return verdict_cfg(ctx, reason, cfg);
 }
 
 static __always_inline void frag_key(const struct sg_pkt *pkt,
@@ -465,7 +486,9 @@ static __always_inline void frag_forget(const struct sg_pkt *pkt)
 	struct sg_frag_key k = {};
 
 	frag_key(pkt, &k);
-	bpf_map_delete_elem(&sg_frags, &k);
+	/* a lookup takes no lock; a delete of nothing would */
+	if (bpf_map_lookup_elem(&sg_frags, &k))
+		bpf_map_delete_elem(&sg_frags, &k);
 }
 
 /*
@@ -478,21 +501,23 @@ static __always_inline void frag_forget(const struct sg_pkt *pkt)
 static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 				 __u32 reason)
 {
+	struct sg_config *cfg = get_config();
+
 	pkt_saddr(&in->pkt, &in->src);
 	if (in_lpm(&sg_allow, &in->src))
 		return verdict(ctx, SG_R_ALLOWLIST);
 	if (in->have_ports &&
-	    established(get_config(), &in->src, in->pkt.sport, in->pkt.dport))
+	    established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
 	if (in->pkt.is_frag) {
 		struct sg_frag_key k = {};
 		struct sg_frag_val v = { .reason = reason };
 
 		frag_key(&in->pkt, &k);
-		v.seen_ns = bpf_ktime_get_ns();
+		v.seen_ns = sg_now();
 		bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
 	}
-	return drop(ctx, in, reason);
+	return drop(ctx, in, reason, cfg);
 }
 
 /*
@@ -514,9 +539,9 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 
 	pkt_saddr(&in->pkt, &in->src);
 	if (in_lpm(&sg_allow, &in->src))
-		return verdict(ctx, SG_R_ALLOWLIST);
+		return verdict_cfg(ctx, SG_R_ALLOWLIST, cfg);
 	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
-		return verdict(ctx, SG_R_ESTABLISHED);
+		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);
 #ifdef SG_CONNTRACK
 	if (ct_lan_opened(ctx, &in->pkt))
 		return verdict(ctx, SG_R_CONNTRACK);
@@ -527,15 +552,15 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 			struct sg_frag_val v = { .reason = SG_R_ORPHAN };
 
 			frag_key(&in->pkt, &k);
-			v.seen_ns = bpf_ktime_get_ns();
+			v.seen_ns = sg_now();
 			bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
 		}
-		return drop(ctx, in, SG_R_ORPHAN);
+		return drop(ctx, in, SG_R_ORPHAN, cfg);
 	}
 	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))
-		return drop(ctx, in, SG_R_DENIED);
+		return drop(ctx, in, SG_R_DENIED, cfg);
 	if (cfg->ban_time_s && banned(&in->src))
-		return drop(ctx, in, SG_R_BANNED);
+		return drop(ctx, in, SG_R_BANNED, cfg);
 	if (invite || cfg->ua_count)
 		to_l7(ctx, in, invite ? SG_L7_INSPECT : SG_L7_UA, 0);
 	return verdict(ctx, invite ? SG_R_INSPECTED : SG_R_REQUEST);
@@ -559,7 +584,7 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 		return verdict(ctx, SG_R_NON_UDP);
 	frag_key(&in->pkt, &k);
 	v = bpf_map_lookup_elem(&sg_frags, &k);
-	if (v && bpf_ktime_get_ns() - v->seen_ns < SG_FRAG_TTL_NS)
+	if (v && sg_now() - v->seen_ns < SG_FRAG_TTL_NS)
 		return verdict(ctx, SG_R_FRAG_DROPPED);
 	if (in->pkt.frag_off == 1)
 		return judge(ctx, in, SG_R_TINY_FRAG);
@@ -624,6 +649,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	struct sg_info in = {};
 	struct sg_sip sip;
 	__u32 plen;
+	__u8 *p, c;
 
 	switch (parse_packet(data, end, &in.pkt)) {
 	case SG_L4_UDP:
@@ -640,12 +666,44 @@ int sipguard_xdp(struct xdp_md *ctx)
 		return verdict(ctx, SG_R_MALFORMED);
 	}
 
+	/*
+	 * A SIP message starts with a letter or CR/LF.  Most UDP traffic
+	 * (RTP, DNS, QUIC, STUN) does not: decide it here, without the call.
+	 */
+	p = in.pkt.payload;
+	if (p + 1 > (__u8 *)end)
+		return verdict(ctx, SG_R_NOT_SIP);
+	c = p[0] | 0x20;
+	if ((c < 'a' || c > 'z') && p[0] != '\r' && p[0] != '\n') {
+		if (p[0] < 0x40 && p + SG_STUN_HDR_LEN <= (__u8 *)end &&
+		    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
+		    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3)
+			return verdict(ctx, SG_R_STUN);
+		return verdict(ctx, SG_R_NOT_SIP);
+	}
+
 	in.poff = payload_off(&in.pkt, data);
 	if (in.poff > SG_PAYLOAD_OFF_MAX)
 		return verdict(ctx, SG_R_MALFORMED);
 	if (in.pkt.is_frag)
 		frag_forget(&in.pkt);	/* a dropped one records itself anew */
-	sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
+	/*
+	 * The INVITE of a flood, with no CR/LF before it, is matched right
+	 * here: straight-line code, no call (a return costs dearly on CPUs
+	 * with return-stack mitigations).  Everything else goes to the
+	 * classifier.
+	 */
+	if (c == 'i' && p + 7 <= (__u8 *)end && (p[1] | 0x20) == 'n' &&
+	    (p[2] | 0x20) == 'v' && (p[3] | 0x20) == 'i' &&
+	    (p[4] | 0x20) == 't' && (p[5] | 0x20) == 'e' &&
+	    (p[6] == ' ' || p[6] == '\t')) {
+		sip.kind = SG_SIP_REQUEST;
+		sip.method = SG_M_INVITE;
+		sip.truncated = 0;
+		sip.start = 0;
+	} else {
+		sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
+	}
 	in.have_ports = 1;
 	plen = pkt_payload_len(&in.pkt);
 	if (plen < (__u32)(end - in.pkt.payload)) {
@@ -828,7 +886,7 @@ static __always_inline void ban(const struct sg_scratch *sc,
 
 	if (!cfg->ban_time_s)
 		return;
-	b.banned_ns = bpf_ktime_get_ns();
+	b.banned_ns = sg_now();
 	b.expires_ns = b.banned_ns + cfg->ban_time_s * NSEC_PER_SEC;
 	bpf_map_update_elem(&sg_bans, &sc->saddr, &b, BPF_ANY);
 }
@@ -920,7 +978,7 @@ static __always_inline void learn_flow(const struct sg_flow_key *exact,
 {
 	struct sg_flow_key wild = *exact;
 	struct sg_flow_val *v, nv = {};
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = sg_now();
 
 	wild.remote_port = 0;
 	v = bpf_map_lookup_elem(&sg_flows, exact);

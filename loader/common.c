@@ -699,7 +699,7 @@ int sg_parse_remote(const char *s, struct sg_addr *a, __u16 *port,
 		    char *err, size_t elen)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	const char *colon, *pstr = NULL;
+	const char *colon, *pstr = NULL, *text = s;
 	size_t alen;
 	bool v4;
 
@@ -740,7 +740,7 @@ int sg_parse_remote(const char *s, struct sg_addr *a, __u16 *port,
 	return 0;
 bad:
 	snprintf(err, elen, "invalid remote address '%s': write ADDR, ADDR:PORT or [IPV6]:PORT, e.g. 198.51.100.20:5060",
-		 s[-1] == '[' ? s - 1 : s);
+		 text);
 	return -1;
 }
 

@@ -95,7 +95,7 @@ test_status_text() {
 	check "attach" sg attach "$A"
 	local out
 	out=$(sg status)
-	check "status names the interface and mode: $out" grep -Eq "^$A: ifindex [0-9]+, native XDP, prog id [0-9]+, link id [0-9]+, learner on, layer-7 (on|off), monitor off, attached since " <<<"$out"
+	check "status names the interface and mode: $out" grep -Eq "^$A: ifindex [0-9]+, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
 	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
 	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
 }
