@@ -54,6 +54,13 @@ struct {
 } sg_allow SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_allow_bits);
+	__uint(max_entries, 1);
+} sg_allowbits SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct sg_flow_key);
 	__type(value, struct sg_flow_val);
@@ -227,6 +234,36 @@ static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 
 	k.addr = *src;
 	return bpf_map_lookup_elem(map, &k) != NULL;
+}
+
+/*
+ * Is the source allowlisted?  The bitmap filter answers "no" for most
+ * strangers without walking the trie; a set bit, or a filter not yet
+ * written, sends the question to the trie.
+ */
+static __always_inline int allowlisted(const struct sg_pkt *pkt,
+				       const struct sg_addr *src)
+{
+	struct sg_allow_bits *bits;
+	__u32 zero = 0, i;
+
+	bits = bpf_map_lookup_elem(&sg_allowbits, &zero);
+	if (bits && bits->valid) {
+		if (pkt->ip4) {
+			i = (__u32)src->b[12] << 8 | src->b[13];
+			if (!(bits->v4[(i >> 6) & (SG_ABITS_WORDS - 1)] &
+			      (1ULL << (i & 63))))
+				return 0;
+		} else if (!bits->v6_all) {
+			i = sg_v6_bucket((__u32)src->b[0] << 24 |
+					 (__u32)src->b[1] << 16 |
+					 (__u32)src->b[2] << 8 | src->b[3]);
+			if (!(bits->v6[(i >> 6) & (SG_ABITS_WORDS - 1)] &
+			      (1ULL << (i & 63))))
+				return 0;
+		}
+	}
+	return in_lpm(&sg_allow, src);
 }
 
 static __always_inline int flow_fresh(const struct sg_flow_val *v,
@@ -504,7 +541,7 @@ static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 	struct sg_config *cfg = get_config();
 
 	pkt_saddr(&in->pkt, &in->src);
-	if (in_lpm(&sg_allow, &in->src))
+	if (allowlisted(&in->pkt, &in->src))
 		return verdict(ctx, SG_R_ALLOWLIST);
 	if (in->have_ports &&
 	    established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
@@ -538,7 +575,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 		return verdict(ctx, SG_R_REQUEST);
 
 	pkt_saddr(&in->pkt, &in->src);
-	if (in_lpm(&sg_allow, &in->src))
+	if (allowlisted(&in->pkt, &in->src))
 		return verdict_cfg(ctx, SG_R_ALLOWLIST, cfg);
 	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);

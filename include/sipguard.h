@@ -64,6 +64,31 @@ struct sg_allow_val {
 };
 
 /*
+ * A filter in front of the allowlist trie, so that most strangers cost an
+ * array read instead of a trie walk.  Bit i of v4 is set when an
+ * allowlist prefix covers part of the IPv4 /16 number i; bit
+ * sg_v6_bucket(first 32 bits) of v6 when an IPv6 prefix of /32 or longer
+ * covers part of that /32; v6_all when a shorter IPv6 prefix exists.  A
+ * clear bit means "not allowlisted"; a set one means "ask the trie".
+ * Userspace keeps it a superset of the trie (bits go in before prefixes,
+ * come out after them) and sets valid; until then the program asks the
+ * trie for every source.
+ */
+#define SG_ABITS_WORDS		1024	/* 65536 bits */
+
+struct sg_allow_bits {
+	__u32 valid;
+	__u32 v6_all;
+	__u64 v4[SG_ABITS_WORDS];
+	__u64 v6[SG_ABITS_WORDS];
+};
+
+static inline __u32 sg_v6_bucket(__u32 first32)	/* host byte order */
+{
+	return (first32 * 2654435761u) >> 16;
+}
+
+/*
  * Established flows.  {remote addr, remote port, local port}, ports in host
  * byte order.  Each flow is stored twice: under its exact key and under a
  * "wildcard" key with remote_port 0, so that the common setting (remote port
@@ -300,6 +325,7 @@ struct sg_iface_meta {
 #define SG_MAP_FLOWS		"sg_flows"
 #define SG_MAP_FRAGS		"sg_frags"
 #define SG_MAP_CONFIG		"sg_config"
+#define SG_MAP_ALLOWBITS	"sg_allowbits"
 #define SG_MAP_DENY		"sg_deny"
 #define SG_MAP_BANS		"sg_bans"
 #define SG_MAP_USERS		"sg_users"

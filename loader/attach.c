@@ -40,7 +40,7 @@
 
 static const char *const shared_maps[] = {
 	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
-	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA,
+	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA, SG_MAP_ALLOWBITS,
 	SG_MAP_EVENTS, SG_MAP_EVSTATE,
 	NULL
 };
@@ -571,6 +571,7 @@ int do_attach(int argc, char **argv)
 	maps.bans = bpf_map__fd(skel->maps.sg_bans);
 	maps.users = bpf_map__fd(skel->maps.sg_users);
 	maps.ua = bpf_map__fd(skel->maps.sg_ua);
+	maps.allowbits = bpf_map__fd(skel->maps.sg_allowbits);
 	if (!shared_existed) {
 		struct sg_config def;
 
@@ -582,6 +583,9 @@ int do_attach(int argc, char **argv)
 		}
 	}
 	if (have_cfg && sg_cfg_apply(&cfg, &maps))
+		goto fail;
+	/* the allowlist's filter, also when the pins came from an older run */
+	if (sg_allow_bits_rebuild(&maps, NULL, 0))
 		goto fail;
 
 	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.sg_ifmeta), &zero, &prev))

@@ -491,13 +491,13 @@ static int open_pinned(const char *name)
 /* The shared maps of struct sg_maps, in its field order. */
 static const char *const shared_maps[] = {
 	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
-	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA,
+	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA, SG_MAP_ALLOWBITS,
 };
 
 static int *map_fd(struct sg_maps *m, size_t i)
 {
 	int *fds[] = { &m->allow, &m->flows, &m->frags, &m->config,
-		       &m->deny, &m->bans, &m->users, &m->ua };
+		       &m->deny, &m->bans, &m->users, &m->ua, &m->allowbits };
 
 	return fds[i];
 }

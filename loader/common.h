@@ -116,6 +116,7 @@ struct sg_maps {
 	int bans;
 	int users;
 	int ua;
+	int allowbits;
 };
 
 /* Open the pinned shared maps; prints "not attached" if there are none. */
@@ -153,7 +154,14 @@ __u64 sg_now_mono_ns(void);
  * Make the allowlist's entries of origin CONFIG equal KEYS: add the new
  * ones first, then delete those no longer listed.  CLI entries stay.
  */
-int sg_allow_sync_config(int fd, const struct sg_lpm_key *keys, size_t n);
+int sg_allow_sync_config(const struct sg_maps *m, const struct sg_lpm_key *keys,
+			 size_t n);
+/*
+ * Rewrite the allowlist's bitmap filter from the trie, plus EXTRA keys
+ * about to go in (so it stays a superset while they are added).
+ */
+int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
+			  size_t n);
 /* The same for hand-made flows (remote_port 0 = any port). */
 int sg_flows_sync_config(int fd, const struct sg_flow_key *keys, size_t n);
 /* ---- layer-7 lists (prefixes.c, rules.c) ---- */

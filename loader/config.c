@@ -397,7 +397,7 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 			     "detach and attach again");
 		return -1;
 	}
-	if (sg_allow_sync_config(m->allow, cfg->allow, cfg->n_allow))
+	if (sg_allow_sync_config(m, cfg->allow, cfg->n_allow))
 		return -1;
 	if (sg_flows_sync_config(m->flows, cfg->flows, cfg->n_flows))
 		return -1;

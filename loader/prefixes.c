@@ -238,9 +238,86 @@ out:
 	return ret;
 }
 
-int sg_allow_sync_config(int fd, const struct sg_lpm_key *keys, size_t n)
+/* ---- the allowlist's bitmap filter (struct sg_allow_bits) ---- */
+
+static void bit_set(__u64 *words, __u32 i)
 {
-	return prefix_sync(&allowlist, fd, keys, n, SG_ORIGIN_CONFIG);
+	words[(i >> 6) & (SG_ABITS_WORDS - 1)] |= 1ULL << (i & 63);
+}
+
+/* Do the first LEN bits of A equal those of ::ffff:0.0.0.0? */
+static bool covers_v4_space(const struct sg_addr *a, __u32 len)
+{
+	static const struct sg_addr mapped = { .b = { [10] = 0xff, [11] = 0xff } };
+	__u32 i;
+
+	for (i = 0; i < len && i < 96; i++)
+		if (((a->b[i / 8] ^ mapped.b[i / 8]) >> (7 - i % 8)) & 1)
+			return false;
+	return true;
+}
+
+static void bits_add(struct sg_allow_bits *b, const struct sg_lpm_key *k)
+{
+	const __u8 *a = k->addr.b;
+	__u32 first, span, i, n;
+
+	if (k->prefixlen >= 96 && sg_addr_is_v4(&k->addr)) {
+		n = k->prefixlen - 96;
+		first = (__u32)a[12] << 8 | a[13];
+		span = n >= 16 ? 1 : 1u << (16 - n);
+		first &= ~(span - 1);
+		for (i = 0; i < span; i++)
+			bit_set(b->v4, first + i);
+		return;
+	}
+	if (k->prefixlen <= 96 && covers_v4_space(&k->addr, k->prefixlen))
+		for (i = 0; i < 65536; i++)
+			bit_set(b->v4, i);
+	if (k->prefixlen < 32)
+		b->v6_all = 1;
+	else
+		bit_set(b->v6, sg_v6_bucket((__u32)a[0] << 24 | (__u32)a[1] << 16 |
+					    (__u32)a[2] << 8 | a[3]));
+}
+
+int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
+			  size_t n)
+{
+	struct prefix_entry *cur = NULL;
+	struct sg_allow_bits *b;
+	size_t ncur = 0, i;
+	__u32 zero = 0;
+	int err;
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return full_or_errno(&allowlist, -ENOMEM, "cannot build the allowlist filter");
+	err = prefix_dump(m->allow, &cur, &ncur);
+	if (!err) {
+		for (i = 0; i < ncur; i++)
+			bits_add(b, &cur[i].key);
+		for (i = 0; i < n; i++)
+			bits_add(b, &extra[i]);
+		b->valid = 1;
+		if (bpf_map_update_elem(m->allowbits, &zero, b, BPF_ANY))
+			err = -errno;
+	}
+	free(cur);
+	free(b);
+	if (err)
+		sg_err_errno(err, "cannot write the allowlist filter",
+			     "detach and attach again");
+	return err ? -1 : 0;
+}
+
+int sg_allow_sync_config(const struct sg_maps *m, const struct sg_lpm_key *keys,
+			 size_t n)
+{
+	if (sg_allow_bits_rebuild(m, keys, n) ||
+	    prefix_sync(&allowlist, m->allow, keys, n, SG_ORIGIN_CONFIG))
+		return -1;
+	return sg_allow_bits_rebuild(m, NULL, 0);
 }
 
 /* The program skips the deny lookup while the list is empty. */
@@ -300,9 +377,15 @@ static int list_add(const struct prefix_list *l, int argc, char **argv)
 		goto out;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		goto out;
+	/* the allowlist's filter learns of the new prefixes first */
+	if (l == &allowlist && sg_allow_bits_rebuild(&m, keys, argc))
+		goto close;
 	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI) &&
 	    (l != &denylist || !deny_update_flag(&m)))
 		ret = SG_EXIT_OK;
+	if (l == &allowlist && sg_allow_bits_rebuild(&m, NULL, 0))
+		ret = SG_EXIT_FAIL;
+close:
 	sg_maps_close(&m);
 out:
 	free(keys);
@@ -350,6 +433,9 @@ static int list_del(const struct prefix_list *l, int argc, char **argv)
 		}
 	}
 	if (l == &denylist && deny_update_flag(&m))
+		goto close;
+	/* and forgets the removed ones after them */
+	if (l == &allowlist && sg_allow_bits_rebuild(&m, NULL, 0))
 		goto close;
 	ret = SG_EXIT_OK;
 close:

@@ -61,6 +61,30 @@ test_allow_del_takes_effect_at_once() {
 	expect_eq "INVITEs after allow del" 0 "$(arrived after)"
 }
 
+test_allowlist_wide_prefixes() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	# a /8 spans 256 of the /16 buckets of the allowlist's filter
+	check "allow /8" sg allow add 198.0.0.0/8
+	send $SCAN4 wide8 3
+	expect_eq "INVITEs from inside a /8" 3 "$(arrived wide8)"
+	check "allow del /8" sg allow del 198.0.0.0/8
+	send $SCAN4 gone8 3
+	expect_eq "INVITEs after the /8 is gone" 0 "$(arrived gone8)"
+	# ::/0 covers every IPv6 and every IPv4 (as ::ffff:a.b.c.d) source
+	check "allow ::/0" sg allow add ::/0
+	send $SCAN4 all4 2
+	send $SCAN6 all6 2
+	expect_eq "IPv4 INVITEs under ::/0" 2 "$(arrived all4)"
+	expect_eq "IPv6 INVITEs under ::/0" 2 "$(arrived all6)"
+	check "allow del ::/0" sg allow del ::/0
+	check "allow an IPv6 /48" sg allow add 2001:db8:18::/48
+	send $SCAN6 v6p 2
+	send $SCAN4 v4no 2
+	expect_eq "IPv6 INVITEs from the /48" 2 "$(arrived v6p)"
+	expect_eq "IPv4 INVITEs then" 0 "$(arrived v4no)"
+}
+
 test_detach_lets_everything_through() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"

@@ -142,6 +142,13 @@ static void reset_state(void)
 	clear_map(MAPFD(sg_deny));
 	clear_map(MAPFD(sg_bans));
 	clear_map(MAPFD(sg_users));
+	{
+		struct sg_allow_bits *b = calloc(1, sizeof(*b));
+		__u32 zero = 0;
+
+		bpf_map_update_elem(MAPFD(sg_allowbits), &zero, b, BPF_ANY);
+		free(b);
+	}
 	set_config(0, 0);
 	zero_counters();
 }
@@ -2723,6 +2730,81 @@ static void test_events_monitor_flagged(void)
 	EXPECT_TRUE("monitor flag", s.last.flags & SG_EV_MONITOR);
 }
 
+
+/* ---- the allowlist's bitmap filter ---- */
+
+static void allow_bits(int valid, int v6_all, int v4_slash16, const char *v6)
+{
+	struct sg_allow_bits *b = calloc(1, sizeof(*b));
+	struct sg_addr a;
+	__u32 zero = 0, i;
+
+	b->valid = valid;
+	b->v6_all = v6_all;
+	if (v4_slash16 >= 0)
+		b->v4[v4_slash16 >> 6] |= 1ULL << (v4_slash16 & 63);
+	if (v6) {
+		to_addr(v6, &a);
+		i = sg_v6_bucket((__u32)a.b[0] << 24 | (__u32)a.b[1] << 16 |
+				 (__u32)a.b[2] << 8 | a.b[3]);
+		b->v6[i >> 6] |= 1ULL << (i & 63);
+	}
+	if (bpf_map_update_elem(MAPFD(sg_allowbits), &zero, b, BPF_ANY))
+		FAILF("allowbits: %s", strerror(errno));
+	free(b);
+}
+
+static void test_allow_filter_not_written_asks_the_trie(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	allow_add("198.51.100.20/32");
+	allow_bits(0, 0, -1, NULL);
+	in4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("filter not valid: the trie decides", &f, SG_R_ALLOWLIST);
+}
+
+static void test_allow_filter_set_bit_asks_the_trie(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	allow_add("198.51.100.20/32");
+	allow_add("2001:db8:5::/48");
+	allow_bits(1, 0, 198 << 8 | 51, PBX6);
+	in4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("IPv4 /16 bit set", &f, SG_R_ALLOWLIST);
+	in6(&d, PBX6, 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("IPv6 /32 bucket set", &f, SG_R_ALLOWLIST);
+	/* same /16, but not in the trie */
+	in4(&d, "198.51.100.21", 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_DROP("bit set, trie says no", &f, SG_R_ORPHAN);
+}
+
+static void test_allow_filter_clear_bit_skips_the_trie(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	/* a filter that (wrongly) leaves out the PBX shows it is consulted */
+	allow_add("198.51.100.20/32");
+	allow_add("2001:db8:5::/48");
+	allow_bits(1, 0, 203 << 8 | 0, NULL);
+	in4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_DROP("IPv4 /16 bit clear", &f, SG_R_ORPHAN);
+	in6(&d, PBX6, 5060, 5060);
+	request(&f, &d, "INVITE");
+	EXPECT_DROP("IPv6 bucket clear", &f, SG_R_ORPHAN);
+	allow_bits(1, 1, 203 << 8 | 0, NULL);
+	EXPECT_PASS("v6_all: every IPv6 source asks the trie", &f, SG_R_ALLOWLIST);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2847,6 +2929,9 @@ static const struct {
 	T(test_events_flood_bounded_rest_suppressed),
 	T(test_events_off_when_rate_zero),
 	T(test_events_monitor_flagged),
+	T(test_allow_filter_not_written_asks_the_trie),
+	T(test_allow_filter_set_bit_asks_the_trie),
+	T(test_allow_filter_clear_bit_skips_the_trie),
 };
 
 /* What attach does: sipguard_l7 into the instance's tail-call slot. */
