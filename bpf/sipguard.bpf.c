@@ -29,6 +29,7 @@
  * so the object loads on router kernels built without BTF.
  */
 #include <linux/bpf.h>
+#include <linux/errno.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -60,12 +61,23 @@ struct {
 	__uint(max_entries, 1);
 } sg_allowbits SEC(".maps");
 
+/*
+ * A plain hash, not an LRU: an LRU could evict a hand-made flow, and
+ * evicts without telling.  The learner makes room itself (evict_oldest).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct sg_flow_key);
 	__type(value, struct sg_flow_val);
 	__uint(max_entries, SG_FLOWS_MAX);
 } sg_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_flowstat);
+	__uint(max_entries, 1);
+} sg_flowstat SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -1010,11 +1022,78 @@ int sipguard_l7(struct xdp_md *ctx)
  * OPTIONS never invites the stranger in.  It never drops or changes a
  * packet.
  */
+struct oldest {
+	struct sg_flow_key key;
+	__u64 seen;
+	int found;
+};
+
+static long find_oldest(void *map, const void *key, void *value,
+			void *arg)
+{
+	const struct sg_flow_val *v = value;
+	struct oldest *o = arg;
+
+	if (v->flags & (SG_FLOW_STATIC | SG_FLOW_SHADOW))
+		return 0;
+	if (!o->found || v->last_seen_ns < o->seen) {
+		__builtin_memcpy(&o->key, key, sizeof(o->key));
+		o->seen = v->last_seen_ns;
+		o->found = 1;
+	}
+	return 0;
+}
+
+static __always_inline struct sg_flowstat *flowstat(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sg_flowstat, &zero);
+}
+
+/*
+ * The table is full: evict the learned flow seen longest ago, with its
+ * wildcard copy unless a fresher flow shares it.  Only new flows in a
+ * full table pay for the walk.
+ */
+static __always_inline int evict_oldest(void)
+{
+	struct oldest o = {};
+	struct sg_flow_key wild;
+	struct sg_flow_val *w;
+	struct sg_flowstat *st;
+
+	bpf_for_each_map_elem(&sg_flows, find_oldest, &o, 0);
+	if (!o.found)
+		return -1;
+	bpf_map_delete_elem(&sg_flows, &o.key);
+	wild = o.key;
+	wild.remote_port = 0;
+	w = bpf_map_lookup_elem(&sg_flows, &wild);
+	if (w && (w->flags & SG_FLOW_SHADOW) && w->last_seen_ns <= o.seen)
+		bpf_map_delete_elem(&sg_flows, &wild);
+	st = flowstat();
+	if (st)
+		st->evicted++;
+	return 0;
+}
+
+static __always_inline int flow_insert(const struct sg_flow_key *k,
+				       const struct sg_flow_val *v)
+{
+	long err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
+
+	if (err == -E2BIG && !evict_oldest())
+		err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
+	return err;
+}
+
 static __always_inline void learn_flow(const struct sg_flow_key *exact,
 				       int opens)
 {
 	struct sg_flow_key wild = *exact;
 	struct sg_flow_val *v, nv = {};
+	struct sg_flowstat *st;
 	__u64 now = sg_now();
 
 	wild.remote_port = 0;
@@ -1025,7 +1104,14 @@ static __always_inline void learn_flow(const struct sg_flow_key *exact,
 		nv.last_seen_ns = now;
 		nv.created_ns = now;
 		nv.origin = SG_ORIGIN_LEARNED;
-		bpf_map_update_elem(&sg_flows, exact, &nv, BPF_NOEXIST);
+		st = flowstat();
+		if (flow_insert(exact, &nv)) {
+			if (st)
+				st->full++;
+			return;
+		}
+		if (st)
+			st->learned++;
 	} else {
 		return;
 	}
@@ -1041,7 +1127,7 @@ static __always_inline void learn_flow(const struct sg_flow_key *exact,
 	nv.created_ns = now;
 	nv.origin = SG_ORIGIN_LEARNED;
 	nv.flags = SG_FLOW_SHADOW;
-	bpf_map_update_elem(&sg_flows, &wild, &nv, BPF_NOEXIST);
+	flow_insert(&wild, &nv);
 }
 
 #define SG_LEARN_PULL	256	/* bytes made linear for the parser */

@@ -14,7 +14,7 @@
 
 /* Table sizes.  All maps together must fit a small router (<= 16 MB). */
 #define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie) */
-#define SG_FLOWS_MAX		32768	/* established flows (LRU hash) */
+#define SG_FLOWS_MAX		32768	/* established flows (hash) */
 #define SG_FRAGS_MAX		4096	/* fragmented datagrams being tracked */
 #define SG_DENY_MAX		131072	/* deny-list prefixes (LPM trie) */
 #define SG_BANS_MAX		16384	/* banned sources (LRU hash) */
@@ -110,6 +110,17 @@ struct sg_flow_val {
 	__u64 created_ns;
 	__u32 flags;		/* SG_FLOW_* */
 	__u32 origin;		/* enum sg_origin */
+};
+
+/*
+ * What the learner did, per CPU.  The flow table is a plain hash: when it
+ * is full, the learner evicts the learned flow seen longest ago (never a
+ * hand-made one) to make room, and counts it.
+ */
+struct sg_flowstat {
+	__u64 learned;		/* new flows recorded */
+	__u64 evicted;		/* learned flows evicted from a full table */
+	__u64 full;		/* new flows not recorded: nothing to evict */
 };
 
 /* Fragment tracking: the verdict of a datagram's first fragment. */
@@ -326,6 +337,7 @@ struct sg_iface_meta {
 #define SG_MAP_FRAGS		"sg_frags"
 #define SG_MAP_CONFIG		"sg_config"
 #define SG_MAP_ALLOWBITS	"sg_allowbits"
+#define SG_MAP_FLOWSTAT		"sg_flowstat"
 #define SG_MAP_DENY		"sg_deny"
 #define SG_MAP_BANS		"sg_bans"
 #define SG_MAP_USERS		"sg_users"

@@ -548,6 +548,30 @@ void sg_maps_close(struct sg_maps *m)
 	}
 }
 
+int sg_config_flag_if_any(const struct sg_maps *m, int fd, size_t key_size,
+			  __u32 flag)
+{
+	struct sg_config cfg;
+	__u8 key[64];
+	bool any;
+	int err;
+
+	if (key_size > sizeof(key))
+		return -1;
+	any = !bpf_map_get_next_key(fd, NULL, key);
+	err = sg_config_get(m->config, &cfg);
+	if (!err) {
+		if (any)
+			cfg.flags |= flag;
+		else
+			cfg.flags &= ~flag;
+		err = sg_config_set(m->config, &cfg);
+	}
+	if (err)
+		sg_err_errno(err, "cannot update the settings", "detach and attach again");
+	return err ? -1 : 0;
+}
+
 void sg_config_defaults(struct sg_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));

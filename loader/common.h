@@ -125,6 +125,9 @@ void sg_maps_close(struct sg_maps *m);
 int sg_config_get(int fd, struct sg_config *cfg);
 int sg_config_set(int fd, const struct sg_config *cfg);
 void sg_config_defaults(struct sg_config *cfg);
+/* Set FLAG in the config when the map FD has entries, clear it when not. */
+int sg_config_flag_if_any(const struct sg_maps *m, int fd, size_t key_size,
+			  __u32 flag);
 /* Number of entries in a map (iteration), or -errno. */
 long sg_map_count(int fd, size_t key_size);
 

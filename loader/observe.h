@@ -33,6 +33,14 @@ struct sg_evtotals {
 };
 int sg_evtotals_read(struct sg_evtotals *t);
 
+/* The learner's totals, summed over the CPUs (sg_flowstat). */
+struct sg_flowtotals {
+	unsigned long long learned;
+	unsigned long long evicted;
+	unsigned long long full;
+};
+int sg_flowtotals_read(struct sg_flowtotals *t);
+
 /* The table fill and event totals after the counters of `sipguard stats`. */
 void sg_stats_extras_print(FILE *f);
 void sg_stats_extras_json(json_object *root);

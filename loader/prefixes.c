@@ -323,21 +323,8 @@ int sg_allow_sync_config(const struct sg_maps *m, const struct sg_lpm_key *keys,
 /* The program skips the deny lookup while the list is empty. */
 static int deny_update_flag(const struct sg_maps *m)
 {
-	struct sg_lpm_key k;
-	struct sg_config cfg;
-	bool any = !bpf_map_get_next_key(m->deny, NULL, &k);
-	int err = sg_config_get(m->config, &cfg);
-
-	if (!err) {
-		if (any)
-			cfg.flags |= SG_CFG_DENY;
-		else
-			cfg.flags &= ~SG_CFG_DENY;
-		err = sg_config_set(m->config, &cfg);
-	}
-	if (err)
-		sg_err_errno(err, "cannot update the settings", "detach and attach again");
-	return err ? -1 : 0;
+	return sg_config_flag_if_any(m, m->deny, sizeof(struct sg_lpm_key),
+				     SG_CFG_DENY);
 }
 
 int sg_deny_sync(const struct sg_maps *m, const struct sg_lpm_key *keys,

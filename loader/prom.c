@@ -99,9 +99,42 @@ int sg_evtotals_read(struct sg_evtotals *t)
 	return err;
 }
 
+int sg_flowtotals_read(struct sg_flowtotals *t)
+{
+	struct sg_flowstat *st;
+	__u32 zero = 0;
+	int fd, ncpu, c, err = 0;
+
+	memset(t, 0, sizeof(*t));
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	fd = open_pin(SG_MAP_FLOWSTAT);
+	if (fd < 0)
+		return fd;
+	st = calloc(ncpu, sizeof(*st));
+	if (!st) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, st)) {
+		err = -errno;
+	} else {
+		for (c = 0; c < ncpu; c++) {
+			t->learned += st[c].learned;
+			t->evicted += st[c].evicted;
+			t->full += st[c].full;
+		}
+	}
+	free(st);
+	close(fd);
+	return err;
+}
+
 void sg_stats_extras_print(FILE *f)
 {
 	struct sg_table_fill t[SG_TABLES_MAX];
+	struct sg_flowtotals fl;
 	struct sg_evtotals ev;
 	int n, i;
 
@@ -115,12 +148,16 @@ void sg_stats_extras_print(FILE *f)
 	if (!sg_evtotals_read(&ev))
 		fprintf(f, "drop events: %llu sent, %llu suppressed\n", ev.sent,
 			ev.suppressed);
+	if (!sg_flowtotals_read(&fl))
+		fprintf(f, "learned flows: %llu learned, %llu evicted from a full table, %llu not recorded (table full of static flows)\n",
+			fl.learned, fl.evicted, fl.full);
 }
 
 void sg_stats_extras_json(json_object *root)
 {
 	struct sg_table_fill t[SG_TABLES_MAX];
 	json_object *tabs = json_object_new_object(), *o;
+	struct sg_flowtotals fl;
 	struct sg_evtotals ev;
 	int n, i;
 
@@ -140,6 +177,13 @@ void sg_stats_extras_json(json_object *root)
 		json_object_object_add(o, "suppressed",
 				       json_object_new_uint64(ev.suppressed));
 		json_object_object_add(root, "events", o);
+	}
+	if (!sg_flowtotals_read(&fl)) {
+		o = json_object_new_object();
+		json_object_object_add(o, "learned", json_object_new_uint64(fl.learned));
+		json_object_object_add(o, "evicted", json_object_new_uint64(fl.evicted));
+		json_object_object_add(o, "not_recorded", json_object_new_uint64(fl.full));
+		json_object_object_add(root, "learner", o);
 	}
 }
 
@@ -309,6 +353,7 @@ static void iface_gauge(FILE *f, const char *name, const char *iface, int val)
 int sg_prom_write(FILE *f, char (*expect)[IF_NAMESIZE], int n_expect)
 {
 	struct sg_table_fill t[SG_TABLES_MAX];
+	struct sg_flowtotals fl;
 	struct sg_evtotals ev;
 	struct prom_iface *v;
 	int n = 0, nt, i;
@@ -359,6 +404,17 @@ int sg_prom_write(FILE *f, char (*expect)[IF_NAMESIZE], int n_expect)
 		       "Drop events the per-CPU token bucket suppressed (the drops were still counted).");
 		fprintf(f, "sipguard_events_suppressed_total %llu\n",
 			ev.suppressed);
+	}
+	if (!sg_flowtotals_read(&fl)) {
+		family(f, "sipguard_flows_learned_total", "counter",
+		       "Flows the TC learner recorded from the LAN's outbound requests.");
+		fprintf(f, "sipguard_flows_learned_total %llu\n", fl.learned);
+		family(f, "sipguard_flows_evicted_total", "counter",
+		       "Learned flows evicted, oldest first, to make room in a full table.");
+		fprintf(f, "sipguard_flows_evicted_total %llu\n", fl.evicted);
+		family(f, "sipguard_flows_not_recorded_total", "counter",
+		       "New flows the learner could not record: the table held nothing to evict.");
+		fprintf(f, "sipguard_flows_not_recorded_total %llu\n", fl.full);
 	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -388,21 +388,8 @@ static int users_dump(int fd, struct user_entry **out, size_t *n)
 /* The program checks the Request-URI user only while users are set. */
 static int users_update_flag(const struct sg_maps *m)
 {
-	struct sg_user_key k;
-	struct sg_config cfg;
-	bool any = !bpf_map_get_next_key(m->users, NULL, &k);
-	int err = sg_config_get(m->config, &cfg);
-
-	if (!err) {
-		if (any)
-			cfg.flags |= SG_CFG_USERS;
-		else
-			cfg.flags &= ~SG_CFG_USERS;
-		err = sg_config_set(m->config, &cfg);
-	}
-	if (err)
-		sg_err_errno(err, "cannot update the settings", "detach and attach again");
-	return err ? -1 : 0;
+	return sg_config_flag_if_any(m, m->users, sizeof(struct sg_user_key),
+				     SG_CFG_USERS);
 }
 
 static int users_put(const struct sg_maps *m, const struct sg_user_key *keys,

@@ -2805,6 +2805,97 @@ static void test_allow_filter_clear_bit_skips_the_trie(void)
 	EXPECT_PASS("v6_all: every IPv6 source asks the trie", &f, SG_R_ALLOWLIST);
 }
 
+
+/* ---- a full flow table ---- */
+
+static struct sg_flowstat flowstat_sum(void)
+{
+	struct sg_flowstat *v = calloc(ncpus, sizeof(*v)), sum = {};
+	__u32 zero = 0;
+	int i;
+
+	if (!bpf_map_lookup_elem(MAPFD(sg_flowstat), &zero, v))
+		for (i = 0; i < ncpus; i++) {
+			sum.learned += v[i].learned;
+			sum.evicted += v[i].evicted;
+			sum.full += v[i].full;
+		}
+	free(v);
+	return sum;
+}
+
+static void flowstat_zero(void)
+{
+	struct sg_flowstat *z = calloc(ncpus, sizeof(*z));
+	__u32 zero = 0;
+
+	bpf_map_update_elem(MAPFD(sg_flowstat), &zero, z, BPF_ANY);
+	free(z);
+}
+
+/* Fill the table with learned flows from 2001:db8:f::N, oldest first. */
+static void fill_flows(int n, __u32 flags)
+{
+	struct sg_flow_val v = { .flags = flags, .origin = SG_ORIGIN_LEARNED };
+	struct sg_flow_key k = { .remote_port = 5060, .local_port = 5060 };
+	__u64 t = now_ns() - 1000 * NSEC;
+	int i;
+
+	to_addr("2001:db8:f::", &k.addr);
+	for (i = 0; i < n; i++) {
+		k.addr.b[12] = i >> 24;
+		k.addr.b[13] = i >> 16;
+		k.addr.b[14] = i >> 8;
+		k.addr.b[15] = i;
+		v.last_seen_ns = t + i;	/* flow 0 is the oldest */
+		if (bpf_map_update_elem(MAPFD(sg_flows), &k, &v, BPF_NOEXIST)) {
+			FAILF("filling the flow table: %s at %d", strerror(errno), i);
+			return;
+		}
+	}
+}
+
+static void test_learn_full_table_evicts_oldest_learned_flow(void)
+{
+	struct sg_flow_key oldest = { .remote_port = 5060, .local_port = 5060 };
+	struct sg_flow_val v;
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	flowstat_zero();
+	flow_static_anyport(PBX6, 5060);		/* a hand-made flow: kept */
+	fill_flows(SG_FLOWS_MAX - 1, 0);
+	EXPECT_EQ("table full", SG_FLOWS_MAX, map_count(MAPFD(sg_flows)));
+	out4(&d, PBX4, 5062, 5060);
+	request(&f, &d, "REGISTER");
+	run_tc(f.data, f.len);
+	EXPECT_EQ("the new flow is there", 0, flow_get(PBX4, 5060, 5062, &v));
+	to_addr("2001:db8:f::", &oldest.addr);
+	EXPECT_TRUE("the oldest learned flow was evicted",
+		    bpf_map_lookup_elem(MAPFD(sg_flows), &oldest, &v) != 0);
+	EXPECT_EQ("the hand-made flow stays", 0, flow_get(PBX6, 0, 5060, &v));
+	/* the new flow takes two entries (exact and wildcard): two evictions */
+	EXPECT_EQ("evictions counted", 2, flowstat_sum().evicted);
+	EXPECT_EQ("learned counted", 1, flowstat_sum().learned);
+	EXPECT_EQ("table still full", SG_FLOWS_MAX, map_count(MAPFD(sg_flows)));
+}
+
+static void test_learn_table_full_of_static_flows_records_nothing(void)
+{
+	struct sg_flow_val v;
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	flowstat_zero();
+	fill_flows(SG_FLOWS_MAX, SG_FLOW_STATIC);
+	out4(&d, PBX4, 5062, 5060);
+	request(&f, &d, "REGISTER");
+	run_tc(f.data, f.len);
+	EXPECT_TRUE("no new flow", flow_get(PBX4, 5060, 5062, &v) != 0);
+	EXPECT_EQ("not recorded, counted", 1, flowstat_sum().full);
+	EXPECT_EQ("nothing evicted", 0, flowstat_sum().evicted);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2932,6 +3023,8 @@ static const struct {
 	T(test_allow_filter_not_written_asks_the_trie),
 	T(test_allow_filter_set_bit_asks_the_trie),
 	T(test_allow_filter_clear_bit_skips_the_trie),
+	T(test_learn_full_table_evicts_oldest_learned_flow),
+	T(test_learn_table_full_of_static_flows_records_nothing),
 };
 
 /* What attach does: sipguard_l7 into the instance's tail-call slot. */
