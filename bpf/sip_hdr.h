@@ -7,10 +7,9 @@
  * It works on a copy of the payload in a fixed-size buffer (a per-CPU map
  * value in the kernel, plain memory on the host), so every offset can be
  * masked to the buffer and the verifier has no packet ranges to track.
- * One sg_scan_step() handles one line, or SG_LINE_WORDS words of a long
- * one: it finds the line end a word at a time (eight bytes per compare,
- * not one) and only looks at the bytes of a line's start to tell which
- * header it is.  The kernel drives the steps with bpf_loop(), the host
+ * One sg_scan_step() either tells which header starts a line, or finds
+ * line ends a word at a time (eight bytes per compare, not one), hopping
+ * over lines that cannot be a wanted header.  The kernel drives the steps with bpf_loop(), the host
  * with a for loop: the same code either way.
  *
  * Header names are matched in any case, long or compact, with blanks
@@ -29,7 +28,7 @@
 #define SG_SCAN_MASK	(SG_SCAN_BUF - 1)
 #define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
 #define SG_SCAN_STEPS	192	/* steps at most: two a line, one more per long-line chunk */
-#define SG_LINE_WORDS	16	/* 8-byte words searched per step */
+#define SG_LINE_WORDS	64	/* 8-byte loads per step */
 #define SG_NAME_BLANKS	4	/* blanks allowed between a name and ':' */
 #define SG_VALUE_BLANKS	8	/* blanks skipped after the colon */
 
@@ -108,29 +107,6 @@ static __always_inline __u32 sg_first_byte(__u64 m)
 		n += 1;
 #endif
 	return n;
-}
-
-/* Offset of the first '\n' at or after pos within SG_LINE_WORDS words. */
-static __always_inline int sg_find_lf(const struct sg_scan *s, __u32 pos,
-				      __u32 *eol)
-{
-	const __u64 ones = 0x0101010101010101ULL;
-	const __u64 highs = 0x8080808080808080ULL;
-	const __u64 lfs = 0x0a0a0a0a0a0a0a0aULL;
-	__u64 x, m;
-	int w;
-
-	for (w = 0; w < SG_LINE_WORDS; w++) {
-		x = sg_word(s, pos + w * 8) ^ lfs;
-		m = (x - ones) & ~x & highs;
-		if (m) {
-			*eol = pos + w * 8 + sg_first_byte(m);
-			return 1;
-		}
-		if (pos + w * 8 + 8 >= s->len)
-			break;
-	}
-	return 0;
 }
 
 /* Compare the lower-case name lc (n bytes) at off. */
@@ -267,53 +243,90 @@ static __always_inline void sg_close_value(struct sg_scan *s, __u32 eol)
 	}
 }
 
+/* Can a header we look for (User-Agent, From/f, To/t) start with C? */
+static __always_inline int sg_wanted(__u8 c)
+{
+	c |= 0x20;
+	return c == 'u' || c == 'f' || c == 't';
+}
+
 /*
  * One step of the scan.  Returns 1 when the scan is over.  A step either
- * looks at a line's start (which header is it?) or searches up to
- * SG_LINE_WORDS words of the line for its end, never both: each kind of
- * step is short and has few ways through, which keeps the verifier's work
- * for the bpf_loop() callback small.
+ * tells which header starts a line that begins like a wanted one, or
+ * searches for line ends a word (eight bytes) at a time, hopping over
+ * whole lines that cannot be wanted (Via, Call-ID, CSeq, Contact, SDP...)
+ * without returning, for up to SG_LINE_WORDS loads.  Each kind of step is
+ * short and has few ways through, which keeps the verifier's work for the
+ * bpf_loop() callback small; hopping keeps the number of callbacks (each
+ * a call and a return) near the number of wanted headers.
  */
 static __always_inline int sg_scan_step(struct sg_scan *s)
 {
-	__u32 pos = s->pos, eol = 0, value = 0;
+	const __u64 ones = 0x0101010101010101ULL;
+	const __u64 highs = 0x8080808080808080ULL;
+	const __u64 lfs = 0x0a0a0a0a0a0a0a0aULL;
+	__u32 pos = s->pos, eol, value = 0, len = s->len;
+	__u64 x, m;
 	__u8 c;
+	int w;
 
-	if (s->done || pos >= s->len) {
-		sg_close_value(s, s->len);
+	if (s->done || pos >= len) {
+		sg_close_value(s, len);
 		s->done = 1;
 		return 1;
 	}
 	if (!s->in_line) {
 		s->in_line = 1;
-		if (!pos)
-			return 0;	/* the start line: see sg_request_uri */
+		c = sg_at(s, pos);
+		if (pos && sg_wanted(c)) {
+			s->cur = sg_header_at(s, pos, &value);
+			s->cur_off = value;
+			s->lines++;
+			return 0;
+		}
+		/* the start line, or a line we do not want: search on */
+	}
+	for (w = 0; w < SG_LINE_WORDS; w++) {
+		x = sg_word(s, pos) ^ lfs;
+		m = (x - ones) & ~x & highs;
+		/*
+		 * Offsets are masked to the buffer (len is below it): every
+		 * way round the loop then ends in the same verifier state.
+		 */
+		if (!m) {
+			pos = (pos + 8) & SG_SCAN_MASK;
+			if (pos >= len)
+				break;
+			continue;
+		}
+		eol = (pos + sg_first_byte(m)) & SG_SCAN_MASK;
+		if (eol >= len)
+			break;
+		if (s->cur != SG_H_NONE)
+			sg_close_value(s, eol);
+		pos = (eol + 1) & SG_SCAN_MASK;
+		if (pos >= len)
+			break;
 		c = sg_at(s, pos);
 		if (c == '\r' || c == '\n') {
 			/* the empty line: end of the header block */
 			s->done = 1;
 			return 1;
 		}
-		if (c != ' ' && c != '\t') {
-			s->cur = sg_header_at(s, pos, &value);
-			s->cur_off = value;
-			s->lines++;
+		if (sg_wanted(c)) {
+			s->pos = pos;
+			s->in_line = 0;
+			return 0;
 		}
-		return 0;
+		s->lines++;	/* a header we skip, or a continuation */
 	}
-	if (!sg_find_lf(s, pos, &eol) || eol >= s->len) {
-		if (pos + SG_LINE_WORDS * 8 >= s->len) {
-			/* the data ends inside this line */
-			sg_close_value(s, s->len);
-			s->done = 1;
-			return 1;
-		}
-		s->pos = pos + SG_LINE_WORDS * 8;
-		return 0;
+	if (pos >= len) {
+		/* the data ends inside this line */
+		sg_close_value(s, len);
+		s->done = 1;
+		return 1;
 	}
-	sg_close_value(s, eol);
-	s->pos = eol + 1;
-	s->in_line = 0;
+	s->pos = pos;
 	return 0;
 }
 
@@ -391,8 +404,7 @@ static __always_inline int sg_has_tag(const struct sg_scan *s,
 
 /*
  * One position of the User-Agent blocklist match: does a pattern start at
- * byte i of the value?  Returns the pattern's index + 1, or 0.  The kernel
- * walks the positions with bpf_loop(), the host with a for loop.
+ * byte i of the value?  Returns the pattern's index + 1, or 0.
  */
 #define SG_UA_SCAN	128	/* bytes of a User-Agent value looked at */
 

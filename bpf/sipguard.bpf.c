@@ -801,8 +801,6 @@ int sipguard_xdp(struct xdp_md *ctx)
  */
 struct scan_loop {
 	struct sg_scratch *sc;
-	struct sg_ua_set *ua;
-	int hit;
 };
 
 static long scan_one(__u32 i, void *arg)
@@ -810,14 +808,6 @@ static long scan_one(__u32 i, void *arg)
 	struct scan_loop *l = arg;
 
 	return sg_scan_step(&l->sc->scan);
-}
-
-static long ua_one(__u32 i, void *arg)
-{
-	struct scan_loop *l = arg;
-
-	l->hit = sg_ua_at(&l->sc->scan, l->ua, i);
-	return l->hit ? 1 : 0;
 }
 
 __attribute__((noinline))
@@ -851,20 +841,50 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
 	return len;
 }
 
-/* Does the User-Agent carry a pattern of the live blocklist? */
+/* Does a pattern of SET start at byte I of the User-Agent? */
+__attribute__((noinline))
+int l7_ua_at(struct sg_scratch *sc, struct sg_ua_set *set, __u32 i)
+{
+	if (!sc || !set)
+		return 0;
+	return sg_ua_at(&sc->scan, set, i);
+}
+
+/*
+ * Does the User-Agent carry a pattern of the live blocklist?  A plain
+ * loop tests each position's first two bytes against the table; only a
+ * position where some pattern starts so pays for comparing patterns.
+ */
 __attribute__((noinline))
 int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 {
-	struct scan_loop l = { .sc = sc };
+	struct sg_ua_set *set;
+	struct sg_span ua;
+	__u32 i, at, f2;
+	int r;
 
-	if (!sc || !sc->scan.hdr[SG_H_UA].len)
+	if (!sc)
+		return 0;
+	ua = sc->scan.hdr[SG_H_UA];
+	if (ua.len < SG_UA_PAT_MIN)
 		return 0;
 	slot &= 1;
-	l.ua = bpf_map_lookup_elem(&sg_ua, &slot);
-	if (!l.ua || !l.ua->count)
+	set = bpf_map_lookup_elem(&sg_ua, &slot);
+	if (!set || !set->count)
 		return 0;
-	bpf_loop(SG_UA_SCAN, ua_one, &l, 0);
-	return l.hit;
+	for (i = 0; i < SG_UA_SCAN; i++) {
+		if (i + 1 >= ua.len)
+			break;
+		at = ua.off + i;
+		f2 = sg_lc(sg_at(&sc->scan, at)) |
+		     (__u32)sg_lc(sg_at(&sc->scan, at + 1)) << 8;
+		if (!set->first2[f2 & 0xffff])
+			continue;
+		r = l7_ua_at(sc, set, i);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /*

@@ -7,7 +7,7 @@
 BENCH_DIR    := $(BUILD)/bench
 BENCH_BPFOBJ := $(BENCH_DIR)/bench.bpf.o
 BENCH_SKEL   := $(BENCH_DIR)/bench.skel.h
-BENCH_HDRS   := $(wildcard tools/bench/*.h) tests/pkt.h include/sipguard.h
+BENCH_HDRS   := $(wildcard tools/bench/*.h) tests/pkt.h include/sipguard.h loader/uaset.h
 BENCH_CFLAGS  = $(CFLAGS) -Itools/bench -Itests -I$(BENCH_DIR)
 BENCH_BINS   := $(BENCH_DIR)/cost $(BENCH_DIR)/xdpgen $(BENCH_DIR)/sgrx
 

@@ -42,6 +42,7 @@
 #include "bench_abi.h"
 #include "bench.skel.h"
 #include "sgmaps.h"
+#include "../../loader/uaset.h"
 #include "pkt.h"
 #include "util.h"
 
@@ -464,6 +465,110 @@ static void spin(struct sipguard_bpf *sg, struct bench_bpf *b,
 	(void)b;
 }
 
+/*
+ * Layer 7 (issue 6): the price of the header scan.  With the inspect
+ * policy and the shipped User-Agent blocklist, an unknown INVITE (the
+ * same 581-byte one) is scanned and passes, and so is an OPTIONS probe
+ * with a 1400-byte header block whose innocent User-Agent comes last.
+ * Each against a bare XDP_PASS and against the orphan INVITE under the
+ * default policy, measured in the same run: the report gives the extra ns
+ * per payload byte over the orphan.
+ */
+static char probe[2048];
+static int probe_len;
+
+static int b_probe(const struct cls *c, const uint8_t *src, uint8_t *buf,
+		   int *off)
+{
+	struct pkt_desc d;
+
+	desc_for(&d, c, src, 5060, 5060);
+	return finish(&d, pkt_build(&d, probe, probe_len, buf, PKT_FRAME_MAX),
+		      buf, off);
+}
+
+static void build_probe(void)
+{
+	int n;
+
+	n = snprintf(probe, sizeof(probe),
+		     "OPTIONS sip:100@" DST4 " SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bK-1\r\n"
+		     "From: <sip:100@198.18.0.1>;tag=1\r\nTo: <sip:100@" DST4 ">\r\n"
+		     "Call-ID: 1@198.18.0.1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n");
+	while (n < 1340)
+		n += snprintf(probe + n, sizeof(probe) - n,
+			      "X-Filler: %.*s\r\n", 1340 - n > 60 ? 60 : 1340 - n,
+			      "0123456789012345678901234567890123456789012345678901234567890");
+	n += snprintf(probe + n, sizeof(probe) - n,
+		      "User-Agent: Yealink SIP-T46S\r\nContent-Length: 0\r\n\r\n");
+	probe_len = n;
+}
+
+static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
+		   const struct plan *p, int *first)
+{
+	static const char *const pats[] = {
+		"friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sipscan",
+		"vaxsipuseragent", "pplsip", "iwar", "sipsak", "sundayddr", "ozeki",
+		"nmap nse", NULL,
+	};
+	static const struct cls l7[] = {
+		{ "invite_inspect", "unknown INVITE scanned under inspect", XDP_PASS,
+		  P_ORPHAN, b_invite, 0 },
+		{ "options_1400", "OPTIONS probe, 1400-byte header block, UA scanned",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+	};
+	struct sg_ua_set *set = calloc(1, sizeof(*set));
+	uint8_t frame[PKT_FRAME_MAX];
+	struct bpf_map *m = obj_map(sg->obj, SG_MAP_CONFIG);
+	struct sg_config cfg;
+	struct bench_addr src;
+	__u32 zero = 0;
+	size_t i;
+	int len, off;
+	struct meas me;
+
+	if (!set)
+		die("out of memory");
+	for (i = 0; pats[i]; i++)
+		sg_ua_set_add(set, pats[i]);
+	if (bpf_map_update_elem(bpf_map__fd(obj_map(sg->obj, SG_MAP_UA)), &zero,
+				set, BPF_ANY))
+		die("ua set: %s", strerror(errno));
+	if (bpf_map_lookup_elem(bpf_map__fd(m), &zero, &cfg))
+		die("config map: %s", strerror(errno));
+	cfg.flags |= SG_CFG_INSPECT;
+	cfg.ua_slot = 0;
+	cfg.ua_count = set->count;
+	if (bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY))
+		die("config map: %s", strerror(errno));
+	build_probe();
+	for (i = 0; i < sizeof(l7) / sizeof(l7[0]); i++) {
+		const struct cls *c = &l7[i];
+
+		if (E.only && !strstr(E.only, c->name))
+			continue;
+		pool_src(p, c->pool, 0, &src);
+		len = c->build(c, src.b + 12, frame, &off);
+		if (len < 0)
+			die("%s: cannot build the frame", c->name);
+		measure(c, b, bpf_program__fd(sg->progs.sipguard_xdp),
+			bpf_program__fd(b->progs.bare_pass), 0, frame, len, &me);
+		emit(c, "hot", 1, &me, first);
+		fprintf(stderr, "cost: layer 7        %-14s hot   sg %3d ns  bare %3d ns  (%d bytes of SIP)\n",
+			c->name, median_u32(me.k_sg, E.rounds),
+			median_u32(me.k_bare, E.rounds),
+			c->build == b_probe ? probe_len : invite_len);
+	}
+	fprintf(E.out, ",\n      {\"layer7_bytes\": {\"invite_inspect\": %d, \"options_1400\": %d}}",
+		invite_len, probe_len);
+	cfg.flags &= ~SG_CFG_INSPECT;
+	cfg.ua_count = 0;
+	bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY);
+	free(set);
+}
+
 static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
 		     int first_size)
 {
@@ -556,6 +661,8 @@ static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
 		measure(c, b, sg_fd, bare, 1, frame, len, &m);
 		emit(c, "rot1", 1, &m, &first);
 	}
+	if (first_size)
+		layer7(sg, b, &p, &first);
 	fprintf(E.out, "\n  ]}");
 	plan_free(&p);
 	sipguard_bpf__destroy(sg);
