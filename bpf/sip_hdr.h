@@ -56,8 +56,12 @@ struct sg_scan {
 	__u16 pad;
 	struct sg_span ruri;	/* Request-URI */
 	struct sg_span hdr[SG_H_MAX];
-	/* 8 bytes of slack so a word load at the mask's edge stays inside */
-	__u8 buf[SG_SCAN_BUF + 8];
+	/*
+	 * 8-byte aligned, with 8 bytes of slack: word loads are aligned (one
+	 * load, also where the CPU does not take unaligned ones) and the
+	 * last one at the mask's edge stays inside.
+	 */
+	__u8 buf[SG_SCAN_BUF + 8] __attribute__((aligned(8)));
 };
 
 static __always_inline __u8 sg_lc(__u8 c)
@@ -65,17 +69,58 @@ static __always_inline __u8 sg_lc(__u8 c)
 	return (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
 }
 
+/*
+ * In the kernel build, keep the compiler from dropping a mask it proves
+ * redundant: the verifier may not prove the same and must see the mask.
+ */
+#ifdef __bpf__
+#define SG_OPAQUE(x) asm volatile("" : "+r"(x))
+#else
+#define SG_OPAQUE(x) do { } while (0)
+#endif
+
 static __always_inline __u8 sg_at(const struct sg_scan *s, __u32 off)
 {
+	SG_OPAQUE(off);
 	return s->buf[off & SG_SCAN_MASK];
 }
 
+/* The aligned word that holds byte OFF. */
 static __always_inline __u64 sg_word(const struct sg_scan *s, __u32 off)
 {
+	const __u8 *p;
+
+	SG_OPAQUE(off);
+	p = &s->buf[off & SG_SCAN_MASK & ~7u];
+#ifdef __bpf__
+	return *(const __u64 *)p;
+#else
 	__u64 v;
 
-	__builtin_memcpy(&v, &s->buf[off & SG_SCAN_MASK], 8);
+	__builtin_memcpy(&v, p, 8);
 	return v;
+#endif
+}
+
+/*
+ * The bytes equal to C in the aligned word that holds byte POS, leaving
+ * out the bytes before POS: the top bit of each such byte set.  Exact (no
+ * borrow from one byte into the next), so the bytes left out cannot
+ * disturb the others.
+ */
+static __always_inline __u64 sg_match_from(const struct sg_scan *s, __u32 pos,
+					   __u8 c)
+{
+	const __u64 lows = 0x7f7f7f7f7f7f7f7fULL;
+	__u64 x = sg_word(s, pos) ^ (0x0101010101010101ULL * c);
+	__u64 m = ~(((x & lows) + lows) | x | lows);
+	__u32 skip = (pos & 7) * 8;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return m & (~0ULL << skip);
+#else
+	return m & (~0ULL >> skip);
+#endif
 }
 
 /* Index of the first byte of v (in memory order) whose top bit is set. */
@@ -252,21 +297,19 @@ static __always_inline int sg_wanted(__u8 c)
 
 /*
  * One step of the scan.  Returns 1 when the scan is over.  A step either
- * tells which header starts a line that begins like a wanted one, or
- * searches for line ends a word (eight bytes) at a time, hopping over
- * whole lines that cannot be wanted (Via, Call-ID, CSeq, Contact, SDP...)
- * without returning, for up to SG_LINE_WORDS loads.  Each kind of step is
- * short and has few ways through, which keeps the verifier's work for the
- * bpf_loop() callback small; hopping keeps the number of callbacks (each
- * a call and a return) near the number of wanted headers.
+ * tells which header starts a line that begins like a wanted one
+ * (User-Agent, From/f, To/t), or searches for line ends a word (eight
+ * bytes) at a time, hopping over whole lines that cannot be wanted (Via,
+ * Call-ID, CSeq, Contact...) without returning, for up to SG_LINE_WORDS
+ * loads.  Offsets are masked so that every way round the loop ends in one
+ * verifier state.  Both in one step would be fewer callbacks (each a
+ * call and a return), but then the verifier's paths multiply past its
+ * budget.
  */
 static __always_inline int sg_scan_step(struct sg_scan *s)
 {
-	const __u64 ones = 0x0101010101010101ULL;
-	const __u64 highs = 0x8080808080808080ULL;
-	const __u64 lfs = 0x0a0a0a0a0a0a0a0aULL;
 	__u32 pos = s->pos, eol, value = 0, len = s->len;
-	__u64 x, m;
+	__u64 m;
 	__u8 c;
 	int w;
 
@@ -287,19 +330,18 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 		/* the start line, or a line we do not want: search on */
 	}
 	for (w = 0; w < SG_LINE_WORDS; w++) {
-		x = sg_word(s, pos) ^ lfs;
-		m = (x - ones) & ~x & highs;
+		m = sg_match_from(s, pos, '\n');
 		/*
 		 * Offsets are masked to the buffer (len is below it): every
 		 * way round the loop then ends in the same verifier state.
 		 */
 		if (!m) {
-			pos = (pos + 8) & SG_SCAN_MASK;
+			pos = ((pos & ~7u) + 8) & SG_SCAN_MASK;
 			if (pos >= len)
 				break;
 			continue;
 		}
-		eol = (pos + sg_first_byte(m)) & SG_SCAN_MASK;
+		eol = ((pos & ~7u) + sg_first_byte(m)) & SG_SCAN_MASK;
 		if (eol >= len)
 			break;
 		if (s->cur != SG_H_NONE)
@@ -331,6 +373,43 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 }
 
 /*
+ * Index of the first byte C in the N bytes at OFF (N when there is none),
+ * a word at a time: the has-zero-byte test on the word XOR C repeated.
+ * N is at most SG_FIND_MAX.
+ */
+#define SG_FIND_MAX	128
+#define SG_TAG_PARAMS	8	/* header parameters looked at for a tag */
+
+static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
+					  __u32 n, __u8 c)
+{
+	__u32 pos = off, i;
+	__u64 m;
+	int w;
+
+	for (w = 0; w <= SG_FIND_MAX / 8; w++) {
+		if (pos - off >= n)
+			return n;
+		m = sg_match_from(s, pos, c);
+		if (m) {
+			i = (pos & ~7u) + sg_first_byte(m) - off;
+			return i < n ? i : n;
+		}
+		pos = (pos & ~7u) + 8;
+	}
+	return n;
+}
+
+/*
+ * Where a byte search is called from code that searches several times in
+ * a row, the kernel build makes SG_FIND_BYTE a global function, which the
+ * verifier checks once; on the host it is sg_find_byte itself.
+ */
+#ifndef SG_FIND_BYTE
+#define SG_FIND_BYTE(s, off, n, c) sg_find_byte(s, off, n, c)
+#endif
+
+/*
  * The user part of a SIP/SIPS/tel URI in the span: after "<" if there is
  * one, then the scheme, up to '@' (sip, sips) or the end of the number
  * (tel).  Returns the user's length (0: none) and its offset in *off.
@@ -340,15 +419,13 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
 					 struct sg_span sp, __u32 *off)
 {
-	__u32 u = sp.off, end = sp.off + sp.len, i, n;
+	__u32 u = sp.off, end = sp.off + sp.len, lim, i, n;
 	int tel = 0;
 
-	for (i = 0; i < SG_URI_SCAN && sp.off + i < end; i++) {
-		if (sg_at(s, sp.off + i) == '<') {
-			u = sp.off + i + 1;
-			break;
-		}
-	}
+	lim = sp.len < SG_URI_SCAN ? sp.len : SG_URI_SCAN;
+	i = SG_FIND_BYTE(s, sp.off, lim, '<');
+	if (i < lim)
+		u = sp.off + i + 1;
 	u &= SG_SCAN_MASK;
 	if (sg_name_is(s, u, "sip:", 4))
 		u += 4;
@@ -386,18 +463,24 @@ static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
 static __always_inline int sg_has_tag(const struct sg_scan *s,
 				      struct sg_span sp)
 {
-	__u32 i, from = 0;
+	__u32 lim = sp.len < SG_FIND_MAX ? sp.len : SG_FIND_MAX, at, i, k;
 
-	for (i = 0; i < SG_URI_SCAN + 32 && i < sp.len; i++) {
-		if (sg_at(s, sp.off + i) == '>') {
-			from = i + 1;
-			break;
-		}
-	}
-	for (i = from; i < SG_URI_SCAN + 32 && i + 4 < sp.len; i++) {
-		if (sg_at(s, sp.off + i) == ';' &&
-		    sg_name_is(s, sp.off + i + 1, "tag=", 4))
+	at = SG_FIND_BYTE(s, sp.off, lim, '>');
+	at = at < lim ? (at + 1) & (2 * SG_FIND_MAX - 1) : 0;
+	/* each ';' that follows: is it "tag="? */
+	for (k = 0; k < SG_TAG_PARAMS; k++) {
+		if (at >= lim)
+			return 0;
+		i = SG_FIND_BYTE(s, (sp.off + at) & SG_SCAN_MASK, lim - at, ';');
+		at += i;
+		if (at >= lim || at + 4 >= sp.len)
+			return 0;
+		/* at < lim <= SG_FIND_MAX: the mask changes nothing, but lets
+		 * every way round the loop end in one verifier state */
+		at &= SG_FIND_MAX - 1;
+		if (sg_name_is(s, sp.off + at + 1, "tag=", 4))
 			return 1;
+		at++;
 	}
 	return 0;
 }

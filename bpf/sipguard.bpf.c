@@ -37,7 +37,24 @@
 #include "sipguard.h"
 #include "parsing.h"
 #include "sip.h"
+
+/* See SG_FIND_BYTE in sip_hdr.h. */
+struct sg_scan;
+__attribute__((noinline))
+int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
+#define SG_FIND_BYTE(s, off, n, c) ((__u32)sg_find_byte_g((s), (off), (n), (c)))
+
 #include "sip_hdr.h"
+
+__attribute__((noinline))
+int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)
+{
+	if (!s)
+		return n;
+	if (n > SG_FIND_MAX)
+		n = SG_FIND_MAX;
+	return sg_find_byte(s, off, n, c);
+}
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -836,7 +853,6 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
 	if (len && bpf_xdp_load_bytes(ctx, off, sc->scan.buf, len))
 		len = 0;
 	sc->scan.len = len;
-	l7_request_uri(sc);
 	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
 	return len;
 }
@@ -939,8 +955,12 @@ static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
 {
 	if (cfg->ua_count && l7_ua_blocked(sc, cfg->ua_slot))
 		return SG_R_UA_BLOCKED;
-	if ((cfg->flags & SG_CFG_USERS) && !l7_known_user(sc))
-		return SG_R_UNKNOWN_USER;
+	/* the Request-URI is only looked at when users are configured */
+	if (cfg->flags & SG_CFG_USERS) {
+		l7_request_uri(sc);
+		if (!l7_known_user(sc))
+			return SG_R_UNKNOWN_USER;
+	}
 	if (!l7_uri_user(sc, 1))
 		return SG_R_BAD_FROM;
 	if (l7_to_tag(sc))
