@@ -68,67 +68,72 @@ int sg_tables_read(struct sg_table_fill *t, int max)
 	return n;
 }
 
+/*
+ * Entry 0 of the pinned per-CPU array NAME, one value of SIZE bytes per
+ * possible CPU, into a buffer the caller frees.  NULL with *ERR set when
+ * it cannot be read.
+ */
+static void *percpu_entry(const char *name, size_t size, int *ncpu, int *err)
+{
+	__u32 zero = 0;
+	void *v;
+	int fd;
+
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu <= 0) {
+		*err = *ncpu ? *ncpu : -EINVAL;
+		return NULL;
+	}
+	fd = open_pin(name);
+	if (fd < 0) {
+		*err = fd;
+		return NULL;
+	}
+	v = calloc(*ncpu, size);
+	if (!v)
+		*err = -ENOMEM;
+	else if (bpf_map_lookup_elem(fd, &zero, v)) {
+		*err = -errno;
+		free(v);
+		v = NULL;
+	}
+	close(fd);
+	return v;
+}
+
 int sg_evtotals_read(struct sg_evtotals *t)
 {
 	struct sg_evstate *st;
-	__u32 zero = 0;
-	int fd, ncpu, c, err = 0;
+	int ncpu, c, err = 0;
 
 	memset(t, 0, sizeof(*t));
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	fd = open_pin(SG_MAP_EVSTATE);
-	if (fd < 0)
-		return fd;
-	st = calloc(ncpu, sizeof(*st));
-	if (!st) {
-		close(fd);
-		return -ENOMEM;
-	}
-	if (bpf_map_lookup_elem(fd, &zero, st)) {
-		err = -errno;
-	} else {
-		for (c = 0; c < ncpu; c++) {
-			t->sent += st[c].sent;
-			t->suppressed += st[c].suppressed;
-		}
+	st = percpu_entry(SG_MAP_EVSTATE, sizeof(*st), &ncpu, &err);
+	if (!st)
+		return err;
+	for (c = 0; c < ncpu; c++) {
+		t->sent += st[c].sent;
+		t->suppressed += st[c].suppressed;
 	}
 	free(st);
-	close(fd);
-	return err;
+	return 0;
 }
 
 int sg_flowtotals_read(struct sg_flowtotals *t)
 {
 	struct sg_flowstat *st;
-	__u32 zero = 0;
-	int fd, ncpu, c, err = 0;
+	int ncpu, c, err = 0;
 
 	memset(t, 0, sizeof(*t));
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	fd = open_pin(SG_MAP_FLOWSTAT);
-	if (fd < 0)
-		return fd;
-	st = calloc(ncpu, sizeof(*st));
-	if (!st) {
-		close(fd);
-		return -ENOMEM;
-	}
-	if (bpf_map_lookup_elem(fd, &zero, st)) {
-		err = -errno;
-	} else {
-		for (c = 0; c < ncpu; c++) {
-			t->learned += st[c].learned;
-			t->evicted += st[c].evicted;
-			t->full += st[c].full;
-		}
+	st = percpu_entry(SG_MAP_FLOWSTAT, sizeof(*st), &ncpu, &err);
+	if (!st)
+		return err;
+	for (c = 0; c < ncpu; c++) {
+		t->learned += st[c].learned;
+		t->evicted += st[c].evicted;
+		t->full += st[c].full;
 	}
 	free(st);
-	close(fd);
-	return err;
+	return 0;
 }
 
 void sg_stats_extras_print(FILE *f)
