@@ -78,7 +78,7 @@ static int flows_dump(int fd, struct flow_entry **out, size_t *n)
 			}
 			v = nv;
 		}
-		/* An LRU entry may vanish between the two calls. */
+		/* An entry may vanish between the two calls (the learner evicts). */
 		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
 			continue;
 		v[cnt++].key = next;
@@ -377,7 +377,7 @@ static int flows_flush(int argc, char **argv)
 		if (v[i].val.flags & SG_FLOW_STATIC)
 			continue;
 		if (bpf_map_delete_elem(m.flows, &v[i].key))
-			continue;	/* gone already (LRU) */
+			continue;	/* gone already (evicted) */
 		if (!(v[i].val.flags & SG_FLOW_SHADOW))
 			removed++;
 		pairs[npairs++] = v[i].key;
