@@ -547,6 +547,19 @@ static __always_inline void frag_key(const struct sg_pkt *pkt,
  */
 #define SG_FRAG_TTL_NS	(60 * NSEC_PER_SEC)
 
+/* The first fragment of a dropped datagram: its later ones follow it. */
+static __always_inline void frag_remember(const struct sg_pkt *pkt, __u32 reason)
+{
+	struct sg_frag_key k = {};
+	struct sg_frag_val v = { .reason = reason };
+
+	if (!pkt->is_frag)
+		return;
+	frag_key(pkt, &k);
+	v.seen_ns = sg_now();
+	bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
+}
+
 static __always_inline void frag_forget(const struct sg_pkt *pkt)
 {
 	struct sg_frag_key k = {};
@@ -575,14 +588,7 @@ static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 	if (in->have_ports &&
 	    established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
-	if (in->pkt.is_frag) {
-		struct sg_frag_key k = {};
-		struct sg_frag_val v = { .reason = reason };
-
-		frag_key(&in->pkt, &k);
-		v.seen_ns = sg_now();
-		bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
-	}
+	frag_remember(&in->pkt, reason);
 	return drop(ctx, in, reason, cfg);
 }
 
@@ -613,14 +619,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 		return verdict(ctx, SG_R_CONNTRACK);
 #endif
 	if (invite && !(cfg->flags & SG_CFG_INSPECT)) {
-		if (in->pkt.is_frag) {
-			struct sg_frag_key k = {};
-			struct sg_frag_val v = { .reason = SG_R_ORPHAN };
-
-			frag_key(&in->pkt, &k);
-			v.seen_ns = sg_now();
-			bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
-		}
+		frag_remember(&in->pkt, SG_R_ORPHAN);
 		return drop(ctx, in, SG_R_ORPHAN, cfg);
 	}
 	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))

@@ -121,6 +121,15 @@ int sg_dispatch(const struct sg_cmd *cmds, const char *what, int argc,
 			matches++;
 		}
 	}
+	if (!matches && len && !strncmp("help", argv[0], len)) {
+		/* a table without a help entry of its own: list it */
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "%s ", what);
+		printf("Usage:\n");
+		sg_print_cmds(stdout, cmds, prefix);
+		return SG_EXIT_OK;
+	}
 	if (!matches) {
 		sg_err("unknown command '%s' for %s: see '%s help'", argv[0],
 		       what, what);

@@ -68,7 +68,7 @@ struct sg_cmd {
 /*
  * Find argv[0] in the table by unambiguous prefix (an exact match wins)
  * and run it.  WHAT names the level ("sipguard", "sipguard allow") for
- * messages.
+ * messages.  "help" in a table without a help entry lists the table.
  */
 int sg_dispatch(const struct sg_cmd *cmds, const char *what, int argc,
 		char **argv);

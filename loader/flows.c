@@ -506,7 +506,6 @@ static int do_flows_flush(int argc, char **argv)
 	return run_sub(argc, argv, flows_flush);
 }
 
-static int do_flows_help(int argc, char **argv);
 
 static const struct sg_cmd flows_cmds[] = {
 	{ "add",    do_flows_add,   "REMOTE_ADDR[:PORT] LOCAL_PORT", "add a static flow" },
@@ -514,16 +513,8 @@ static const struct sg_cmd flows_cmds[] = {
 	{ "delete", do_flows_del,   NULL, NULL },
 	{ "list",   do_flows_list,  "[--json]", "show static and learned flows" },
 	{ "flush",  do_flows_flush, "", "remove the learned flows, keep the static ones" },
-	{ "help",   do_flows_help,  NULL, NULL },
 	{ 0 }
 };
-
-static int do_flows_help(int argc, char **argv)
-{
-	printf("Usage:\n");
-	sg_print_cmds(stdout, flows_cmds, "sipguard flows ");
-	return SG_EXIT_OK;
-}
 
 int do_flows(int argc, char **argv)
 {

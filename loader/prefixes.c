@@ -615,15 +615,12 @@ static int do_deny_import(int argc, char **argv)
 	return deny_import(argc - first, argv + first);
 }
 
-static int do_allow_help(int argc, char **argv);
-static int do_deny_help(int argc, char **argv);
 
 static const struct sg_cmd allow_cmds[] = {
 	{ "add",    do_allow_add,  "PREFIX...", "add prefixes to the allowlist" },
 	{ "del",    do_allow_del,  "PREFIX...", "remove prefixes from the allowlist" },
 	{ "delete", do_allow_del,  NULL, NULL },
 	{ "list",   do_allow_list, "[--json]",  "show the allowlist" },
-	{ "help",   do_allow_help, NULL, NULL },
 	{ 0 }
 };
 
@@ -634,23 +631,8 @@ static const struct sg_cmd deny_cmds[] = {
 	{ "import", do_deny_import, "FILE",
 	  "replace the imported part of the deny list with FILE's prefixes" },
 	{ "list",   do_deny_list,   "[--json]",  "show the deny list" },
-	{ "help",   do_deny_help,   NULL, NULL },
 	{ 0 }
 };
-
-static int do_allow_help(int argc, char **argv)
-{
-	printf("Usage:\n");
-	sg_print_cmds(stdout, allow_cmds, "sipguard allow ");
-	return SG_EXIT_OK;
-}
-
-static int do_deny_help(int argc, char **argv)
-{
-	printf("Usage:\n");
-	sg_print_cmds(stdout, deny_cmds, "sipguard deny ");
-	return SG_EXIT_OK;
-}
 
 int do_allow(int argc, char **argv)
 {

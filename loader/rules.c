@@ -645,9 +645,6 @@ SUB(users_list, "users")
 SUB(bans_list, "bans")
 SUB(bans_flush, "bans")
 
-static int do_ua_help(int argc, char **argv);
-static int do_users_help(int argc, char **argv);
-static int do_bans_help(int argc, char **argv);
 
 static const struct sg_cmd ua_cmds[] = {
 	{ "add",    do_ua_add,  "PATTERN...",
@@ -655,7 +652,6 @@ static const struct sg_cmd ua_cmds[] = {
 	{ "del",    do_ua_del,  "PATTERN...", "remove patterns" },
 	{ "delete", do_ua_del,  NULL, NULL },
 	{ "list",   do_ua_list, "[--json]", "show the User-Agent blocklist" },
-	{ "help",   do_ua_help, NULL, NULL },
 	{ 0 }
 };
 
@@ -665,38 +661,14 @@ static const struct sg_cmd users_cmds[] = {
 	{ "del",    do_users_del,  "USER...", "remove users" },
 	{ "delete", do_users_del,  NULL, NULL },
 	{ "list",   do_users_list, "[--json]", "show the users" },
-	{ "help",   do_users_help, NULL, NULL },
 	{ 0 }
 };
 
 static const struct sg_cmd bans_cmds[] = {
 	{ "list",  do_bans_list,  "[--json]", "show banned sources and the time left" },
 	{ "flush", do_bans_flush, "", "lift every ban" },
-	{ "help",  do_bans_help,  NULL, NULL },
 	{ 0 }
 };
-
-static int print_help(const struct sg_cmd *cmds, const char *prefix)
-{
-	printf("Usage:\n");
-	sg_print_cmds(stdout, cmds, prefix);
-	return SG_EXIT_OK;
-}
-
-static int do_ua_help(int argc, char **argv)
-{
-	return print_help(ua_cmds, "sipguard ua ");
-}
-
-static int do_users_help(int argc, char **argv)
-{
-	return print_help(users_cmds, "sipguard users ");
-}
-
-static int do_bans_help(int argc, char **argv)
-{
-	return print_help(bans_cmds, "sipguard bans ");
-}
 
 int do_ua(int argc, char **argv)
 {
