@@ -17,4 +17,16 @@
 #define SG_UNROLL
 #endif
 
+/*
+ * In the kernel build, hide what the compiler knows about X's value, so
+ * that it keeps the operation written next (a mask it proves redundant, an
+ * ADD it would turn into an OR of disjoint bits) which the verifier must
+ * see to bound X.  Emits no instruction.
+ */
+#ifdef __bpf__
+#define SG_OPAQUE(x) __asm__ volatile("" : "+r"(x))
+#else
+#define SG_OPAQUE(x) do { } while (0)
+#endif
+
 #endif /* SG_COMPILER_H */

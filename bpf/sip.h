@@ -167,7 +167,7 @@ static __always_inline struct sg_sip classify_sip(const void *payload,
 {
 	struct sg_sip r = { .kind = SG_SIP_NONE };
 	const __u8 *p = payload;
-	int i;
+	int i, n;
 
 	if ((const void *)(p + 1) > end)
 		return r;
@@ -182,13 +182,19 @@ static __always_inline struct sg_sip classify_sip(const void *payload,
 			return r;
 		}
 	} else {
-		for (i = 0; i < SG_CRLF_SKIP_MAX; i++) {
-			if ((const void *)(p + 1) > end)
-				break;
-			if (p[0] != '\r' && p[0] != '\n')
-				break;
-			p++;
-		}
+		/*
+		 * A constant trip count and no early exit, so that clang
+		 * unrolls it: Linux 6.1's verifier refuses a loop whose
+		 * back-edge is a fall-through, the shape clang gives the
+		 * loop with breaks (docs/design.md, "Verifier portability").
+		 */
+		n = 0;
+SG_UNROLL
+		for (i = 0; i < SG_CRLF_SKIP_MAX; i++)
+			if (n == i && (const void *)(p + i + 1) <= end &&
+			    (p[i] == '\r' || p[i] == '\n'))
+				n++;
+		p += n;
 		if ((const void *)(p + 1) > end) {
 			/* nothing but CR/LF */
 			r.kind = SG_SIP_KEEPALIVE;

@@ -69,15 +69,6 @@ static __always_inline __u8 sg_lc(__u8 c)
 	return (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
 }
 
-/*
- * In the kernel build, keep the compiler from dropping a mask it proves
- * redundant: the verifier may not prove the same and must see the mask.
- */
-#ifdef __bpf__
-#define SG_OPAQUE(x) asm volatile("" : "+r"(x))
-#else
-#define SG_OPAQUE(x) do { } while (0)
-#endif
 
 static __always_inline __u8 sg_at(const struct sg_scan *s, __u32 off)
 {
@@ -491,6 +482,19 @@ static __always_inline int sg_has_tag(const struct sg_scan *s,
  */
 #define SG_UA_SCAN	128	/* bytes of a User-Agent value looked at */
 
+/*
+ * The index of set->first2 for the two bytes at AT, case folded.  An ADD,
+ * not an OR: Linux 6.1's verifier tracks the bounds of a sum of two
+ * variables but forgets them for an OR, and would refuse the index.
+ */
+static __always_inline __u32 sg_first2(const struct sg_scan *s, __u32 at)
+{
+	__u32 hi = (__u32)sg_lc(sg_at(s, at + 1)) << 8;
+
+	SG_OPAQUE(hi);
+	return sg_lc(sg_at(s, at)) + hi;
+}
+
 static __always_inline int sg_ua_at(const struct sg_scan *s,
 				    const struct sg_ua_set *set, __u32 i)
 {
@@ -499,7 +503,7 @@ static __always_inline int sg_ua_at(const struct sg_scan *s,
 
 	if (i + 1 >= ua.len)
 		return 0;
-	mask = set->first2[(sg_lc(sg_at(s, at)) | sg_lc(sg_at(s, at + 1)) << 8) & 0xffff];
+	mask = set->first2[sg_first2(s, at)];
 	if (!mask)
 		return 0;
 	for (j = 0; j < SG_UA_MAX; j++) {

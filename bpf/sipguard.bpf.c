@@ -270,15 +270,14 @@ static __always_inline int in_lpm(void *map, const struct sg_addr *src)
  * strangers without walking the trie; a set bit, or a filter not yet
  * written, sends the question to the trie.
  */
-static __always_inline int allowlisted(const struct sg_pkt *pkt,
-				       const struct sg_addr *src)
+static __always_inline int allowlisted(int ipv6, const struct sg_addr *src)
 {
 	struct sg_allow_bits *bits;
 	__u32 zero = 0, i;
 
 	bits = bpf_map_lookup_elem(&sg_allowbits, &zero);
 	if (bits && bits->valid) {
-		if (pkt->ip4) {
+		if (!ipv6) {
 			i = (__u32)src->b[12] << 8 | src->b[13];
 			if (!(bits->v4[(i >> 6) & (SG_ABITS_WORDS - 1)] &
 			      (1ULL << (i & 63))))
@@ -394,6 +393,30 @@ static __always_inline __u32 event_sent(void)
 	return n;
 }
 
+/*
+ * What sipguard_xdp knows about a packet on its slow paths.  They read the
+ * addresses from here, never from the packet: take_addrs() copies them
+ * once, and from then on no packet pointer is live.  That keeps the
+ * verifier's work linear (states that differ only in where the parser
+ * left its pointers merge), which Linux 6.1's instruction budget needs,
+ * and nothing is read through a pointer after a tail call, which 6.12
+ * refuses.
+ */
+struct sg_info {
+	struct sg_pkt pkt;
+	struct sg_addr src;
+	struct sg_addr dst;
+	__u32 poff;		/* start line offset in the frame */
+	__u8 method;
+	__u8 have_ports;
+};
+
+static __always_inline void take_addrs(struct sg_info *in)
+{
+	pkt_saddr(&in->pkt, &in->src);
+	pkt_daddr(&in->pkt, &in->dst);
+}
+
 #ifdef SG_CONNTRACK
 /*
  * netfilter conntrack from XDP (Linux 5.18+).  libbpf matches the kfuncs'
@@ -431,7 +454,7 @@ extern void bpf_ct_release(struct nf_conn *ct) __ksym;
  * original direction and proves nothing.
  */
 static __always_inline int ct_lan_opened(struct xdp_md *ctx,
-					 const struct sg_pkt *pkt)
+					 const struct sg_info *in)
 {
 	struct bpf_ct_opts opts = { .netns_id = SG_CT_CURRENT_NETNS,
 				   .l4proto = IPPROTO_UDP };
@@ -439,20 +462,18 @@ static __always_inline int ct_lan_opened(struct xdp_md *ctx,
 	struct nf_conn *ct;
 	__u32 tsz;
 
-	if (pkt->ip4) {
-		t.ipv4.saddr = pkt->ip4->saddr;
-		t.ipv4.daddr = pkt->ip4->daddr;
-		t.ipv4.sport = bpf_htons(pkt->sport);
-		t.ipv4.dport = bpf_htons(pkt->dport);
+	if (!in->pkt.ipv6) {
+		__builtin_memcpy(&t.ipv4.saddr, &in->src.b[12], 4);
+		__builtin_memcpy(&t.ipv4.daddr, &in->dst.b[12], 4);
+		t.ipv4.sport = bpf_htons(in->pkt.sport);
+		t.ipv4.dport = bpf_htons(in->pkt.dport);
 		tsz = sizeof(t.ipv4);
-	} else if (pkt->ip6) {
-		__builtin_memcpy(t.ipv6.saddr, &pkt->ip6->saddr, 16);
-		__builtin_memcpy(t.ipv6.daddr, &pkt->ip6->daddr, 16);
-		t.ipv6.sport = bpf_htons(pkt->sport);
-		t.ipv6.dport = bpf_htons(pkt->dport);
-		tsz = sizeof(t.ipv6);
 	} else {
-		return 0;
+		__builtin_memcpy(t.ipv6.saddr, in->src.b, 16);
+		__builtin_memcpy(t.ipv6.daddr, in->dst.b, 16);
+		t.ipv6.sport = bpf_htons(in->pkt.sport);
+		t.ipv6.dport = bpf_htons(in->pkt.dport);
+		tsz = sizeof(t.ipv6);
 	}
 	ct = bpf_xdp_ct_lookup(ctx, &t, tsz, &opts, SG_CT_OPTS_SZ);
 	if (!ct)
@@ -461,15 +482,6 @@ static __always_inline int ct_lan_opened(struct xdp_md *ctx,
 	return opts.dir == SG_CT_DIR_REPLY;
 }
 #endif
-
-/* What sipguard_xdp knows about a packet on its slow paths. */
-struct sg_info {
-	struct sg_pkt pkt;
-	struct sg_addr src;
-	__u32 poff;		/* start line offset in the frame */
-	__u8 method;
-	__u8 have_ports;
-};
 
 static __always_inline void event_basic(struct xdp_md *ctx,
 					const struct sg_info *in, __u32 reason,
@@ -487,7 +499,7 @@ static __always_inline void event_basic(struct xdp_md *ctx,
 	e->method = in->method;
 	e->flags = monitor ? SG_EV_MONITOR : 0;
 	e->saddr = in->src;
-	pkt_daddr(&in->pkt, &e->daddr);
+	e->daddr = in->dst;
 	if (in->have_ports) {
 		e->sport = in->pkt.sport;
 		e->dport = in->pkt.dport;
@@ -511,7 +523,7 @@ static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
 	sc->sport = in->pkt.sport;
 	sc->dport = in->pkt.dport;
 	sc->saddr = in->src;
-	pkt_daddr(&in->pkt, &sc->daddr);
+	sc->daddr = in->dst;
 	bpf_tail_call(ctx, &sg_l7_prog, 0);
 	/* no sipguard_l7 on this kernel: the caller goes on without it */
 }
@@ -531,13 +543,13 @@ static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
 	return verdict_cfg(ctx, reason, cfg);
 }
 
-static __always_inline void frag_key(const struct sg_pkt *pkt,
+static __always_inline void frag_key(const struct sg_info *in,
 				     struct sg_frag_key *k)
 {
-	pkt_saddr(pkt, &k->saddr);
-	pkt_daddr(pkt, &k->daddr);
-	k->id = pkt->frag_id;
-	k->proto = pkt->frag_proto;
+	k->saddr = in->src;
+	k->daddr = in->dst;
+	k->id = in->pkt.frag_id;
+	k->proto = in->pkt.frag_proto;
 }
 
 /*
@@ -548,23 +560,24 @@ static __always_inline void frag_key(const struct sg_pkt *pkt,
 #define SG_FRAG_TTL_NS	(60 * NSEC_PER_SEC)
 
 /* The first fragment of a dropped datagram: its later ones follow it. */
-static __always_inline void frag_remember(const struct sg_pkt *pkt, __u32 reason)
+static __always_inline void frag_remember(const struct sg_info *in,
+					  __u32 reason)
 {
 	struct sg_frag_key k = {};
 	struct sg_frag_val v = { .reason = reason };
 
-	if (!pkt->is_frag)
+	if (!in->pkt.is_frag)
 		return;
-	frag_key(pkt, &k);
+	frag_key(in, &k);
 	v.seen_ns = sg_now();
 	bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
 }
 
-static __always_inline void frag_forget(const struct sg_pkt *pkt)
+static __always_inline void frag_forget(const struct sg_info *in)
 {
 	struct sg_frag_key k = {};
 
-	frag_key(pkt, &k);
+	frag_key(in, &k);
 	/* a lookup takes no lock; a delete of nothing would */
 	if (bpf_map_lookup_elem(&sg_frags, &k))
 		bpf_map_delete_elem(&sg_frags, &k);
@@ -582,13 +595,12 @@ static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 {
 	struct sg_config *cfg = get_config();
 
-	pkt_saddr(&in->pkt, &in->src);
-	if (allowlisted(&in->pkt, &in->src))
+	if (allowlisted(in->pkt.ipv6, &in->src))
 		return verdict(ctx, SG_R_ALLOWLIST);
 	if (in->have_ports &&
 	    established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
-	frag_remember(&in->pkt, reason);
+	frag_remember(in, reason);
 	return drop(ctx, in, reason, cfg);
 }
 
@@ -609,17 +621,16 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 	if (!invite && !(cfg->flags & SG_CFG_DENY) && !cfg->ua_count)
 		return verdict(ctx, SG_R_REQUEST);
 
-	pkt_saddr(&in->pkt, &in->src);
-	if (allowlisted(&in->pkt, &in->src))
+	if (allowlisted(in->pkt.ipv6, &in->src))
 		return verdict_cfg(ctx, SG_R_ALLOWLIST, cfg);
 	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);
 #ifdef SG_CONNTRACK
-	if (ct_lan_opened(ctx, &in->pkt))
+	if (ct_lan_opened(ctx, in))
 		return verdict(ctx, SG_R_CONNTRACK);
 #endif
 	if (invite && !(cfg->flags & SG_CFG_INSPECT)) {
-		frag_remember(&in->pkt, SG_R_ORPHAN);
+		frag_remember(in, SG_R_ORPHAN);
 		return drop(ctx, in, SG_R_ORPHAN, cfg);
 	}
 	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))
@@ -645,9 +656,9 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 	struct sg_frag_val *v;
 
 	/* IPv6 may put extension headers before the UDP header */
-	if (proto != IPPROTO_UDP && !(in->pkt.ip6 && ipv6_is_ext(proto)))
+	if (proto != IPPROTO_UDP && !(in->pkt.ipv6 && ipv6_is_ext(proto)))
 		return verdict(ctx, SG_R_NON_UDP);
-	frag_key(&in->pkt, &k);
+	frag_key(in, &k);
 	v = bpf_map_lookup_elem(&sg_frags, &k);
 	if (v && sg_now() - v->seen_ns < SG_FRAG_TTL_NS)
 		return verdict(ctx, SG_R_FRAG_DROPPED);
@@ -720,12 +731,14 @@ int sipguard_xdp(struct xdp_md *ctx)
 	case SG_L4_UDP:
 		break;
 	case SG_L4_FRAG_LATER:
+		take_addrs(&in);
 		return later_fragment(ctx, &in);
 	case SG_L4_NON_IP:
 		return verdict(ctx, SG_R_NON_IP);
 	case SG_L4_NON_UDP:
 		return verdict(ctx, SG_R_NON_UDP);
 	case SG_L4_EXT_CHAIN:
+		take_addrs(&in);
 		return judge(ctx, &in, SG_R_EXT_CHAIN);
 	default:
 		return verdict(ctx, SG_R_MALFORMED);
@@ -750,8 +763,9 @@ int sipguard_xdp(struct xdp_md *ctx)
 	in.poff = payload_off(&in.pkt, data);
 	if (in.poff > SG_PAYLOAD_OFF_MAX)
 		return verdict(ctx, SG_R_MALFORMED);
+	take_addrs(&in);
 	if (in.pkt.is_frag)
-		frag_forget(&in.pkt);	/* a dropped one records itself anew */
+		frag_forget(&in);	/* a dropped one records itself anew */
 	/*
 	 * The INVITE of a flood, with no CR/LF before it, is matched right
 	 * here: straight-line code, no call (a return costs dearly on CPUs
@@ -834,6 +848,23 @@ int l7_request_uri(struct sg_scratch *sc)
 	return 0;
 }
 
+/*
+ * bpf_xdp_load_bytes() of 1..SG_SCAN_MAX bytes.  Linux 6.1's verifier wants
+ * the length's lower bound of 1 from a range compare: it learns nothing
+ * from "len != 0".  So the length goes in as (len - 1, clamped) + 1, with
+ * a barrier that keeps clang from folding it back.
+ */
+static __always_inline long load_bytes(struct xdp_md *ctx, __u32 off, void *to,
+				       __u32 len)
+{
+	__u64 n = (__u64)len - 1;	/* 64 bits: no zero-extension between */
+
+	SG_OPAQUE(n);
+	if (n > SG_SCAN_MAX - 1)
+		return -1;
+	return bpf_xdp_load_bytes(ctx, off, to, n + 1);
+}
+
 /* Copy the request's first SG_SCAN_MAX bytes and scan its headers. */
 __attribute__((noinline))
 int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
@@ -849,7 +880,7 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
 	if (len > SG_SCAN_MAX)
 		len = SG_SCAN_MAX;
 	__builtin_memset(&sc->scan, 0, offsetof(struct sg_scan, buf));
-	if (len && bpf_xdp_load_bytes(ctx, off, sc->scan.buf, len))
+	if (len && load_bytes(ctx, off, sc->scan.buf, len))
 		len = 0;
 	sc->scan.len = len;
 	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
@@ -875,7 +906,7 @@ int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 {
 	struct sg_ua_set *set;
 	struct sg_span ua;
-	__u32 i, at, f2;
+	__u32 i, at;
 	int r;
 
 	if (!sc)
@@ -891,9 +922,7 @@ int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 		if (i + 1 >= ua.len)
 			break;
 		at = ua.off + i;
-		f2 = sg_lc(sg_at(&sc->scan, at)) |
-		     (__u32)sg_lc(sg_at(&sc->scan, at + 1)) << 8;
-		if (!set->first2[f2 & 0xffff])
+		if (!set->first2[sg_first2(&sc->scan, at)])
 			continue;
 		r = l7_ua_at(sc, set, i);
 		if (r)
@@ -1061,11 +1090,19 @@ int sipguard_l7(struct xdp_md *ctx)
  * OPTIONS never invites the stranger in.  It never drops or changes a
  * packet.
  */
+/*
+ * SEEN starts above every stamp and nothing else says whether a flow was
+ * found: Linux 6.1's verifier checks a callback as if called once, with
+ * the caller's stack as it was, and would remove a branch on a "found"
+ * flag that it sees at 0 there (the walk would then keep the last flow it
+ * visited, not the oldest).
+ */
 struct oldest {
 	struct sg_flow_key key;
 	__u64 seen;
-	int found;
 };
+
+#define SG_SEEN_NONE	(~0ULL)
 
 static long find_oldest(void *map, const void *key, void *value,
 			void *arg)
@@ -1075,10 +1112,9 @@ static long find_oldest(void *map, const void *key, void *value,
 
 	if (v->flags & (SG_FLOW_STATIC | SG_FLOW_SHADOW))
 		return 0;
-	if (!o->found || v->last_seen_ns < o->seen) {
+	if (v->last_seen_ns < o->seen) {
 		__builtin_memcpy(&o->key, key, sizeof(o->key));
 		o->seen = v->last_seen_ns;
-		o->found = 1;
 	}
 	return 0;
 }
@@ -1097,13 +1133,13 @@ static __always_inline struct sg_flowstat *flowstat(void)
  */
 static __always_inline int evict_oldest(void)
 {
-	struct oldest o = {};
+	struct oldest o = { .seen = SG_SEEN_NONE };
 	struct sg_flow_key wild;
 	struct sg_flow_val *w;
 	struct sg_flowstat *st;
 
 	bpf_for_each_map_elem(&sg_flows, find_oldest, &o, 0);
-	if (!o.found)
+	if (o.seen == SG_SEEN_NONE)
 		return -1;
 	bpf_map_delete_elem(&sg_flows, &o.key);
 	wild = o.key;
@@ -1120,7 +1156,12 @@ static __always_inline int evict_oldest(void)
 static __always_inline int flow_insert(const struct sg_flow_key *k,
 				       const struct sg_flow_val *v)
 {
-	long err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
+	/*
+	 * int, not long: Linux 6.1 hands a map update's error back
+	 * zero-extended (the map's update op returns int there), so only
+	 * the low 32 bits say -E2BIG.
+	 */
+	int err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
 
 	if (err == -E2BIG && !evict_oldest())
 		err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);

@@ -105,6 +105,19 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
+/*
+ * A moment S seconds ago, or the clock's start if the machine booted less
+ * than S seconds ago (a fresh VM has): for stamps that only need to lie in
+ * the past.  The programs compare such absolute stamps unsigned, so one from
+ * before the clock's start would wrap into the far future.
+ */
+static uint64_t ago_ns(uint64_t s)
+{
+	uint64_t now = now_ns();
+
+	return now > s * NSEC ? now - s * NSEC : 0;
+}
+
 static void clear_map(int fd)
 {
 	uint8_t key[64];
@@ -226,7 +239,11 @@ static void flow_static_anyport(const char *addr, __u16 lport)
 		 SG_ORIGIN_CLI, 0);
 }
 
-/* A learned flow last seen age_s seconds ago: exact key and shadow. */
+/*
+ * A learned flow last seen age_s seconds ago: exact key and shadow.  An
+ * age beyond the uptime wraps, and still means that age: the programs
+ * judge a flow by the signed difference of "now" and its stamp.
+ */
 static void flow_learned(const char *addr, __u16 rport, __u16 lport,
 			 __u64 age_s)
 {
@@ -2365,8 +2382,8 @@ static void test_l7_expired_ban_lets_requests_through(void)
 
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	to_addr(SCAN4, &a);
-	b.banned_ns = now_ns() - 700 * NSEC;
-	b.expires_ns = now_ns() - 100 * NSEC;
+	b.banned_ns = ago_ns(700);
+	b.expires_ns = ago_ns(100);
 	bpf_map_update_elem(MAPFD(sg_bans), &a, &b, BPF_ANY);
 	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
 	EXPECT_PASS("after the ban ran out", &f, SG_R_INSPECTED);
@@ -2838,7 +2855,8 @@ static void fill_flows(int n, __u32 flags)
 {
 	struct sg_flow_val v = { .flags = flags, .origin = SG_ORIGIN_LEARNED };
 	struct sg_flow_key k = { .remote_port = 5060, .local_port = 5060 };
-	__u64 t = now_ns() - 1000 * NSEC;
+	/* in the past, and every stamp before the learner's "now" */
+	__u64 t = ago_ns(1000) / 2;
 	int i;
 
 	to_addr("2001:db8:f::", &k.addr);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tests/vm/kernel.sh NAME: make a stock Debian kernel ready to boot, and print
+# its directory.  NAME is one of the matrix's kernels:
+#
+#   6.1    Debian 12's own series (bookworm), newest ABI in the archive
+#   6.12   Debian 13's series, as bookworm-backports ships it
+#
+# The generic flavour's "-unsigned" package is downloaded with apt-get from a
+# private apt state (the system's sources are left alone), unpacked with
+# dpkg-deb and indexed with depmod; nothing is installed.  The directory
+# ($SG_VM_CACHE/NAME, default /var/cache/sipguard-vm) holds vmlinuz, the
+# module tree under lib/modules/VERSION, and an initramfs (tests/vm/initramfs.sh).
+# A kernel already there is reused; SG_VM_REFRESH=1 looks for a newer one.
+set -euo pipefail
+
+name=${1:?usage: tests/vm/kernel.sh 6.1|6.12}
+cache=${SG_VM_CACHE:-/var/cache/sipguard-vm}
+here=$(cd "$(dirname "$0")" && pwd)
+
+case "$name" in
+6.1)  pattern='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+*)    echo "tests/vm/kernel.sh: unknown kernel '$name' (known: 6.1, 6.12)" >&2; exit 2 ;;
+esac
+
+die() { echo "tests/vm/kernel.sh: $*" >&2; exit 1; }
+
+dir=$cache/$name
+if [ -s "$dir/vmlinuz" ] && [ -s "$dir/initramfs.cpio.gz" ] && [ -z "${SG_VM_REFRESH:-}" ]; then
+	echo "$dir"
+	exit 0
+fi
+mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial" "$cache/debs"
+
+# A private apt state with the suites the matrix comes from.
+cat > "$cache/apt/sources.list" <<EOF
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+EOF
+apt_opts=(-o "Dir::Etc::SourceList=$cache/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache=$cache/apt"
+	-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
+apt-get "${apt_opts[@]}" update -qq >/dev/null || die "apt-get update failed (is Debian's archive reachable?)"
+pkg=$(apt-cache "${apt_opts[@]}" pkgnames linux-image- | grep -E "$pattern" | sort -V | tail -1)
+[ -n "$pkg" ] || die "no package matches $pattern in bookworm/bookworm-backports"
+
+deb=$(ls "$cache/debs/${pkg}"_*.deb 2>/dev/null | tail -1 || true)
+if [ -z "$deb" ]; then
+	(cd "$cache/debs" && apt-get "${apt_opts[@]}" download -qq "$pkg" >/dev/null) ||
+		die "cannot download $pkg"
+	deb=$(ls "$cache/debs/${pkg}"_*.deb | tail -1)
+fi
+
+tmp=$dir.tmp
+rm -rf "$tmp"
+mkdir -p "$tmp/x"
+dpkg-deb -x "$deb" "$tmp/x"
+kver=$(ls "$tmp/x/lib/modules")
+mkdir -p "$tmp/lib/modules"
+mv "$tmp/x/lib/modules/$kver" "$tmp/lib/modules/$kver"
+mv "$tmp/x/boot/vmlinuz-$kver" "$tmp/vmlinuz"
+cp "$tmp/x/boot/config-$kver" "$tmp/config"
+rm -rf "$tmp/x"
+depmod -b "$tmp" "$kver"
+echo "$kver" > "$tmp/version"
+echo "$pkg" > "$tmp/package"
+"$here/initramfs.sh" "$tmp" "$kver"
+rm -rf "$dir"
+mv "$tmp" "$dir"
+echo "$dir"
