@@ -8,7 +8,7 @@
  * compiles for the host (tests/host_*.c drive it there).
  *
  * parse_packet() walks L2 (Ethernet, up to SG_VLAN_MAX_DEPTH VLAN tags,
- * PPPoE session), L3 (IPv4 with options, IPv6 with up to SG_IPV6_EXT_MAX
+ * PPPoE session; or none, on a device without a link-layer header), L3 (IPv4 with options, IPv6 with up to SG_IPV6_EXT_MAX
  * extension headers) and UDP, and fills a struct sg_pkt.  Addresses are not
  * copied there: only the slow paths (INVITE verdicts, fragments) need them,
  * and pkt_saddr()/pkt_daddr() build them on demand.
@@ -268,19 +268,38 @@ static __always_inline __u32 pkt_payload_len(const struct sg_pkt *pkt)
 	return pkt->l3_len > hdrs ? pkt->l3_len - hdrs : 0;
 }
 
-/* Walk a frame from its Ethernet header to the UDP payload. */
+/*
+ * Walk a frame to the UDP payload: from its Ethernet header, or with L3
+ * set (a device without a link-layer header) from the IP header, whose
+ * first nibble tells the version.
+ */
 static __always_inline enum sg_l4 parse_packet(void *data, void *end,
-					       struct sg_pkt *pkt)
+					       struct sg_pkt *pkt, int l3)
 {
 	struct hdr_cursor c = { .pos = data };
 	enum sg_l4 l4;
 	__u16 proto;
 
-	if (parse_ethhdr(&c, end, &proto) < 0)
-		return SG_L4_MALFORMED;
-	if (proto == SG_ETH_P_PPPOE_SES) {
-		if (parse_pppoe(&c, end, &proto) < 0)
+	if (l3) {
+		if (data + 1 > end)
 			return SG_L4_MALFORMED;
+		switch (*(__u8 *)data >> 4) {
+		case 4:
+			proto = ETH_P_IP;
+			break;
+		case 6:
+			proto = ETH_P_IPV6;
+			break;
+		default:
+			return SG_L4_NON_IP;
+		}
+	} else {
+		if (parse_ethhdr(&c, end, &proto) < 0)
+			return SG_L4_MALFORMED;
+		if (proto == SG_ETH_P_PPPOE_SES) {
+			if (parse_pppoe(&c, end, &proto) < 0)
+				return SG_L4_MALFORMED;
+		}
 	}
 	if (proto == ETH_P_IP)
 		l4 = parse_ipv4(&c, end, pkt);

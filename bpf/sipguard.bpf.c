@@ -727,7 +727,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	__u32 plen;
 	__u8 *p, c;
 
-	switch (parse_packet(data, end, &in.pkt)) {
+	switch (parse_packet(data, end, &in.pkt, sg_if_flags & SG_IF_L3)) {
 	case SG_L4_UDP:
 		break;
 	case SG_L4_FRAG_LATER:
@@ -1227,7 +1227,7 @@ int sipguard_learn(struct __sk_buff *skb)
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
 
-	if (parse_packet(data, end, &pkt) != SG_L4_UDP)
+	if (parse_packet(data, end, &pkt, sg_if_flags & SG_IF_L3) != SG_L4_UDP)
 		return TC_ACT_OK;
 	if (payload_off(&pkt, data) > SG_PAYLOAD_OFF_MAX)
 		return TC_ACT_OK;

@@ -248,6 +248,12 @@ struct sg_counter {
 
 /* Per-program-instance flags, set in .rodata when an interface is attached. */
 #define SG_IF_MONITOR		(1u << 0)
+/*
+ * The device has no link-layer header (ppp, tun, WireGuard, raw-IP
+ * modems): frames start at the IP header.  A load-time constant, so the
+ * verifier removes the branch that does not apply and Ethernet pays nothing.
+ */
+#define SG_IF_L3		(1u << 1)
 
 /* SIP request methods, as the classifier tells them and events carry them. */
 #define SG_METHODS(X)							\

@@ -130,23 +130,30 @@ static void check_sip(const uint8_t *p, size_t n)
 		CHECK(r.kind == SG_SIP_KEEPALIVE || rest < 7);
 }
 
-/* Parse a frame held in a buffer that ends exactly where it ends. */
-static void check_frame(const uint8_t *frame, size_t n)
+/*
+ * Parse a frame held in a buffer that ends exactly where it ends; L3: as
+ * a device without a link-layer header hands it over.
+ */
+static void check_frame(const uint8_t *frame, size_t n, int l3)
 {
-	uint8_t *b = malloc(n + 2), *data = b + 2, *end;
+	uint8_t *b = malloc(n + 2), *data, *end;
 	struct sg_pkt pkt;
 	enum sg_l4 l4;
 
 	if (!b)
 		return;
-	memcpy(data, frame, n);	/* +2: the IP header 4-aligned, as in the kernel */
+	/* the IP header 4-aligned, as in the kernel: +2 behind Ethernet */
+	data = l3 ? b : b + 2;
+	memcpy(data, frame, n);
 	end = data + n;
 	memset(&pkt, 0, sizeof(pkt));
-	l4 = parse_packet(data, end, &pkt);
+	l4 = parse_packet(data, end, &pkt, l3);
 	CHECK(l4 <= SG_L4_EXT_CHAIN);
 	if (pkt.l3)
-		CHECK((uint8_t *)pkt.l3 >= data + PKT_ETH_HLEN &&
+		CHECK((uint8_t *)pkt.l3 >= data + (l3 ? 0 : PKT_ETH_HLEN) &&
 		      (uint8_t *)pkt.l3 < end);
+	if (pkt.l3 && l3)
+		CHECK((uint8_t *)pkt.l3 == data);
 	if (l4 == SG_L4_UDP || l4 == SG_L4_FRAG_LATER)
 		CHECK(pkt.l3 != NULL);
 	if (l4 == SG_L4_UDP) {
@@ -210,7 +217,11 @@ static void check_built(const uint8_t *in, size_t n)
 		return;
 	/* cut off up to 255 bytes at the end */
 	cut = (size_t)len > in[5] ? len - in[5] : 0;
-	check_frame(frame, cut);
+	check_frame(frame, cut, 0);
+	/* the same packet from a device without a link-layer header */
+	len = pkt_strip_l2(&d, frame, (int)cut);
+	if (len >= 0)
+		check_frame(frame, len, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
@@ -221,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 		return 0;
 	switch (in[0] & 3) {
 	case 0:
-		check_frame(in + 1, n - 1);
+		check_frame(in + 1, n - 1, in[0] >> 2 & 1);
 		break;
 	case 1:
 		p = malloc(n - 1 ? n - 1 : 1);

@@ -468,6 +468,21 @@ static inline int pkt_build(const struct pkt_desc *d, const void *payload,
 }
 
 /*
+ * Take the link-layer header off a frame that pkt_build() made for d: the
+ * packet as a device without one (ppp, tun, WireGuard, raw-IP) hands it
+ * over.  Returns the new length, or -1.
+ */
+static inline int pkt_strip_l2(const struct pkt_desc *d, uint8_t *buf, int len)
+{
+	int l2 = pkt_l2_len(d);
+
+	if (len < 0 || l2 < 0 || l2 > len)
+		return -1;
+	memmove(buf, buf + l2, len - l2);
+	return len - l2;
+}
+
+/*
  * Split the UDP datagram of payload into n fragments: fragment i carries
  * sizes[i] bytes of the datagram (UDP header included); all but the last
  * must be multiples of 8, and a last size of 0 means "the rest".  IPv4

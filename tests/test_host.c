@@ -359,7 +359,7 @@ struct parsed {
 	struct sg_sip sip;	/* of the payload, for SG_L4_UDP */
 };
 
-static struct parsed parse(const void *frame, size_t n)
+static struct parsed parse_link(const void *frame, size_t n, int l3)
 {
 	uint8_t *b, *data;
 	struct parsed r;
@@ -375,7 +375,7 @@ static struct parsed parse(const void *frame, size_t n)
 		abort();
 	data = b + 2;
 	memcpy(data, frame, n);
-	r.l4 = parse_packet(data, data + n, &r.pkt);
+	r.l4 = parse_packet(data, data + n, &r.pkt, l3);
 	r.l3_off = r.pkt.l3 ? (uint8_t *)r.pkt.l3 - data : -1;
 	r.payload_off = -1;
 	if (r.pkt.l3) {
@@ -392,6 +392,12 @@ static struct parsed parse(const void *frame, size_t n)
 	r.pkt.ip6 = NULL;
 	r.pkt.payload = NULL;
 	return r;
+}
+
+/* A frame from an Ethernet-type device. */
+static struct parsed parse(const void *frame, size_t n)
+{
+	return parse_link(frame, n, 0);
 }
 
 static void expect_l4_at(int line, const char *what, int exp, int act)
@@ -476,6 +482,63 @@ static void test_parse_each_encapsulation(void)
 	d.nvlan = 0;
 	d.pppoe = 1;
 	expect_udp_frame(__LINE__, "pppoe v6", &d);
+}
+
+/*
+ * A packet from a device without a link-layer header (ppp, tun,
+ * WireGuard): parsed from the IP header, the version from its first nibble.
+ */
+static void expect_l3_udp(int line, const char *what, struct pkt_desc *d)
+{
+	uint8_t f[PKT_FRAME_MAX];
+	struct parsed p;
+	int l2 = pkt_l3_off(d);
+	int n = pkt_strip_l2(d, f, mkframe(d, "INVITE", f));
+
+	p = parse_link(f, n, 1);
+	expect_l4_at(line, what, SG_L4_UDP, p.l4);
+	EXPECT_EQ("l3 offset", 0, p.l3_off);
+	EXPECT_EQ("payload offset", pkt_hdr_len(d) - l2, p.payload_off);
+	EXPECT_EQ("sport", d->sport, p.pkt.sport);
+	EXPECT_EQ("ipv6", d->ipver == 6, p.pkt.ipv6);
+	EXPECT_EQ("method", SG_M_INVITE, p.sip.method);
+}
+
+static void test_parse_l3_device(void)
+{
+	static const uint8_t junk[] = { 0x00, 0x21, 0x45, 0x00 };
+	uint8_t f[PKT_FRAME_MAX];
+	struct pkt_desc d;
+	struct parsed p;
+	int n;
+
+	v4(&d);
+	expect_l3_udp(__LINE__, "v4", &d);
+	d.ip4_optlen = 12;
+	expect_l3_udp(__LINE__, "v4 options", &d);
+	v6(&d);
+	expect_l3_udp(__LINE__, "v6", &d);
+	pkt_add_ext(&d, PKT_EXT_DSTOPTS, 16);
+	expect_l3_udp(__LINE__, "v6 dstopts", &d);
+
+	/* a PPP protocol field or any first nibble but 4 and 6: not IP */
+	p = parse_link(junk, sizeof(junk), 1);
+	EXPECT_L4("ppp header", SG_L4_NON_IP, p.l4);
+	p = parse_link(junk, 0, 1);
+	EXPECT_L4("empty", SG_L4_MALFORMED, p.l4);
+	/* an Ethernet frame on such a device is no IP packet either */
+	v4(&d);
+	n = mkframe(&d, "INVITE", f);
+	f[0] = 0x02;
+	p = parse_link(f, n, 1);
+	EXPECT_L4("ethernet frame", SG_L4_NON_IP, p.l4);
+	/* and an IP packet on an Ethernet device is parsed as Ethernet */
+	n = pkt_strip_l2(&d, f, mkframe(&d, "INVITE", f));
+	p = parse_link(f, n, 0);
+	EXPECT_TRUE("ip packet read as ethernet", p.l4 != SG_L4_UDP);
+	/* a v4 header cut short */
+	p = parse_link(f, 12, 1);
+	EXPECT_L4("v4 cut", SG_L4_MALFORMED, p.l4);
 }
 
 static void test_parse_ipv6_each_ext_header(void)
@@ -746,6 +809,7 @@ static const struct {
 	T(test_classify_every_prefix_in_bounds),
 	T(test_method_opens_flow),
 	T(test_parse_each_encapsulation),
+	T(test_parse_l3_device),
 	T(test_parse_ipv6_each_ext_header),
 	T(test_parse_ipv6_ext_chain_at_limit_and_beyond),
 	T(test_parse_three_vlan_tags_non_ip),

@@ -86,6 +86,7 @@ static const char *xdp_name(int a)
 
 static struct sipguard_bpf *skel;	/* normal */
 static struct sipguard_bpf *skel_mon;	/* loaded with SG_IF_MONITOR */
+static struct sipguard_bpf *skel_l3;	/* loaded with SG_IF_L3 */
 static struct sipguard_bpf *S;		/* the one the current test uses */
 static int ncpus;
 
@@ -1718,6 +1719,85 @@ static void monitor_checks(void)
 	EXPECT_PASS("monitor: a request", &f[0], SG_R_REQUEST);
 }
 
+/* ---- devices without a link-layer header (ppp, tun, WireGuard) ---- */
+
+/* F as such a device hands it over: from the IP header on. */
+static void strip_l2(struct pkt_frame *f, const struct pkt_desc *d)
+{
+	f->len = pkt_strip_l2(d, f->data, f->len);
+	if (f->len < 0) {
+		FAILF("frame not stripped");
+		f->len = 0;
+	}
+}
+
+static void test_l3_device_filters_from_the_ip_header(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	S = skel_l3;
+	reset_state();
+	in4(&d, SCAN4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	EXPECT_DROP("v4 orphan invite", &f, SG_R_ORPHAN);
+	in6(&d, SCAN6, 5060, 5060);
+	pkt_add_ext(&d, PKT_EXT_DSTOPTS, 8);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	EXPECT_DROP("v6 orphan invite", &f, SG_R_ORPHAN);
+	allow_add(PBX4 "/32");
+	in4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	EXPECT_PASS("allowlisted invite", &f, SG_R_ALLOWLIST);
+	request(&f, &d, "OPTIONS");
+	strip_l2(&f, &d);
+	EXPECT_PASS("a request", &f, SG_R_REQUEST);
+	/* not IP by its first nibble: an Ethernet frame is none here */
+	in4(&d, SCAN4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	f.data[0] = 0x02;
+	EXPECT_PASS("ethernet frame", &f, SG_R_NON_IP);
+}
+
+static void test_l3_device_learns_and_lets_the_pbx_in(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+	struct sg_flow_val v;
+
+	S = skel_l3;
+	reset_state();
+	pkt_desc_init(&d, "198.18.0.7", PBX4, 40000, 5060);	/* NAT's WAN side */
+	request(&f, &d, "REGISTER");
+	strip_l2(&f, &d);
+	run_tc(f.data, f.len);
+	EXPECT_EQ("flow learned", 0, flow_get(PBX4, 5060, 40000, &v));
+	in4(&d, PBX4, 5060, 40000);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	EXPECT_PASS("the pbx's invite", &f, SG_R_ESTABLISHED);
+	in4(&d, SCAN4, 5060, 40000);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	EXPECT_DROP("a scanner on the same port", &f, SG_R_ORPHAN);
+}
+
+/* The Ethernet build must not read an IP packet as one of its own. */
+static void test_ethernet_build_passes_a_bare_ip_packet(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	in4(&d, SCAN4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	strip_l2(&f, &d);
+	run_xdp(f.data, f.len);
+	EXPECT_EQ("no orphan drop", 0, ctr(SG_R_ORPHAN, SG_V_DROP).packets);
+}
+
 static void test_monitor_rodata_would_drop_counted_as_pass(void)
 {
 	S = skel_mon;
@@ -2999,6 +3079,9 @@ static const struct {
 	T(test_ipv4_tiny_fragment_eth_padded_dropped),
 	T(test_ipv6_fragmented_dstopts_after_frag_all_dropped),
 	T(test_fragment_record_not_applied_to_passed_datagram),
+	T(test_l3_device_filters_from_the_ip_header),
+	T(test_l3_device_learns_and_lets_the_pbx_in),
+	T(test_ethernet_build_passes_a_bare_ip_packet),
 	T(test_monitor_rodata_would_drop_counted_as_pass),
 	T(test_monitor_config_would_drop_counted_as_pass),
 	T(test_monitor_config_off_drops_again),
@@ -3058,6 +3141,21 @@ static int install_l7(struct sipguard_bpf *o)
 	return 0;
 }
 
+/* The programs loaded with per-interface flags in .rodata, or NULL. */
+static struct sipguard_bpf *open_flagged(__u32 flags)
+{
+	struct sipguard_bpf *o = sipguard_bpf__open();
+
+	if (!o)
+		return NULL;
+	o->rodata->sg_if_flags = flags;
+	if (sipguard_bpf__load(o)) {
+		sipguard_bpf__destroy(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt,
 		       va_list ap)
 {
@@ -3075,19 +3173,14 @@ int main(int argc, char **argv)
 	libbpf_set_print(quiet_print);
 	ncpus = libbpf_num_possible_cpus();
 	skel = sipguard_bpf__open_and_load();
-	skel_mon = sipguard_bpf__open();
-	if (skel_mon) {
-		skel_mon->rodata->sg_if_flags = SG_IF_MONITOR;
-		if (sipguard_bpf__load(skel_mon)) {
-			sipguard_bpf__destroy(skel_mon);
-			skel_mon = NULL;
-		}
-	}
-	if (ncpus > 0 && skel && skel_mon && (install_l7(skel) || install_l7(skel_mon))) {
+	skel_mon = open_flagged(SG_IF_MONITOR);
+	skel_l3 = open_flagged(SG_IF_L3);
+	if (ncpus > 0 && skel && skel_mon && skel_l3 &&
+	    (install_l7(skel) || install_l7(skel_mon) || install_l7(skel_l3))) {
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
-	if (ncpus <= 0 || !skel || !skel_mon) {
+	if (ncpus <= 0 || !skel || !skel_mon || !skel_l3) {
 		fprintf(stderr, "cannot load the BPF object (%s): run as root\n",
 			strerror(errno));
 		printf("0 passed, 1 failed\n");
@@ -3112,6 +3205,7 @@ int main(int argc, char **argv)
 		else
 			pass++;
 	}
+	sipguard_bpf__destroy(skel_l3);
 	sipguard_bpf__destroy(skel_mon);
 	sipguard_bpf__destroy(skel);
 	printf("%d passed, %d failed\n", pass, fail);
