@@ -38,7 +38,7 @@ LOADER_HDRS := $(wildcard loader/*.h)
 SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
 
 .SECONDARY:
-.PHONY: all clean check test demo bench install uninstall deps
+.PHONY: all clean check test demo bench install uninstall deps vmcheck
 all: $(BUILD)/sipguard
 
 # Install what is missing from Debian's archive (root).

@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line "N passed, M failed" that
 # sums them all.  Each suite prints its own summary as its last line.
+# An entry vm:KERNEL runs the kernel-dependent suites again inside a VM with
+# that stock Debian kernel (tests/vm/suite.sh); SG_VM_KERNELS overrides
+# which kernels the default run includes ("" for none).
 set -u
 cd "$(dirname "$0")/.."
 total_pass=0
 total_fail=0
 suites=("$@")
 if [ ${#suites[@]} = 0 ]; then
-	suites=(build/tests/test_host build/tests/test_hdr tests/fuzz_smoke.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_observe.sh)
+	suites=(build/tests/test_host build/tests/test_hdr tests/fuzz_smoke.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_observe.sh tests/test_links.sh)
+	for k in ${SG_VM_KERNELS-6.1 6.12}; do
+		suites+=("vm:$k")
+	done
 fi
 for s in "${suites[@]}"; do
-	if [ ! -e "$s" ]; then
+	if [[ "$s" == vm:* ]]; then
+		run=(bash tests/vm/suite.sh "${s#vm:}")
+	elif [[ "$s" == *.sh ]]; then
+		run=(bash "$s")
+	else
+		run=("$s")
+	fi
+	if [[ "$s" != vm:* ]] && [ ! -e "$s" ]; then
 		echo "== $s: missing"
 		total_fail=$((total_fail + 1))
 		continue
 	fi
 	echo "== $s"
 	out=$(mktemp)
-	if [[ "$s" == *.sh ]]; then
-		bash "$s" 2>&1 | tee "$out"
-	else
-		"$s" 2>&1 | tee "$out"
-	fi
+	"${run[@]}" 2>&1 | tee "$out"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
 	rm -f "$out"
 	if [ -z "$line" ]; then

@@ -49,5 +49,12 @@ fuzz: $(BUILD)/tests/fuzz_parse
 	$(Q)$(BUILD)/tests/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		$(BUILD)/fuzz/parse
 
+# Every suite on this machine's kernel, then the kernel-dependent ones in
+# VMs with Debian's stock 6.1 and 6.12 kernels (tests/vm/).
 check test: $(BUILD)/sipguard $(TEST_BINS)
 	$(Q)tests/run-all.sh
+
+# The kernel-dependent suites in one VM: make vmcheck KERNEL=6.1 (or 6.12).
+KERNEL ?= 6.1
+vmcheck: $(BUILD)/sipguard $(TEST_BINS)
+	$(Q)tests/vm/suite.sh $(KERNEL)

@@ -8,6 +8,10 @@ BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
 	iptables ipset conntrack tcpdump prometheus"
 BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
+# The kernel matrix (tests/vm: stock Debian kernels under qemu) and the
+# real WAN links built inside it (PPPoE, WireGuard).
+VM_PKGS="qemu-system-x86 busybox-static kmod cpio xz-utils zstd gzip
+	pppoe ppp wireguard-tools"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "Error: installing packages needs root: run as root (or with sudo)" >&2
@@ -15,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for p in $BUILD_PKGS $TEST_PKGS $BENCH_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $BENCH_PKGS $VM_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
