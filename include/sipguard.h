@@ -331,7 +331,7 @@ struct sg_iface_meta {
 	__u32 ifindex;
 	__u32 flags;		/* SG_META_* */
 	__u32 xdp_flags;	/* XDP_FLAGS_* used for the link */
-	__u32 reserved;
+	__u32 link_type;	/* ARPHRD_* of the device; 0: not recorded */
 	__u64 attached_at;	/* wall clock, seconds */
 	char ifname[16];
 };

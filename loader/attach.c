@@ -17,6 +17,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -302,6 +306,122 @@ static void print_fill(FILE *f, int allow_fd, int flows_fd)
 		SG_ALLOW_MAX, nf < 0 ? 0 : nf, SG_FLOWS_MAX);
 }
 
+/* ---- link types ---- */
+
+#ifndef ARPHRD_RAWIP
+#define ARPHRD_RAWIP	519
+#endif
+#ifndef ARPHRD_NONE
+#define ARPHRD_NONE	0xfffe
+#endif
+
+/*
+ * The link types sipguard handles: Ethernet, and devices whose frames
+ * start at the IP header, for which the programs are loaded with SG_IF_L3.
+ */
+static const struct {
+	unsigned int type;
+	const char *name;	/* status --json */
+	const char *text;	/* status, messages */
+	bool l3;
+} link_types[] = {
+	{ ARPHRD_ETHER, "ethernet", "ethernet", false },
+	{ ARPHRD_PPP, "ppp", "ppp", true },
+	{ ARPHRD_NONE, "none", "none (tun/wireguard)", true },
+	{ ARPHRD_RAWIP, "rawip", "rawip", true },
+};
+
+#define N_LINK_TYPES	(sizeof(link_types) / sizeof(link_types[0]))
+
+static int link_type_idx(unsigned int type)
+{
+	size_t i;
+
+	for (i = 0; i < N_LINK_TYPES; i++)
+		if (link_types[i].type == type)
+			return i;
+	return -1;
+}
+
+/* A name for a link type sipguard refuses, for the message. */
+static const char *other_link_name(unsigned int type)
+{
+	switch (type) {
+	case ARPHRD_LOOPBACK:
+		return "loopback";
+	case ARPHRD_TUNNEL:
+		return "ipip tunnel";
+	case ARPHRD_TUNNEL6:
+		return "ip6 tunnel";
+	case ARPHRD_SIT:
+		return "sit tunnel";
+	case ARPHRD_IPGRE:
+		return "gre tunnel";
+	case ARPHRD_INFINIBAND:
+		return "infiniband";
+	case ARPHRD_IEEE80211:
+	case ARPHRD_IEEE80211_PRISM:
+	case ARPHRD_IEEE80211_RADIOTAP:
+		return "802.11 monitor";
+	case ARPHRD_IEEE802154:
+		return "802.15.4";
+	case ARPHRD_VOID:
+		return "void";
+	case ARPHRD_CAN:
+		return "can";
+	case 823:	/* ARPHRD_IP6GRE */
+		return "ip6gre tunnel";
+	case 824:	/* ARPHRD_NETLINK */
+		return "netlink monitor";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * IFNAME's link type, as the kernel reports it for SIOCGIFHWADDR in the
+ * caller's network namespace (/sys/class/net shows the namespace sysfs
+ * was mounted in, which nsenter --net does not change).  -errno on error.
+ */
+static int read_link_type(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	close(fd);
+	return err ? err : (int)(unsigned short)ifr.ifr_hwaddr.sa_family;
+}
+
+/*
+ * Which link type IFNAME has: the index in link_types[], or -1 after an
+ * error that names the type sipguard cannot handle.
+ */
+static int check_link_type(const char *ifname, unsigned int *type)
+{
+	int t = read_link_type(ifname), i;
+
+	if (t < 0) {
+		sg_err("cannot read the link type of %s: %s: check the interface with 'ip link show %s'",
+		       ifname, strerror(-t), ifname);
+		return -1;
+	}
+	*type = t;
+	i = link_type_idx(t);
+	if (i < 0)
+		sg_err("%s: link type %s (%d) is not supported: sipguard handles Ethernet and devices without a link-layer header (ppp, tun, WireGuard, raw-IP)",
+		       ifname, other_link_name(t), t);
+	return i;
+}
+
 /* ---- attach ---- */
 
 struct attach_opts {
@@ -409,6 +529,340 @@ static struct sipguard_bpf *skel_open(bool conntrack)
 	return obj;
 }
 
+/* ---- loading, and saying why the kernel refused ---- */
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON	38
+#endif
+
+#define LOG_TAIL_LINES	15		/* of the verifier log, without --verbose */
+#define LOG_SIZE_FIRST	(1u << 20)	/* per program; grown when the log is cut */
+#define LOG_SIZE_MAX	(64u << 20)
+#define MAX_PROGS	8
+
+/* What to load: the object and how to set it up. */
+struct load_req {
+	const char *ifname;
+	__u32 if_flags;		/* SG_IF_*, a .rodata constant */
+	bool conntrack;		/* the conntrack variant */
+	bool l7;		/* load sipguard_l7 */
+	bool learn;		/* load sipguard_learn */
+};
+
+/*
+ * Each program gets a verifier log buffer of its own.  libbpf loads a
+ * program without a log first and, when the kernel refuses it, again with
+ * log level 1 into this buffer, so a non-empty buffer marks the program
+ * the kernel refused (libbpf stops at the first).
+ */
+struct prog_log {
+	struct bpf_program *prog;
+	char *buf;
+};
+
+/* libbpf writes into the buffers only while it loads the object. */
+static void free_logs(struct prog_log *logs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(logs[i].buf);
+}
+
+/* Print LOG on standard error: all of it with --verbose, else its end. */
+static void print_verifier_log(const char *log, const char *ifname)
+{
+	const char *p, *start = log;
+	size_t len = strlen(log);
+	int lines = 0, skip;
+
+	while (len && log[len - 1] == '\n')
+		len--;
+	for (p = log; p < log + len; p++)
+		lines += *p == '\n';
+	lines++;
+	if (sg_env.verbose) {
+		fprintf(stderr, "The verifier log (%d lines):\n", lines);
+	} else {
+		skip = lines > LOG_TAIL_LINES ? lines - LOG_TAIL_LINES : 0;
+		for (p = log; skip && p < log + len; p++)
+			if (*p == '\n' && !--skip)
+				start = p + 1;
+		if (lines > LOG_TAIL_LINES)
+			fprintf(stderr, "The last %d of the verifier log's %d lines ('sipguard --verbose attach %s' shows all):\n",
+				LOG_TAIL_LINES, lines, ifname);
+		else
+			fprintf(stderr, "The verifier log:\n");
+	}
+	while (start < log + len) {
+		p = memchr(start, '\n', log + len - start);
+		if (!p)
+			p = log + len;
+		fprintf(stderr, "  %.*s\n", (int)(p - start), start);
+		start = p + 1;
+	}
+}
+
+/* What to do about a verifier rejection, from its log and our rights. */
+static void verifier_hint(const char *log, char *hint, size_t len)
+{
+	if (strstr(log, "non-JITed"))
+		snprintf(hint, len, "this kernel runs BPF programs without its JIT compiler, which sipguard's programs need: set the sysctl net.core.bpf_jit_enable=1 (the kernel needs CONFIG_BPF_JIT for %s)",
+			 sg_machine());
+	else if (strstr(log, "tail_calls are not allowed in programs with bpf-to-bpf calls") ||
+		 strstr(log, "mixing of tail_calls and bpf-to-bpf calls is not supported"))
+		snprintf(hint, len, "this kernel's BPF JIT for %s cannot combine tail calls with BPF-to-BPF calls, and sipguard's XDP program has both (x86-64 kernels can from Linux 5.10, arm64 from 6.0): use a newer kernel",
+			 sg_machine());
+	else if (strstr(log, "invalid func unknown#") || strstr(log, "unknown func "))
+		snprintf(hint, len, "this kernel lacks a BPF helper function that the program calls (named in the log): use a newer kernel");
+	else if (!sg_have_cap(CAP_PERFMON) && !sg_have_cap(CAP_SYS_ADMIN))
+		snprintf(hint, len, "this process lacks CAP_PERFMON (and CAP_SYS_ADMIN), without which the verifier refuses the pointer arithmetic sipguard's programs do: run as root, or add CAP_PERFMON");
+	else
+		snprintf(hint, len, "this sipguard's programs do not pass this kernel's verifier (sipguard is verified on Linux 6.1 and later): report it with the whole log ('sipguard --verbose attach IFACE')");
+}
+
+/*
+ * A pinned map that libbpf cannot reuse because its type, key or value
+ * size, size or flags differ from ours: pins of another sipguard version.
+ * The same comparison as libbpf's.  Writes what differs into MSG.
+ */
+static bool pinned_map_mismatch(struct bpf_object *obj, char *msg, size_t len)
+{
+	struct bpf_map_info info;
+	struct bpf_map *map;
+	const char *path, *what = NULL;
+	__u32 ilen, pinned = 0, ours = 0;
+	int fd;
+
+	bpf_object__for_each_map(map, obj) {
+		path = bpf_map__pin_path(map);
+		if (!path)
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		ilen = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &ilen)) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		if (info.type != bpf_map__type(map)) {
+			what = "type";
+			pinned = info.type;
+			ours = bpf_map__type(map);
+		} else if (info.key_size != bpf_map__key_size(map)) {
+			what = "key size";
+			pinned = info.key_size;
+			ours = bpf_map__key_size(map);
+		} else if (info.value_size != bpf_map__value_size(map)) {
+			what = "value size";
+			pinned = info.value_size;
+			ours = bpf_map__value_size(map);
+		} else if (info.max_entries != bpf_map__max_entries(map)) {
+			what = "size";
+			pinned = info.max_entries;
+			ours = bpf_map__max_entries(map);
+		} else if (info.map_flags != bpf_map__map_flags(map)) {
+			what = "flags";
+			pinned = info.map_flags;
+			ours = bpf_map__map_flags(map);
+		}
+		if (what) {
+			snprintf(msg, len, "the pinned map %s does not match this sipguard's (its %s is %u, this sipguard's %u)",
+				 path, what, pinned, ours);
+			return true;
+		}
+	}
+	/* libbpf's word for it, should its comparison differ from ours */
+	for (ours = 0; (path = sg_libbpf_said(ours)); ours++) {
+		if (strstr(path, "couldn't reuse pinned map")) {
+			snprintf(msg, len, "a pinned map does not match this sipguard's (libbpf: %s)",
+				 path);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A map or program type of the object that this kernel does not have. */
+static bool missing_type(struct bpf_object *obj, char *msg, size_t len)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	const char *t;
+
+	bpf_object__for_each_map(map, obj) {
+		if (libbpf_probe_bpf_map_type(bpf_map__type(map), NULL) == 0) {
+			t = libbpf_bpf_map_type_str(bpf_map__type(map));
+			snprintf(msg, len, "the BPF map type %s, which map %s needs",
+				 t ? t : "?", bpf_map__name(map));
+			return true;
+		}
+	}
+	bpf_object__for_each_program(prog, obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (libbpf_probe_bpf_prog_type(bpf_program__type(prog), NULL) == 0) {
+			t = libbpf_bpf_prog_type_str(bpf_program__type(prog));
+			snprintf(msg, len, "the BPF program type %s, which program %s needs",
+				 t ? t : "?", bpf_program__name(prog));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The program libbpf's warnings name ("prog 'NAME': ..."), or NULL. */
+static const char *libbpf_named_prog(char *buf, size_t len)
+{
+	const char *s, *end;
+	unsigned int i;
+
+	for (i = 0; (s = sg_libbpf_said(i)); i++) {
+		if (strncmp(s, "prog '", 6))
+			continue;
+		end = strchr(s + 6, '\'');
+		if (!end || end == s + 6 || (size_t)(end - s - 6) >= len)
+			continue;
+		snprintf(buf, len, "%.*s", (int)(end - s - 6), s + 6);
+		return buf;
+	}
+	return NULL;
+}
+
+/* libbpf's last warning that says more than "failed to load". */
+static const char *libbpf_reason(void)
+{
+	const char *s, *found = "nothing";
+	unsigned int i;
+
+	for (i = 0; (s = sg_libbpf_said(i)); i++)
+		if (strncmp(s, "failed to load", 14) && !strstr(s, "': failed to load: -"))
+			found = s;
+	return found;
+}
+
+static void report_load_failure(struct sipguard_bpf *skel, int err,
+				const struct prog_log *failed, size_t log_size,
+				const char *ifname)
+{
+	const char *rel = sg_kernel_release();
+	char msg[640], name[64];
+
+	err = abs(err);
+	if (failed) {
+		const char *prog = bpf_program__name(failed->prog);
+
+		if (err == EPERM) {
+			sg_err("not permitted: the kernel refused to load program %s: %s: run as root (or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN); see the log for what else forbids it",
+			       prog, strerror(err));
+		} else {
+			verifier_hint(failed->buf, msg, sizeof(msg));
+			if (err == ENOSPC)	/* the log was cut: no errno */
+				sg_err("the kernel's verifier (Linux %s) rejected program %s, with a log longer than %zu KiB (only part of it is shown): %s",
+				       rel, prog, log_size >> 10, msg);
+			else
+				sg_err("the kernel's verifier (Linux %s) rejected program %s: %s: %s",
+				       rel, prog, strerror(err), msg);
+		}
+		print_verifier_log(failed->buf, ifname);
+		return;
+	}
+	if (err == EINVAL && pinned_map_mismatch(skel->obj, msg, sizeof(msg))) {
+		sg_err("%s: it was pinned by another sipguard version: detach every interface ('sipguard status' lists them) and attach again",
+		       msg);
+		return;
+	}
+	if (err == EPERM) {
+		sg_err("not permitted: the kernel refused sipguard's BPF object (libbpf: %s): run as root (or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN); a seccomp filter or kernel lockdown can forbid BPF too",
+		       libbpf_reason());
+		return;
+	}
+	if (missing_type(skel->obj, msg, sizeof(msg))) {
+		sg_err("this kernel (Linux %s) lacks %s: use a kernel with it (sipguard is built for Linux %d.%d and later)",
+		       rel, msg, SG_KERNEL_MIN_MAJOR, SG_KERNEL_MIN_MINOR);
+		return;
+	}
+	if (libbpf_named_prog(name, sizeof(name))) {
+		sg_err("the kernel (Linux %s) refused program %s: %s, without a verifier log (libbpf: %s): run with --verbose for libbpf's messages",
+		       rel, name, strerror(err), libbpf_reason());
+		return;
+	}
+	sg_err("cannot load the BPF programs: %s (libbpf: %s): %s",
+	       strerror(err), libbpf_reason(), err == ENOMEM ?
+	       "the maps need more memory than the kernel gives (they count against this process's memory cgroup): free memory or raise the limit" :
+	       "run with --verbose for libbpf's messages");
+}
+
+/*
+ * Open the object, set it up as R says, and load it.  NULL after an error
+ * that names the cause: the verifier's rejection of a program with the
+ * end of its log, pins of another version, a missing kernel feature.
+ */
+static struct sipguard_bpf *load_object(const struct load_req *r)
+{
+	struct prog_log logs[MAX_PROGS], *failed;
+	struct sipguard_bpf *skel;
+	struct bpf_program *prog;
+	size_t log_size = LOG_SIZE_FIRST;
+	int n, i, err;
+
+	for (;;) {
+		skel = skel_open(r->conntrack);
+		if (!skel) {
+			sg_err_errno(errno, "cannot open the BPF object",
+				     "run with --verbose for libbpf's log");
+			return NULL;
+		}
+		skel->rodata->sg_if_flags = r->if_flags;
+		err = set_pin_paths(skel->obj, r->ifname);
+		if (err) {
+			sg_err_errno(err, "cannot set the pin paths", "use a shorter --pin-path");
+			sipguard_bpf__destroy(skel);
+			return NULL;
+		}
+		if (!r->l7)
+			bpf_program__set_autoload(skel->progs.sipguard_l7, false);
+		if (!r->learn)
+			bpf_program__set_autoload(skel->progs.sipguard_learn, false);
+
+		n = 0;
+		bpf_object__for_each_program(prog, skel->obj) {
+			if (!bpf_program__autoload(prog) || n == MAX_PROGS)
+				continue;
+			logs[n].buf = malloc(log_size);
+			if (!logs[n].buf)
+				continue;	/* then libbpf keeps the log */
+			logs[n].buf[0] = '\0';
+			logs[n].prog = prog;
+			bpf_program__set_log_buf(prog, logs[n].buf, log_size);
+			n++;
+		}
+		sg_libbpf_said_reset();
+		err = sipguard_bpf__load(skel);
+		if (!err) {
+			free_logs(logs, n);
+			return skel;
+		}
+		for (failed = NULL, i = 0; i < n && !failed; i++)
+			if (logs[i].buf[0])
+				failed = &logs[i];
+		/* a log that did not fit: the kernel says ENOSPC, not why */
+		if (failed && err == -ENOSPC && log_size < LOG_SIZE_MAX) {
+			free_logs(logs, n);
+			sipguard_bpf__destroy(skel);
+			log_size *= 8;
+			continue;
+		}
+		report_load_failure(skel, err, failed, log_size, r->ifname);
+		free_logs(logs, n);
+		sipguard_bpf__destroy(skel);
+		return NULL;
+	}
+}
+
 static int xdp_link_create(const char *ifname, int ifindex, int prog_fd,
 			   __u32 xdp_flags)
 {
@@ -450,6 +904,7 @@ int do_attach(int argc, char **argv)
 		{ 0 }
 	};
 	struct attach_opts o = {};
+	struct load_req req = {};
 	struct sipguard_bpf *skel = NULL;
 	struct sg_iface_meta prev, meta = {};
 	struct bpf_link_info info;
@@ -458,9 +913,10 @@ int do_attach(int argc, char **argv)
 	char path[SG_PATH_MAX], name[64];
 	enum link_state state;
 	const char *ifname;
-	int first, ifindex, link_fd = -1, err, ret = SG_EXIT_FAIL;
+	int first, ifindex, lt, link_fd = -1, err, ret = SG_EXIT_FAIL;
 	bool have_cfg = false, have_l7, replace = false, shared_existed, pinned_here = false;
 	__u32 zero = 0, prog_id = 0;
+	unsigned int ltype;
 	__u8 mode;
 
 	first = sg_getopt(argc, argv, "attach", "m:c:", extra, attach_opt, &o);
@@ -486,6 +942,25 @@ int do_attach(int argc, char **argv)
 	if (o.conntrack && conntrack_usable())
 		goto out;
 
+	/*
+	 * Frames of a device without a link-layer header start at the IP
+	 * header: the programs must know (SG_IF_L3, recomputed on every
+	 * attach).  Such drivers (ppp, WireGuard, raw-IP modems) have no
+	 * native XDP, and tun runs it only in tap mode: without --mode the
+	 * kernel would pick native on tun, where the program sees nothing.
+	 */
+	lt = check_link_type(ifname, &ltype);
+	if (lt < 0)
+		goto out;
+	if (link_types[lt].l3) {
+		if (o.mode_given && (o.xdp_flags & XDP_FLAGS_DRV_MODE)) {
+			sg_err("%s has no link-layer header (link type %s): native XDP is not available there (ppp, tun, WireGuard and raw-IP devices run XDP in generic mode only): leave --mode out, or use --mode generic",
+			       ifname, link_types[lt].name);
+			goto out;
+		}
+		o.xdp_flags = XDP_FLAGS_SKB_MODE;
+	}
+
 	state = pinned_link(ifname, ifindex, &link_fd, &info);
 	switch (state) {
 	case LINK_ERROR:
@@ -496,6 +971,11 @@ int do_attach(int argc, char **argv)
 		goto out;
 	case LINK_HERE:
 		mode = query_mode(ifindex, NULL);
+		if (link_types[lt].l3 && mode == XDP_ATTACHED_DRV) {
+			sg_err("%s is attached in native mode, where XDP sees none of its packets (link type %s): run 'sipguard detach %s' and attach again",
+			       ifname, link_types[lt].name, ifname);
+			goto out;
+		}
 		if (o.mode_given &&
 		    strcmp(mode_name(mode), flags_mode_name(o.xdp_flags))) {
 			sg_err("%s is attached in %s mode: changing to %s mode needs 'sipguard detach %s' first",
@@ -527,29 +1007,15 @@ int do_attach(int argc, char **argv)
 	}
 	pinned_here = true;
 
-	skel = skel_open(o.conntrack);
-	if (!skel) {
-		sg_err_errno(errno, "cannot open the BPF object", "run with --verbose for libbpf's log");
+	req.ifname = ifname;
+	req.if_flags = (o.monitor ? SG_IF_MONITOR : 0) |
+		       (link_types[lt].l3 ? SG_IF_L3 : 0);
+	req.conntrack = o.conntrack;
+	req.l7 = have_l7 = sg_l7_supported();
+	req.learn = !o.no_learn;
+	skel = load_object(&req);
+	if (!skel)
 		goto fail;
-	}
-	skel->rodata->sg_if_flags = o.monitor ? SG_IF_MONITOR : 0;
-	err = set_pin_paths(skel->obj, ifname);
-	if (err) {
-		sg_err_errno(err, "cannot set the pin paths", "use a shorter --pin-path");
-		goto fail;
-	}
-	have_l7 = sg_l7_supported();
-	if (!have_l7)
-		bpf_program__set_autoload(skel->progs.sipguard_l7, false);
-	if (o.no_learn)
-		bpf_program__set_autoload(skel->progs.sipguard_learn, false);
-
-	err = sipguard_bpf__load(skel);
-	if (err) {
-		sg_err_errno(err, "cannot load the BPF programs",
-			     "run with --verbose for libbpf's log (pins from another sipguard version? detach every interface first)");
-		goto fail;
-	}
 
 	/* Settings and entries go in before the program goes live. */
 	if (have_l7) {
@@ -614,6 +1080,7 @@ int do_attach(int argc, char **argv)
 	}
 
 	meta.ifindex = ifindex;
+	meta.link_type = ltype;
 	if (o.monitor)
 		meta.flags |= SG_META_MONITOR;
 	if (o.conntrack)
@@ -776,7 +1243,8 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 	enum link_state state;
 	char since[64] = "-";
 	const char *mode = "none", *where;
-	int ifindex, fd;
+	int ifindex, fd, lt;
+	unsigned int ltype;
 	bool monitor, l7;
 	json_object *o;
 
@@ -786,6 +1254,13 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 	state = pinned_link(ifname, ifindex, &fd, &info);
 	if (fd >= 0)
 		close(fd);
+	/* an attachment by an older sipguard did not record it */
+	ltype = meta.link_type;
+	if (!ltype && state == LINK_HERE) {
+		lt = read_link_type(ifname);
+		ltype = lt > 0 ? lt : 0;
+	}
+	lt = ltype ? link_type_idx(ltype) : -1;
 	switch (state) {
 	case LINK_HERE:
 		where = "attached";
@@ -815,8 +1290,9 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 		printf("%s: ", ifname);
 		switch (state) {
 		case LINK_HERE:
-			printf("ifindex %u, %s XDP, prog id %u, link id %u",
-			       info.xdp.ifindex, mode, info.prog_id, info.id);
+			printf("ifindex %u, link %s, %s XDP, prog id %u, link id %u",
+			       info.xdp.ifindex, lt >= 0 ? link_types[lt].text : "unknown",
+			       mode, info.prog_id, info.id);
 			break;
 		case LINK_DEFUNCT:
 			printf("interface gone (XDP link %u defunct)", info.id);
@@ -829,6 +1305,8 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 			printf("no XDP link pinned");
 			break;
 		}
+		if (state != LINK_HERE && lt >= 0)
+			printf(", link %s", link_types[lt].text);
 		printf(", learner %s, conntrack %s, layer-7 %s, monitor %s%s, attached since %s",
 		       meta.flags & SG_META_LEARN ? "on" : "off",
 		       meta.flags & SG_META_CONNTRACK ? "on" : "off", l7 ? "on" : "off",
@@ -846,6 +1324,10 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 	json_object_object_add(o, "state", json_object_new_string(where));
 	json_object_object_add(o, "ifindex", json_object_new_int64(info.xdp.ifindex ?
 					     info.xdp.ifindex : meta.ifindex));
+	json_object_object_add(o, "link_type", lt >= 0 ?
+			       json_object_new_string(link_types[lt].name) : NULL);
+	json_object_object_add(o, "link_type_id", ltype ?
+			       json_object_new_int64(ltype) : NULL);
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	json_object_object_add(o, "prog_id", json_object_new_int64(info.prog_id));
 	json_object_object_add(o, "link_id", json_object_new_int64(info.id));

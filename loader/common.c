@@ -27,6 +27,9 @@
 
 #include "common.h"
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
@@ -72,11 +75,48 @@ int sg_usage(const char *cmd, const char *fmt, ...)
 	return SG_EXIT_USAGE;
 }
 
+/*
+ * libbpf's last warnings, kept also when they are not shown, so that an
+ * error message can quote the one that names the cause.
+ */
+#define SG_LIBBPF_KEEP	8
+static char libbpf_said[SG_LIBBPF_KEEP][320];
+static unsigned int libbpf_said_n;
+
 int sg_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (level == LIBBPF_WARN) {
+		char *s = libbpf_said[libbpf_said_n++ % SG_LIBBPF_KEEP];
+		size_t n;
+		va_list cp;
+
+		va_copy(cp, ap);
+		vsnprintf(s, sizeof(libbpf_said[0]), fmt, cp);
+		va_end(cp);
+		if (!strncmp(s, "libbpf: ", 8))
+			memmove(s, s + 8, strlen(s + 8) + 1);
+		n = strlen(s);
+		while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+			s[--n] = '\0';
+	}
 	if (!sg_env.verbose || (level == LIBBPF_DEBUG && sg_env.verbose < 2))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+void sg_libbpf_said_reset(void)
+{
+	libbpf_said_n = 0;
+}
+
+const char *sg_libbpf_said(unsigned int i)
+{
+	unsigned int first = libbpf_said_n > SG_LIBBPF_KEEP ?
+			     libbpf_said_n - SG_LIBBPF_KEEP : 0;
+
+	if (first + i >= libbpf_said_n)
+		return NULL;
+	return libbpf_said[(first + i) % SG_LIBBPF_KEEP];
 }
 
 bool sg_is_perm(int err)
@@ -87,7 +127,7 @@ bool sg_is_perm(int err)
 
 void sg_err_perm(void)
 {
-	sg_err("not permitted: run as root (or with CAP_BPF and CAP_NET_ADMIN)");
+	sg_err("not permitted: run as root (or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)");
 }
 
 void sg_err_errno(int err, const char *what, const char *todo)
@@ -233,7 +273,7 @@ int sg_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
 
 /* ---- environment checks ---- */
 
-static bool have_cap(int cap)
+bool sg_have_cap(int cap)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -247,9 +287,9 @@ static bool have_cap(int cap)
 
 int sg_need_privileges(bool net_admin)
 {
-	bool bpf = have_cap(CAP_BPF) || have_cap(CAP_SYS_ADMIN);
+	bool bpf = sg_have_cap(CAP_BPF) || sg_have_cap(CAP_SYS_ADMIN);
 
-	if (!bpf || (net_admin && !have_cap(CAP_NET_ADMIN))) {
+	if (!bpf || (net_admin && !sg_have_cap(CAP_NET_ADMIN))) {
 		sg_err_perm();
 		return -1;
 	}
@@ -267,9 +307,29 @@ static const struct {
 	{ 4, 20, "BPF LRU and LPM-trie maps without preallocation" },
 	{ 5, 6,  "global BPF functions (the SIP classifier)" },
 	{ 5, 9,  "XDP bpf_link" },
+	{ 5, 11, "bpf_ktime_get_coarse_ns (the clock of flows and bans)" },
+	{ 5, 13, "bpf_for_each_map_elem (the learner's eviction of the oldest flow)" },
 	{ SG_KERNEL_MIN_MAJOR, SG_KERNEL_MIN_MINOR,
-	  "the oldest kernel sipguard is built and tested for" },
+	  "the oldest kernel sipguard is built for" },
 };
+
+const char *sg_kernel_release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u))
+		snprintf(u.release, sizeof(u.release), "(unknown release)");
+	return u.release;
+}
+
+const char *sg_machine(void)
+{
+	static struct utsname u;
+
+	if (!u.machine[0] && uname(&u))
+		snprintf(u.machine, sizeof(u.machine), "this architecture");
+	return u.machine;
+}
 
 int sg_check_kernel(void)
 {

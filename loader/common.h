@@ -49,6 +49,10 @@ void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error for CMD and return SG_EXIT_USAGE. */
 int sg_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* libbpf's last warnings (up to 8, also when --verbose is off), oldest
+ * first: sg_libbpf_said(0), (1)... until NULL.  Reset before a load. */
+void sg_libbpf_said_reset(void);
+const char *sg_libbpf_said(unsigned int i);
 bool sg_is_perm(int err);
 void sg_err_perm(void);
 /*
@@ -88,8 +92,19 @@ int sg_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
 	      const struct option *extra, sg_opt_cb cb, void *ctx);
 
 /* ---- environment checks ---- */
+/* Is capability CAP (CAP_BPF, ...) in the effective set? */
+bool sg_have_cap(int cap);
 int sg_need_privileges(bool net_admin);
+/*
+ * Refuse a kernel older than SG_KERNEL_MIN (SIPGUARD_KERNEL_RELEASE stands
+ * for the running release), naming the newest feature it lacks.  The
+ * minimum is what sipguard is built for; the README says which kernels
+ * are verified.
+ */
 int sg_check_kernel(void);
+/* The running kernel's release and machine, from uname(2). */
+const char *sg_kernel_release(void);
+const char *sg_machine(void);
 int sg_ensure_bpffs(void);
 int sg_mkdir_p(const char *path);
 /* ifindex of IFNAME in the caller's network namespace, or 0 + error. */

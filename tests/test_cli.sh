@@ -95,7 +95,7 @@ test_status_text() {
 	check "attach" sg attach "$A"
 	local out
 	out=$(sg status)
-	check "status names the interface and mode: $out" grep -Eq "^$A: ifindex [0-9]+, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
+	check "status names the interface, link type and mode: $out" grep -Eq "^$A: ifindex [0-9]+, link ethernet, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
 	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
 	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
 }
@@ -108,6 +108,7 @@ test_status_json() {
 	expect_eq "attached" True "$(json "d['attached']" <<<"$out")"
 	expect_eq "interface name" "$A" "$(json "d['interfaces'][0]['name']" <<<"$out")"
 	expect_eq "mode in use" generic "$(json "d['interfaces'][0]['mode']" <<<"$out")"
+	expect_eq "link type" "ethernet 1" "$(json "d['interfaces'][0]['link_type'], d['interfaces'][0]['link_type_id']" <<<"$out" | tr -d "(),'")"
 	expect_eq "ifindex" "$(ip -n "$NS" -o link show "$A" | cut -d: -f1)" "$(json "d['interfaces'][0]['ifindex']" <<<"$out")"
 	expect_eq "learner" True "$(json "d['interfaces'][0]['learner']" <<<"$out")"
 	expect_eq "flow timeout" 3600 "$(json "d['settings']['flow_timeout_s']" <<<"$out")"
@@ -632,7 +633,7 @@ test_not_attached_errors() {
 
 test_non_root_not_permitted() {
 	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	local msg="^Error: not permitted: run as root \(or with CAP_BPF and CAP_NET_ADMIN\)$"
+	local msg="^Error: not permitted: run as root \(or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN\)$"
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" attach lo
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" detach lo
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" status
@@ -642,13 +643,161 @@ test_non_root_not_permitted() {
 
 test_kernel_too_old() {
 	setup
-	expect_exit 1 "^Error: kernel 5.4.0 is too old: XDP bpf_link needs Linux 5.9, sipguard needs 5.15 or later: upgrade the kernel$" \
+	expect_exit 1 "^Error: kernel 5.4.0 is too old: bpf_for_each_map_elem \(the learner's eviction of the oldest flow\) needs Linux 5.13, sipguard needs 5.15 or later: upgrade the kernel$" \
 		env SIPGUARD_KERNEL_RELEASE=5.4.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
-	expect_exit 1 "^Error: kernel 5.10.0-30-amd64 is too old: sipguard needs Linux 5.15 or later" \
+	expect_exit 1 "^Error: kernel 5.10.0-30-amd64 is too old: bpf_for_each_map_elem .* needs Linux 5.13, sipguard needs 5.15 or later" \
 		env SIPGUARD_KERNEL_RELEASE=5.10.0-30-amd64 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
+	expect_exit 1 "^Error: kernel 5.14.21 is too old: sipguard needs Linux 5.15 or later \(the oldest kernel sipguard is built for\): upgrade the kernel$" \
+		env SIPGUARD_KERNEL_RELEASE=5.14.21 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
 	check "nothing pinned" pinned_nothing
 	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
 	expect_exit 0 "attached" env SIPGUARD_KERNEL_RELEASE=5.15.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
+}
+
+# A program the verifier rejects: without CAP_PERFMON (and CAP_SYS_ADMIN)
+# the verifier forbids the programs' packet-pointer arithmetic, a real
+# rejection that needs no broken object.  The error names the verifier,
+# the kernel release and the program, and shows the end of the log; it
+# is no "not permitted" and no pin mismatch.
+test_verifier_rejection_is_named() {
+	setup
+	local nocap=(setpriv --bounding-set -perfmon,-sys_admin) out rc n
+	out=$(in_ns "$NS" "${nocap[@]}" "$SG" attach "$A" 2>&1); rc=$?
+	expect_eq "exit status" 1 "$rc"
+	check "names the verifier, kernel and program: $out" grep -Eq \
+		"^Error: the kernel's verifier \(Linux $(uname -r)\) rejected program sipguard_xdp: Permission denied: this process lacks CAP_PERFMON \(and CAP_SYS_ADMIN\), .*: run as root, or add CAP_PERFMON$" <<<"$out"
+	check "says the log's end follows" grep -Eq \
+		"^The last 15 of the verifier log's [0-9]+ lines \('sipguard --verbose attach $A' shows all\):$" <<<"$out"
+	expect_eq "error, heading and 15 log lines" 17 "$(wc -l <<<"$out")"
+	check "the verifier's own words" grep -q "^  .*pointer.*prohibited" <<<"$out"
+	check "the log's last line" grep -Eq "^  processed [0-9]+ insns" <<<"$(tail -1 <<<"$out")"
+	check "no 'not permitted'" lacks "not permitted" "$out"
+	check "no pin mismatch" lacks "another sipguard version" "$out"
+	check "nothing pinned" pinned_nothing
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+
+	out=$(in_ns "$NS" "${nocap[@]}" "$SG" --verbose attach "$A" 2>&1)
+	check "--verbose: the whole log: $out" grep -Eq "^The verifier log \([0-9]+ lines\):$" <<<"$out"
+	n=$(sed -n 's/^The verifier log (\([0-9]*\) lines):$/\1/p' <<<"$out")
+	expect_ge "a log longer than its end" 16 "$n"
+	expect_eq "all of its lines" "$n" "$(sed -n '/^The verifier log (/,$p' <<<"$out" | grep -c '^  ')"
+	check "libbpf's messages too" grep -q "^libbpf: prog 'sipguard_xdp': BPF program load failed" <<<"$out"
+	check "nothing pinned" pinned_nothing
+	expect_exit 0 "^sipguard attached to $A" sg attach "$A"
+}
+
+# Maps pinned by another version (here: a flow table of another value
+# size) are named as such, not as a verifier or permission problem.
+test_pins_of_another_version_named() {
+	setup
+	mkdir -p "$SIPGUARD_PIN_PATH"
+	check "a foreign sg_flows" bpftool map create "$SIPGUARD_PIN_PATH/sg_flows" \
+		type hash key 20 value 8 entries 16 name sg_flows
+	expect_exit 1 "^Error: the pinned map $SIPGUARD_PIN_PATH/sg_flows does not match this sipguard's \(its value size is 8, this sipguard's [0-9]+\): it was pinned by another sipguard version: detach every interface \('sipguard status' lists them\) and attach again$" \
+		sg attach "$A"
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
+}
+
+# ---- link types ----
+
+# tun_io NS DEV inject|register: open the tun device DEV; "inject" writes
+# an orphan INVITE over IPv4 and over IPv6 and a non-SIP datagram into it
+# (received by DEV: frames that start at the IP header); "register" sends
+# a REGISTER from local port 5060 to 198.51.100.2:5080 out of it.
+tun_io() {
+	in_ns "$1" python3 - "$2" "$3" <<'EOF'
+import fcntl, os, socket, struct, sys, time
+
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+def udp4(src, dst, sport, dport, data):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + udp
+
+def udp6(src, dst, sport, dport, data):
+    s, d = (socket.inet_pton(socket.AF_INET6, a) for a in (src, dst))
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    c = csum(s + d + struct.pack("!I3xB", len(udp), 17) + udp) or 0xffff
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    return struct.pack("!IHBB", 6 << 28, len(udp), 17, 64) + s + d + udp
+
+dev, what = sys.argv[1:]
+fd = os.open("/dev/net/tun", os.O_RDWR)
+# TUNSETIFF with IFF_TUN | IFF_NO_PI: raw IP packets, no header of tun's own
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", dev.encode(), 0x0001 | 0x1000))
+invite = b"INVITE sip:100@198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.9\r\n\r\n"
+if what == "inject":
+    os.write(fd, udp4("203.0.113.9", "198.51.100.1", 5060, 5060, invite))
+    os.write(fd, udp6("2001:db8:9::9", "2001:db8:1::1", 5060, 5060, invite))
+    os.write(fd, udp4("203.0.113.9", "198.51.100.1", 40000, 9, b"hello"))
+else:
+    time.sleep(0.3)  # the carrier comes with the open file
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("", 5060))
+    s.sendto(b"REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n", ("198.51.100.2", 5080))
+time.sleep(0.2)
+EOF
+}
+
+# A tun device has no link-layer header: attach loads the programs for
+# frames that start at the IP header, in generic mode, and they filter
+# and learn there.
+test_tun_device_without_link_header() {
+	setup
+	local T=${SG_NS_PREFIX}t out
+	check "tun device" ip -n "$NS" tuntap add dev "$T" mode tun
+	ip -n "$NS" addr add 198.51.100.1/24 dev "$T"
+	ip -n "$NS" addr add 2001:db8:1::1/64 dev "$T" nodad
+	ip -n "$NS" link set "$T" up
+	expect_exit 1 "^Error: $T has no link-layer header \(link type none\): native XDP is not available there .*: leave --mode out, or use --mode generic$" \
+		sg attach "$T" --mode native
+	check "nothing pinned after the refusal" pinned_nothing
+	expect_exit 0 "^sipguard attached to $T \(generic XDP, learner on\)" sg attach "$T"
+	out=$(sg status)
+	check "status shows the link type: $out" grep -Eq "^$T: ifindex [0-9]+, link none \(tun/wireguard\), generic XDP, " <<<"$out"
+	out=$(sg status --json)
+	expect_eq "json link type" "none 65534" "$(json "d['interfaces'][0]['link_type'], d['interfaces'][0]['link_type_id']" <<<"$out" | tr -d "(),'")"
+	check "inject into the tun device" tun_io "$NS" "$T" inject
+	expect_eq "orphan INVITEs (IPv4, IPv6) dropped" 2 "$(stat_packets "$T" orphan_invite drop)"
+	expect_eq "non-SIP passed" 1 "$(stat_packets "$T" not_sip pass)"
+	expect_eq "nothing malformed" 0 "$(stat_packets "$T" malformed pass)"
+	check "a REGISTER out of the tun device" tun_io "$NS" "$T" register
+	check "learned on egress" flow_listed '^198.51.100.2 +5080 +5060 +learned '
+	expect_exit 1 "^Error: $T has no link-layer header" sg attach "$T" --mode native
+	expect_exit 0 "^sipguard replaced on $T \(generic XDP, learner on, monitor" sg attach "$T" --monitor
+	expect_eq "still none" none "$(sg status --json | json "d['interfaces'][0]['link_type']")"
+	expect_exit 0 "^sipguard detached from $T; nothing left pinned" sg detach "$T"
+	expect_eq "no XDP program" "" "$(xdp_prog_name "$T")"
+}
+
+# A link type sipguard does not handle is refused, naming it, and nothing
+# is attached: the loopback device of a fresh namespace.
+test_loopback_link_type_refused() {
+	setup
+	expect_exit 1 "^Error: lo: link type loopback \(772\) is not supported: sipguard handles Ethernet and devices without a link-layer header \(ppp, tun, WireGuard, raw-IP\)$" \
+		sg attach lo
+	check "nothing pinned" pinned_nothing
+	expect_eq "no XDP program on lo" "" "$(xdp_prog_name lo)"
+}
+
+# Without --mode, a driver without native XDP (a bridge) gets generic
+# mode; --mode native there says what to do.
+test_default_mode_falls_back_to_generic() {
+	setup
+	local BR=${SG_NS_PREFIX}r
+	check "bridge" ip -n "$NS" link add "$BR" type bridge
+	ip -n "$NS" link set "$BR" up
+	expect_exit 1 "^Error: cannot attach XDP to $BR in native mode: .*use --mode generic$" sg attach "$BR" --mode native
+	check "nothing pinned after the refusal" pinned_nothing
+	expect_exit 0 "^sipguard attached to $BR \(generic XDP, learner on\)" sg attach "$BR"
+	check "status says ethernet" grep -Eq "^$BR: ifindex [0-9]+, link ethernet, generic XDP" <<<"$(sg status)"
 }
 
 test_conntrack_mode() {
@@ -682,6 +831,11 @@ test_help_matches_man_page() {
 	check "man page documents SIPGUARD_KERNEL_RELEASE" grep -q SIPGUARD_KERNEL_RELEASE "$SG_TOP/docs/sipguard.8"
 	check "man page documents SIPGUARD_VMLINUX_BTF" grep -q SIPGUARD_VMLINUX_BTF "$SG_TOP/docs/sipguard.8"
 	check "man page documents SIPGUARD_NO_L7" grep -q SIPGUARD_NO_L7 "$SG_TOP/docs/sipguard.8"
+	check "man page lists the link types" grep -q "without a link-layer header" "$SG_TOP/docs/sipguard.8"
+	for verb in ppp WireGuard rawip CAP_PERFMON; do
+		check "man page names $verb" grep -q "$verb" "$SG_TOP/docs/sipguard.8"
+	done
+	check "man page's dual-WAN example" grep -q '^sipguard attach ppp0$' "$SG_TOP/docs/sipguard.8"
 }
 
 run_tests "$@"
