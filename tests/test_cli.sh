@@ -666,9 +666,17 @@ test_verifier_rejection_is_named() {
 	expect_eq "exit status" 1 "$rc"
 	check "names the verifier, kernel and program: $out" grep -Eq \
 		"^Error: the kernel's verifier \(Linux $(uname -r)\) rejected program sipguard_xdp: Permission denied: this process lacks CAP_PERFMON \(and CAP_SYS_ADMIN\), .*: run as root, or add CAP_PERFMON$" <<<"$out"
-	check "says the log's end follows" grep -Eq \
-		"^The last 15 of the verifier log's [0-9]+ lines \('sipguard --verbose attach $A' shows all\):$" <<<"$out"
-	expect_eq "error, heading and 15 log lines" 17 "$(wc -l <<<"$out")"
+	# how long the log is depends on the kernel: 6.1 stops sooner
+	short=$(in_ns "$NS" "${nocap[@]}" "$SG" --verbose attach "$A" 2>&1 |
+		sed -n 's/^The verifier log (\([0-9]*\) lines):$/\1/p')
+	if [ "${short:-0}" -gt 15 ]; then
+		check "says the log's end follows" grep -Eq \
+			"^The last 15 of the verifier log's $short lines \('sipguard --verbose attach $A' shows all\):$" <<<"$out"
+		expect_eq "error, heading and 15 log lines" 17 "$(wc -l <<<"$out")"
+	else
+		check "says the log follows" grep -q "^The verifier log:$" <<<"$out"
+		expect_eq "error, heading and the whole log" $((2 + ${short:-0})) "$(wc -l <<<"$out")"
+	fi
 	check "the verifier's own words" grep -q "^  .*pointer.*prohibited" <<<"$out"
 	check "the log's last line" grep -Eq "^  processed [0-9]+ insns" <<<"$(tail -1 <<<"$out")"
 	check "no 'not permitted'" lacks "not permitted" "$out"
@@ -679,7 +687,7 @@ test_verifier_rejection_is_named() {
 	out=$(in_ns "$NS" "${nocap[@]}" "$SG" --verbose attach "$A" 2>&1)
 	check "--verbose: the whole log: $out" grep -Eq "^The verifier log \([0-9]+ lines\):$" <<<"$out"
 	n=$(sed -n 's/^The verifier log (\([0-9]*\) lines):$/\1/p' <<<"$out")
-	expect_ge "a log longer than its end" 16 "$n"
+	expect_ge "a log" 1 "$n"
 	expect_eq "all of its lines" "$n" "$(sed -n '/^The verifier log (/,$p' <<<"$out" | grep -c '^  ')"
 	check "libbpf's messages too" grep -q "^libbpf: prog 'sipguard_xdp': BPF program load failed" <<<"$out"
 	check "nothing pinned" pinned_nothing
@@ -802,6 +810,8 @@ test_default_mode_falls_back_to_generic() {
 
 test_conntrack_mode() {
 	setup
+	# a NAT router has conntrack; where it is a module, that means loaded
+	modprobe nf_conntrack 2>/dev/null || true
 	expect_exit 1 "^Error: --conntrack needs kernel BTF \(/nonexistent/vmlinux\), which this kernel lacks" \
 		env SIPGUARD_VMLINUX_BTF=/nonexistent/vmlinux nsenter --net="/run/netns/$NS" "$SG" attach "$A" --conntrack
 	check "nothing pinned after the refusal" pinned_nothing
