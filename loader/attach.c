@@ -491,6 +491,15 @@ static int conntrack_usable(void)
 		return -1;
 	}
 	id = btf__find_by_name_kind(btf, "bpf_xdp_ct_lookup", BTF_KIND_FUNC);
+	if (id < 0) {
+		/* conntrack built as a module: its kfuncs are in its own BTF */
+		struct btf *mod = btf__parse_split("/sys/kernel/btf/nf_conntrack", btf);
+
+		if (mod) {
+			id = btf__find_by_name_kind(mod, "bpf_xdp_ct_lookup", BTF_KIND_FUNC);
+			btf__free(mod);
+		}
+	}
 	btf__free(btf);
 	if (id < 0) {
 		sg_err("--conntrack: this kernel has no bpf_xdp_ct_lookup (it needs Linux 5.18 with netfilter conntrack, CONFIG_NF_CONNTRACK, built in or its module loaded): load nf_conntrack or attach without --conntrack");
