@@ -100,8 +100,13 @@ need_root() {
 	fi
 }
 
+# Milliseconds on a clock that only goes forward, and "(N.N s)" since one.
+_now_ms() { local u; read -r u _ </proc/uptime; echo $((10#${u/./} * 10)); }
+_took() { local ms=$(($(_now_ms) - $1)); printf '(%d.%d s)' $((ms / 1000)) $((ms % 1000 / 100)); }
+
 run_tests() {
-	local t filter=${1:-} stop=0
+	local t t0 filter=${1:-} stop=0 suite0
+	suite0=$(_now_ms)
 	# Ctrl-C ends the running test (its cleanups run) and the suite.
 	trap 'stop=1' INT
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
@@ -110,14 +115,16 @@ run_tests() {
 			continue
 		fi
 		printf '  %-50s ' "$t"
+		t0=$(_now_ms)
 		if (trap '_run_cleanups; sg_reset_pins' EXIT; "$t") >"/tmp/$SG_NS_PREFIX.$t.log" 2>&1; then
-			_pass=$((_pass + 1)); say ok
+			_pass=$((_pass + 1)); say "ok $(_took "$t0")"
 		else
-			_fail=$((_fail + 1)); say FAILED
+			_fail=$((_fail + 1)); say "FAILED $(_took "$t0")"
 			sed 's/^/      | /' "/tmp/$SG_NS_PREFIX.$t.log" | tail -40
 		fi
 		rm -f "/tmp/$SG_NS_PREFIX.$t.log"
 	done
+	say "suite time $(_took "$suite0")"
 	say "$_pass passed, $_fail failed"
 	[ "$_fail" = 0 ]
 }

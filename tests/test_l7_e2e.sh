@@ -151,4 +151,5 @@ EOF
 
 need_root
 [ -x "$SG" ] || { say "build/sipguard missing: run make"; say "0 passed, 1 failed"; exit 1; }
+command -v jq >/dev/null || { say "jq missing: run make deps"; say "0 passed, 1 failed"; exit 1; }
 run_tests "$@"

@@ -7,15 +7,23 @@ arrives, and a sender of numbered SIP messages.
       until killed (SIGTERM flushes and exits).
   sipudp.py send --src ADDR --dst ADDR --port P [--sport P] [--count N]
                  [--rate PPS] [--method INVITE] [--ua UA] [--tag T] [--pad N]
-                 [--user USER]
+                 [--user USER] [--until FILE]
       sends N messages, each with a unique Call-ID "<tag>-<i>", so a
-      listener log shows exactly which ones arrived.
+      listener log shows exactly which ones arrived.  With --until, goes
+      on past N until FILE exists, and prints the number sent: a stream
+      that lasts as long as what the test does meanwhile, however slow.
 """
 import argparse
+import os
 import signal
 import socket
 import sys
 import time
+
+
+# Linux's SO_RCVBUFFORCE (the socket module does not name it).
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
+RCVBUF = 32 << 20
 
 
 def family(addr):
@@ -25,6 +33,15 @@ def family(addr):
 def listen(a):
     s = socket.socket(family(a.bind), socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # A stream of a few thousand datagrams must wait in the socket, not be
+    # dropped by it, while this process is not scheduled (a slow or
+    # emulated machine that is busy loading BPF programs): ask for room
+    # beyond net.core.rmem_max (SO_RCVBUFFORCE, root), else for what the
+    # limit allows.
+    try:
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
+    except OSError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
     s.bind((a.bind, a.port))
     out = open(a.out, "a", buffering=1)
 
@@ -72,13 +89,17 @@ def send(a):
     s.bind((a.src, a.sport))
     gap = 1.0 / a.rate if a.rate > 0 else 0
     start = time.monotonic()
-    for i in range(a.count):
+    i = 0
+    while i < a.count or (a.until and not os.path.exists(a.until)):
         s.sendto(message(a, i), (a.dst, a.port))
+        i += 1
         if gap:
-            due = start + (i + 1) * gap
+            due = start + i * gap
             now = time.monotonic()
             if due > now:
                 time.sleep(due - now)
+    if a.until:
+        print(i)
 
 
 def main():
@@ -101,6 +122,9 @@ def main():
     s.add_argument("--user", default="100", help="the Request-URI user")
     s.add_argument("--pad", type=int, default=0,
                    help="add a header of this many bytes (forces IP fragments)")
+    s.add_argument("--until", metavar="FILE",
+                   help="after the COUNT messages, go on until FILE exists; "
+                        "then print how many were sent")
     a = p.parse_args()
     listen(a) if a.cmd == "listen" else send(a)
 

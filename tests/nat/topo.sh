@@ -48,6 +48,7 @@ PHONE_RUNS=0
 PHONE_MSGS=
 KAM_PID=
 DUMP_PID=
+SIPP_LAST=
 TOPO_SG_ATTACHED=
 _topo_seq=0
 
@@ -88,19 +89,26 @@ topo_up() {
 	ip link add eth0 netns "$LAN_NS" type veth peer name lan0 netns "$RTR_NS" || return 1
 	ip link add "$WAN_IF" netns "$RTR_NS" type veth peer name isp0 netns "$INET_NS" || return 1
 
-	ip -n "$LAN_NS" addr add $PHONE_IP/24 dev eth0
-	ip -n "$RTR_NS" addr add $RTR_LAN_IP/24 dev lan0
-	ip -n "$RTR_NS" addr add $RTR_WAN_IP/24 dev "$WAN_IF"
-	ip -n "$INET_NS" addr add $ISP_IP/24 dev isp0
-	ip -n "$INET_NS" addr add $PBX_IP/32 dev lo
-	ip -n "$INET_NS" addr add $CALLER_IP/32 dev lo
-	ip -n "$INET_NS" addr add $SCANNER_IP/32 dev lo
-	ip -n "$LAN_NS" link set eth0 up
-	ip -n "$RTR_NS" link set lan0 up
-	ip -n "$RTR_NS" link set "$WAN_IF" up
-	ip -n "$INET_NS" link set isp0 up
-	ip -n "$LAN_NS" route add default via $RTR_LAN_IP
-	ip -n "$RTR_NS" route add default via $ISP_IP
+	# One process a namespace (each costs much under emulation).
+	ip -n "$LAN_NS" -batch - <<-EOF || return 1
+	addr add $PHONE_IP/24 dev eth0
+	link set eth0 up
+	route add default via $RTR_LAN_IP
+	EOF
+	ip -n "$RTR_NS" -batch - <<-EOF || return 1
+	addr add $RTR_LAN_IP/24 dev lan0
+	addr add $RTR_WAN_IP/24 dev $WAN_IF
+	link set lan0 up
+	link set $WAN_IF up
+	route add default via $ISP_IP
+	EOF
+	ip -n "$INET_NS" -batch - <<-EOF || return 1
+	addr add $ISP_IP/24 dev isp0
+	addr add $PBX_IP/32 dev lo
+	addr add $CALLER_IP/32 dev lo
+	addr add $SCANNER_IP/32 dev lo
+	link set isp0 up
+	EOF
 
 	in_lan sysctl -qw net.ipv4.ip_forward=0
 	in_inet sysctl -qw net.ipv4.ip_forward=0
@@ -160,6 +168,10 @@ topo_diag() {
 	echo "---- state at failure (logs in $TOPO_RUN with SG_KEEP=1)"
 	echo "conntrack:"; in_rtr conntrack -L -p udp 2>/dev/null | sed 's/^/  /' | head -6
 	echo "kamailio:"; tail -n 6 "$TOPO_RUN/kamailio.log" 2>/dev/null | sed 's/^/  /'
+	if [ -n "$SIPP_LAST" ]; then
+		echo "last sipp run ($SIPP_LAST), its errors:"
+		tail -n 6 "$TOPO_RUN/$SIPP_LAST.err" 2>/dev/null | cut -c 1-150 | sed 's/^/  /'
+	fi
 	echo "on the phone's wire (last packets):"
 	tcpdump -r "$TOPO_RUN/phone.pcap" -nn 2>/dev/null | tail -n 8 | cut -c 1-150 | sed 's/^/  /'
 	if [ -n "$TOPO_SG_ATTACHED" ]; then
@@ -267,6 +279,7 @@ phone_mapped_port() {
 # sipp's exit status (0: the call went through the scenario to its end).
 sipp_run() {
 	local name=$1 sf=$2 ip=$3 target=$4 n=$((++_topo_seq)); shift 4
+	SIPP_LAST=$name.$n
 	in_inet sipp -sf "$NAT_DIR/$sf" -i "$ip" -p 5060 -m 1 -nostdin \
 		-timeout 20 -timeout_error -trace_msg -message_file "$TOPO_RUN/$name.$n.msg" \
 		-trace_err -error_file "$TOPO_RUN/$name.$n.err" \
@@ -303,6 +316,13 @@ sg_packets() {
 sg_flow_state() {
 	sg flows list --json | jq -r --arg a "$1" --argjson p "$2" \
 		'[.[] | select(.remote == $a and .local_port == $p) | .state] | first // "none"'
+}
+
+# sg_flow_age REMOTE LOCAL_PORT: seconds since the flow was last seen, or
+# "none".
+sg_flow_age() {
+	sg flows list --json | jq -r --arg a "$1" --argjson p "$2" \
+		'[.[] | select(.remote == $a and .local_port == $p) | .age_s] | first // "none"'
 }
 
 # sg_flows_from REMOTE: how many flows (any state) name REMOTE.
