@@ -54,9 +54,11 @@ test_tun_device() {
 }
 
 # run_link_tests [FILTER]: lib.sh's run_tests, plus skipped tests: a test
-# that exits 77 (skip) prints "skipped: REASON" and counts as neither.
+# that calls skip (exit 77) prints "skipped: REASON" and counts as neither
+# passed nor failed.
 run_link_tests() {
-	local t filter=${1:-} stop=0 skipped=0 log rc
+	local t t0 filter=${1:-} stop=0 skipped=0 log rc suite0
+	suite0=$(_now_ms)
 	trap 'stop=1' INT
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		[ "$stop" = 1 ] && break
@@ -64,6 +66,7 @@ run_link_tests() {
 			continue
 		fi
 		printf '  %-50s ' "$t"
+		t0=$(_now_ms)
 		log=/tmp/$SG_NS_PREFIX.$t.log
 		SKIP_FILE=$log.skip
 		rm -f "$SKIP_FILE"
@@ -73,14 +76,15 @@ run_link_tests() {
 			skipped=$((skipped + 1))
 			say "skipped: $(head -1 "$SKIP_FILE")"
 		elif [ $rc = 0 ]; then
-			_pass=$((_pass + 1)); say ok
+			_pass=$((_pass + 1)); say "ok $(_took "$t0")"
 		else
-			_fail=$((_fail + 1)); say FAILED
+			_fail=$((_fail + 1)); say "FAILED $(_took "$t0")"
 			sed 's/^/      | /' "$log" | tail -40
 		fi
 		rm -f "$log" "$SKIP_FILE"
 	done
-	[ $skipped -gt 0 ] && say "($skipped skipped: the kernel lacks what they need)"
+	say "suite time $(_took "$suite0")"
+	[ $skipped = 0 ] || say "$skipped skipped (this kernel lacks what they need)"
 	say "$_pass passed, $_fail failed"
 	[ "$_fail" = 0 ]
 }

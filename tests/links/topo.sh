@@ -1,6 +1,7 @@
 # The topologies of tests/test_links.sh: sipguard on real WAN link types.
-# Sourced after tests/lib.sh and tests/e2e/topo.sh, whose helpers (send,
-# arrived, counter, start_listener, sg) it reuses with these roles:
+# Sourced after tests/lib.sh and tests/e2e/topo.sh, whose listener
+# (start_listener, tests/e2e/sipudp.py), messages (sent here in batches by
+# tests/links/sipbatch.py), addresses and `sg` it reuses, in these roles:
 #
 #   namespace INET ("isp"):  the far end of the WAN link, 198.51.100.1 /
 #       2001:db8:51::1, and behind it on lo the internet's hosts:
@@ -50,7 +51,9 @@ need_kernel() {
 		skip "$what: modprobe $mod succeeded but the kernel still lacks it ($*)"
 }
 
-# Probes for need_kernel.
+# Probes for need_kernel.  A device node may exist without its driver
+# (made by hand, as in tests/vm/init): opening it tells.
+can_open() { [ -c "$1" ] && (exec 3<>"$1") 2>/dev/null; }
 have_pppox() { python3 -c 'import socket; socket.socket(24, socket.SOCK_STREAM, 0)'; }
 have_vlan() { ip netns exec "$PHONE" test -e /proc/net/vlan/config; }
 have_wireguard() {
@@ -99,12 +102,12 @@ veth_underlay() {
 	ip -n "$PHONE" link set "$ETH" up
 }
 
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds.
+# wait_for SECONDS COMMAND...: poll COMMAND until it succeeds, for SECONDS
+# of wall-clock time at most (a poll itself can take a second in a VM).
 wait_for() {
-	local n=$(($1 * 10)); shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
+	local end=$((SECONDS + $1)); shift
+	until "$@" 2>/dev/null; do
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.1
 	done
 }
@@ -131,7 +134,7 @@ link_pppoe() {
 	need_tool pppoe pppoe
 	plugin=$(pppoe_plugin)
 	[ -n "$plugin" ] || { fail "rp-pppoe.so missing: install ppp"; return 1; }
-	need_kernel ppp_generic "PPP support (ppp_generic)" test -c /dev/ppp
+	need_kernel ppp_generic "PPP support (ppp_generic)" can_open /dev/ppp
 	need_kernel pppoe "PPPoE support (pppoe)" have_pppox
 	veth_underlay || return 1
 	WAN=${SG_NS_PREFIX}ppp
@@ -142,12 +145,12 @@ link_pppoe() {
 	opts=$LOG.srv-options
 	cat > "$opts" <<-EOF
 		noauth
-		nolock
 		+ipv6
 		ifname $PEER.ppp
 		ip-up-script /bin/true
 		ip-down-script /bin/true
 		lcp-echo-interval 0
+		noccp
 		debug
 		logfile $LOG.pppd-isp
 	EOF
@@ -155,14 +158,19 @@ link_pppoe() {
 		-O "$opts" -X "$LOG.pppoe-server.pid" >"$LOG.pppoe-server" 2>&1 &
 	cleanup_add "kill $! 2>/dev/null"
 	ip netns exec "$PHONE" pppd plugin "$plugin" "nic-$ETH" ifname "$WAN" \
-		noauth nolock nodetach noipdefault nodefaultroute +ipv6 \
+		noauth nodetach noipdefault nodefaultroute +ipv6 \
 		ip-up-script /bin/true ip-down-script /bin/true \
-		lcp-echo-interval 0 maxfail 0 persist holdoff 1 \
-		debug logfile "$LOG.pppd-router" >/dev/null 2>&1 &
-	cleanup_add "kill $! 2>/dev/null"
-	if ! wait_for 60 ppp_addr_up "$PHONE" "$WAN" $PHONE4 ||
-	   ! wait_for 10 ppp_addr_up "$INET" "$PEER.ppp" $ISP4; then
-		fail "no PPPoE session within 60 s"
+		lcp-echo-interval 0 noccp maxfail 0 persist holdoff 1 \
+		debug logfile "$LOG.pppd-router" >"$LOG.pppd-router.out" 2>&1 &
+	PPPD=$!
+	cleanup_add "kill $PPPD 2>/dev/null"
+	wait_for 60 ppp_session_settled
+	if ! ppp_session_up; then
+		if kill -0 $PPPD 2>/dev/null; then
+			fail "no PPPoE session within 60 s"
+		else
+			fail "the router's pppd ended"
+		fi
 		pppoe_logs
 		return 1
 	fi
@@ -174,9 +182,20 @@ link_pppoe() {
 	ip -n "$PHONE" route add 2001:db8:18::/64 dev "$WAN"
 }
 
+# ppp_session_up: both ends have their addresses (IPCP is done).
+ppp_session_up() {
+	ppp_addr_up "$PHONE" "$WAN" $PHONE4 && ppp_addr_up "$INET" "$PEER.ppp" $ISP4
+}
+
+# ppp_session_settled: the session is up, or the router's pppd is gone
+# (with "persist" it ends only on an error): no use waiting longer.
+ppp_session_settled() {
+	ppp_session_up || ! kill -0 $PPPD 2>/dev/null
+}
+
 pppoe_logs() {
 	local f
-	for f in "$LOG.pppoe-server" "$LOG.pppd-isp" "$LOG.pppd-router"; do
+	for f in "$LOG.pppoe-server" "$LOG.pppd-isp" "$LOG.pppd-router" "$LOG.pppd-router.out"; do
 		[ -s "$f" ] && { say "--- ${f##*.}"; tail -25 "$f"; }
 	done
 }
@@ -229,7 +248,7 @@ link_wireguard() {
 # ---- (d) tun: two tun devices joined by tests/links/tunpipe.py
 
 link_tun() {
-	need_kernel tun "tun/tap support (tun)" test -c /dev/net/tun
+	need_kernel tun "tun/tap support (tun)" can_open /dev/net/tun
 	WAN=${SG_NS_PREFIX}tun
 	WAN_TYPE=none WAN_MODE=generic
 	python3 "$LINKS_DIR/tunpipe.py" --ns "/run/netns/$PHONE:$WAN" \
@@ -272,7 +291,7 @@ listener_pid() {
 # the log has not grown for 5 s).  Reads the queue from the listener's own
 # /proc/PID/net/udp6, so no process enters the namespace.
 settle() {
-	local n=-1 m still=0
+	local n=-1 m still=0 moved=$SECONDS
 	[ -n "${LISTENER:-}" ] || LISTENER=$(listener_pid) || { fail "no listener"; exit 1; }
 	while :; do
 		m=$(awk 'FNR == NR { n++; next }
@@ -281,11 +300,11 @@ settle() {
 		if [ "$m" = "$n" ]; then
 			still=$((still + 1))
 		else
-			still=0
+			still=0 moved=$SECONDS
 		fi
 		n=$m
 		[ $still -ge 3 ] && [[ $m != *+ ]] && break
-		[ $still -ge 50 ] && break
+		[ $((SECONDS - moved)) -ge 5 ] && break
 		sleep 0.1
 	done
 }
@@ -303,9 +322,8 @@ got() {
 # list of counts (one per TAG), then until it settles; print what it got.
 # A first packet may wait for a WireGuard handshake or a neighbour.
 arrive() {
-	local want=$1 i; shift
-	for ((i = 0; i < 300; i++)); do
-		[ "$(got "$@")" = "$want" ] && break
+	local want=$1 end=$((SECONDS + 30)); shift
+	until [ "$(got "$@")" = "$want" ] || [ $SECONDS -ge $end ]; do
 		sleep 0.1
 	done
 	settle

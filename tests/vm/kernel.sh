@@ -26,7 +26,13 @@ esac
 die() { echo "tests/vm/kernel.sh: $*" >&2; exit 1; }
 
 dir=$cache/$name
+# The initramfs holds tests/vm/init: made anew whenever it or its maker changed.
+sum=$(cat "$here/init" "$here/initramfs.sh" | sha256sum | cut -d' ' -f1)
 if [ -s "$dir/vmlinuz" ] && [ -s "$dir/initramfs.cpio.gz" ] && [ -z "${SG_VM_REFRESH:-}" ]; then
+	if [ "$(cat "$dir/initramfs.sum" 2>/dev/null)" != "$sum" ]; then
+		"$here/initramfs.sh" "$dir" "$(cat "$dir/version")" || exit 1
+		echo "$sum" > "$dir/initramfs.sum"
+	fi
 	echo "$dir"
 	exit 0
 fi
@@ -66,6 +72,7 @@ depmod -b "$tmp" "$kver"
 echo "$kver" > "$tmp/version"
 echo "$pkg" > "$tmp/package"
 "$here/initramfs.sh" "$tmp" "$kver"
+echo "$sum" > "$tmp/initramfs.sum"
 rm -rf "$dir"
 mv "$tmp" "$dir"
 echo "$dir"

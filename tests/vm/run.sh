@@ -48,7 +48,7 @@ timeout=${SG_VM_TIMEOUT:-1800}
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -nodefaults -no-reboot -display none \
 	-accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
 	-kernel "$kdir/vmlinuz" -initrd "$kdir/initramfs.cpio.gz" \
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 sg.job=$job sg.kdir=$kdir" \
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 sg.job=$job sg.kdir=$kdir sg.repo=$repo" \
 	-serial stdio \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$job,mount_tag=sgjob,security_model=none" \
