@@ -483,15 +483,37 @@ void sg_pin_file(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", sg_env.pin, name);
 }
 
+/*
+ * An interface's name as a bpffs directory name and back.  bpffs refuses
+ * names with a dot, which VLAN sub-interfaces have (eth0.100): a dot is
+ * kept as ':', which no interface name can hold.
+ */
+static void iface_pin_name(char *out, size_t len, const char *ifname, char from,
+			   char to)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && ifname[i]; i++)
+		out[i] = ifname[i] == from ? to : ifname[i];
+	if (len)
+		out[i] = 0;
+}
+
 void sg_iface_dir(char *buf, size_t len, const char *ifname)
 {
-	snprintf(buf, len, "%s/" SG_IFACE_DIR_PREFIX "%s", sg_env.pin, ifname);
+	char n[64];
+
+	iface_pin_name(n, sizeof(n), ifname, '.', ':');
+	snprintf(buf, len, "%s/" SG_IFACE_DIR_PREFIX "%s", sg_env.pin, n);
 }
 
 void sg_iface_file(char *buf, size_t len, const char *ifname, const char *name)
 {
+	char n[64];
+
+	iface_pin_name(n, sizeof(n), ifname, '.', ':');
 	snprintf(buf, len, "%s/" SG_IFACE_DIR_PREFIX "%s/%s", sg_env.pin,
-		 ifname, name);
+		 n, name);
 }
 
 bool sg_path_exists(const char *path)
@@ -529,6 +551,7 @@ int sg_list_ifaces(char ***names)
 		v[n] = strdup(de->d_name + plen);
 		if (!v[n])
 			break;
+		iface_pin_name(v[n], strlen(v[n]) + 1, de->d_name + plen, ':', '.');
 		n++;
 	}
 	closedir(d);
