@@ -87,7 +87,8 @@ sg_reset_pins() {
 	if [ -d "$SIPGUARD_PIN_PATH" ]; then
 		for d in "$SIPGUARD_PIN_PATH"/if_*; do
 			[ -d "$d" ] || continue
-			"$SG" detach "${d##*/if_}" >/dev/null 2>&1 || true
+			d=${d##*/if_}	# a dot of the name is pinned as ':'
+			"$SG" detach "${d//:/.}" >/dev/null 2>&1 || true
 		done
 		rm -rf "$SIPGUARD_PIN_PATH"
 	fi
