@@ -665,7 +665,7 @@ test_verifier_rejection_is_named() {
 	out=$(in_ns "$NS" "${nocap[@]}" "$SG" attach "$A" 2>&1); rc=$?
 	expect_eq "exit status" 1 "$rc"
 	check "names the verifier, kernel and program: $out" grep -Eq \
-		"^Error: the kernel's verifier \(Linux $(uname -r)\) rejected program sipguard_xdp: Permission denied: this process lacks CAP_PERFMON \(and CAP_SYS_ADMIN\), .*: run as root, or add CAP_PERFMON$" <<<"$out"
+		"^Error: the kernel's verifier \(Linux $(uname -r | sed 's/[][\\.*^$+?(){}|]/\\&/g')\) rejected program sipguard_xdp: Permission denied: this process lacks CAP_PERFMON \(and CAP_SYS_ADMIN\), .*: run as root, or add CAP_PERFMON$" <<<"$out"
 	# how long the log is depends on the kernel: 6.1 stops sooner
 	short=$(in_ns "$NS" "${nocap[@]}" "$SG" --verbose attach "$A" 2>&1 |
 		sed -n 's/^The verifier log (\([0-9]*\) lines):$/\1/p')
