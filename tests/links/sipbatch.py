@@ -14,6 +14,8 @@ import argparse
 import os
 import sys
 
+# no __pycache__ left in the tree
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
 import sipudp  # noqa: E402

@@ -1,6 +1,6 @@
 # The topologies of tests/test_links.sh: sipguard on real WAN link types.
-# Sourced after tests/lib.sh and tests/e2e/topo.sh, whose listener
-# (start_listener, tests/e2e/sipudp.py), messages (sent here in batches by
+# Sourced after tests/lib.sh and tests/e2e/topo.sh, whose listener and
+# messages (tests/e2e/sipudp.py; sent here in batches by
 # tests/links/sipbatch.py), addresses and `sg` it reuses, in these roles:
 #
 #   namespace INET ("isp"):  the far end of the WAN link, 198.51.100.1 /
@@ -66,33 +66,46 @@ need_tool() {
 }
 
 # links_base: the two namespaces, the internet's hosts on the isp's lo, and
-# the listener in the router.
+# the listener in the router (started, not waited for: see listener_ready).
 links_base() {
 	ns_add "$INET" || return 1
 	ns_add "$PHONE" || return 1
-	local a
-	for a in $PBX4 $TRUNK4 $SCAN4; do
-		ip -n "$INET" addr add $a/32 dev lo || return 1
-	done
-	for a in $PBX6 $TRUNK6 $SCAN6; do
-		ip -n "$INET" addr add $a/128 dev lo nodad || return 1
-	done
 	LOG=$(mktemp /tmp/sgt-links.XXXXXX)
 	cleanup_add "rm -f $LOG $LOG.*"
-	start_listener "$LOG"
+	ip netns exec "$PHONE" python3 "$SIPUDP" listen --bind :: --port 5060 --out "$LOG" &
+	LISTENER=$!	# `ip netns exec` becomes python: the same process
+	cleanup_add "kill $LISTENER 2>/dev/null"
+	ip -n "$INET" -batch - <<-EOF
+		addr add $PBX4/32 dev lo
+		addr add $TRUNK4/32 dev lo
+		addr add $SCAN4/32 dev lo
+		addr add $PBX6/128 dev lo nodad
+		addr add $TRUNK6/128 dev lo nodad
+		addr add $SCAN6/128 dev lo nodad
+	EOF
 }
 
-# link_addrs ISP_DEV ROUTER_DEV: the link's addresses and the routes over
-# it (on point-to-point devices no neighbour is resolved).
+# listener_ready: the listener is python by now, and bound to UDP 5060.
+listener_ready() {
+	grep -qa sipudp.py "/proc/$LISTENER/cmdline" &&
+	awk '$2 ~ /:13C4$/ { f = 1 } END { exit !f }' "/proc/$LISTENER/net/udp6"
+}
+
+# link_addrs ISP_DEV ROUTER_DEV: the link's addresses, up, and the routes
+# over it.
 link_addrs() {
-	ip -n "$INET" addr add $ISP4/24 dev "$1" &&
-	ip -n "$INET" addr add $ISP6/64 dev "$1" nodad &&
-	ip -n "$PHONE" addr add $PHONE4/24 dev "$2" &&
-	ip -n "$PHONE" addr add $PHONE6/64 dev "$2" nodad &&
-	ip -n "$INET" link set "$1" up &&
-	ip -n "$PHONE" link set "$2" up &&
-	ip -n "$PHONE" route add 198.18.0.0/24 via $ISP4 dev "$2" &&
-	ip -n "$PHONE" route add 2001:db8:18::/64 via $ISP6 dev "$2"
+	ip -n "$INET" -batch - <<-EOF || return 1
+		addr add $ISP4/24 dev $1
+		addr add $ISP6/64 dev $1 nodad
+		link set $1 up
+	EOF
+	ip -n "$PHONE" -batch - <<-EOF
+		addr add $PHONE4/24 dev $2
+		addr add $PHONE6/64 dev $2 nodad
+		link set $2 up
+		route add 198.18.0.0/24 via $ISP4 dev $2
+		route add 2001:db8:18::/64 via $ISP6 dev $2
+	EOF
 }
 
 # veth_underlay: a veth pair PEER (isp) -- ETH (router), up, no addresses.
@@ -176,10 +189,12 @@ link_pppoe() {
 	fi
 	# pppd set the IPv4 addresses as peer-to-peer ones; add the link's
 	# global IPv6 addresses (IPv6CP gave link-local ones) and the routes.
-	ip -n "$INET" addr add $ISP6/64 dev "$PEER.ppp" nodad &&
-	ip -n "$PHONE" addr add $PHONE6/64 dev "$WAN" nodad &&
-	ip -n "$PHONE" route add 198.18.0.0/24 dev "$WAN" &&
-	ip -n "$PHONE" route add 2001:db8:18::/64 dev "$WAN"
+	ip -n "$INET" addr add $ISP6/64 dev "$PEER.ppp" nodad || return 1
+	ip -n "$PHONE" -batch - <<-EOF
+		addr add $PHONE6/64 dev $WAN nodad
+		route add 198.18.0.0/24 dev $WAN
+		route add 2001:db8:18::/64 dev $WAN
+	EOF
 }
 
 # ppp_session_up: both ends have their addresses (IPCP is done).
@@ -276,23 +291,12 @@ from_isp() { ip netns exec "$INET" python3 "$SIPBATCH" "$@"; }
 # listener's: the pinhole a reply or a call comes back to).
 from_router() { ip netns exec "$PHONE" python3 "$SIPBATCH" "$@"; }
 
-# listener_pid: the process of start_listener's listener (it is alone in
-# the router namespace when links_base starts it).
-listener_pid() {
-	local p
-	for p in $(ip netns pids "$PHONE"); do
-		grep -qa 'sipudp.py' "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # settle: wait until the listener has taken in all that reached it: its
 # log has not grown for 0.3 s and its socket's receive queue is empty (or
 # the log has not grown for 5 s).  Reads the queue from the listener's own
 # /proc/PID/net/udp6, so no process enters the namespace.
 settle() {
 	local n=-1 m still=0 moved=$SECONDS
-	[ -n "${LISTENER:-}" ] || LISTENER=$(listener_pid) || { fail "no listener"; exit 1; }
 	while :; do
 		m=$(awk 'FNR == NR { n++; next }
 			 $2 ~ /:13C4$/ { split($5, q, ":"); if (q[2] !~ /^0+$/) busy = 1 }
@@ -332,40 +336,28 @@ arrive() {
 
 # counters REASON/VERDICT...: packets counted on $WAN, one number each.
 counters() {
-	sg --json stats | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-c = {}
-for i in d["interfaces"]:
-    if i["name"] == sys.argv[1]:
-        for r in i["counters"]:
-            k = r["reason"] + "/" + r["verdict"]
-            c[k] = c.get(k, 0) + r["packets"]
-print(" ".join(str(c.get(k, "none")) for k in sys.argv[2:]))' "$WAN" "$@"
+	sg --json stats | jq -r --arg ifname "$WAN" '
+		[.interfaces[] | select(.name == $ifname) | .counters[]] as $c
+		| [$ARGS.positional[] as $k
+		   | [$c[] | select(.reason + "/" + .verdict == $k) | .packets]
+		   | if length == 0 then "none" else add end | tostring]
+		| join(" ")' --args "$@"
 }
 
 # status_of FIELD...: fields of $WAN in `sipguard status --json`.
 status_of() {
-	sg --json status | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for i in d.get("interfaces", []):
-    if i.get("name") == sys.argv[1]:
-        v = [i.get(f) for f in sys.argv[2:]]
-        print(" ".join("null" if x is None else str(x).lower() for x in v))
-        break
-else:
-    print("absent")' "$WAN" "$@"
+	sg --json status | jq -r --arg ifname "$WAN" '
+		[.interfaces[]? | select(.name == $ifname)]
+		| if length == 0 then "absent" else .[0] as $i
+		  | [$ARGS.positional[] as $f | $i[$f] | tostring] | join(" ") end' --args "$@"
 }
 
 # flows_learned ADDR...: the flow table holds a learned flow from each ADDR
 # to local port 5060.
 flows_learned() {
-	sg --json flows list | python3 -c '
-import json, sys
-have = {(f["remote"], f["local_port"]) for f in json.load(sys.stdin)
-        if f.get("origin") == "learned"}
-sys.exit(0 if all((a, 5060) in have for a in sys.argv[1:]) else 1)' "$@"
+	sg --json flows list | jq -e '
+		[.[] | select(.origin == "learned" and .local_port == 5060) | .remote] as $have
+		| ($ARGS.positional - $have) == []' --args "$@" >/dev/null
 }
 
 N=5	# INVITEs per case
@@ -378,6 +370,7 @@ link_proves() {
 	local s4 s6 t4 t6 e4 e6
 	# Before sipguard: the link works, in both families (this also waits
 	# out a WireGuard handshake or a neighbour lookup).
+	check "the listener on UDP 5060" wait_for 20 listener_ready
 	from_isp $SCAN4,$PHONE4,probe4,1 $SCAN6,$PHONE6,probe6,1
 	expect_eq "INVITEs over the bare $WAN_TYPE link (IPv4 IPv6)" "1 1" \
 		"$(arrive "1 1" probe4 probe6)"
