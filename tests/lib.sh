@@ -105,8 +105,17 @@ need_root() {
 _now_ms() { local u; read -r u _ </proc/uptime; echo $((10#${u/./} * 10)); }
 _took() { local ms=$(($(_now_ms) - $1)); printf '(%d.%d s)' $((ms / 1000)) $((ms % 1000 / 100)); }
 
+# skip REASON: end the running test as skipped (the kernel lacks what it
+# needs): it counts as neither passed nor failed.
+skip() {
+	printf '%s\n' "$*" > "$SKIP_FILE"
+	exit 77
+}
+
+# run_tests [FILTER]: every test_* function, each in a subshell with its
+# cleanups; the last line is "N passed, M failed".
 run_tests() {
-	local t t0 filter=${1:-} stop=0 suite0
+	local t t0 filter=${1:-} stop=0 skipped=0 log rc suite0
 	suite0=$(_now_ms)
 	# Ctrl-C ends the running test (its cleanups run) and the suite.
 	trap 'stop=1' INT
@@ -117,15 +126,24 @@ run_tests() {
 		fi
 		printf '  %-50s ' "$t"
 		t0=$(_now_ms)
-		if (trap '_run_cleanups; sg_reset_pins' EXIT; "$t") >"/tmp/$SG_NS_PREFIX.$t.log" 2>&1; then
+		log=/tmp/$SG_NS_PREFIX.$t.log
+		SKIP_FILE=$log.skip
+		rm -f "$SKIP_FILE"
+		(trap '_run_cleanups; sg_reset_pins' EXIT; "$t") >"$log" 2>&1
+		rc=$?
+		if [ $rc = 77 ] && [ -s "$SKIP_FILE" ]; then
+			skipped=$((skipped + 1))
+			say "skipped: $(head -1 "$SKIP_FILE")"
+		elif [ $rc = 0 ]; then
 			_pass=$((_pass + 1)); say "ok $(_took "$t0")"
 		else
 			_fail=$((_fail + 1)); say "FAILED $(_took "$t0")"
-			sed 's/^/      | /' "/tmp/$SG_NS_PREFIX.$t.log" | tail -40
+			sed 's/^/      | /' "$log" | tail -40
 		fi
-		rm -f "/tmp/$SG_NS_PREFIX.$t.log"
+		rm -f "$log" "$SKIP_FILE"
 	done
 	say "suite time $(_took "$suite0")"
+	[ $skipped = 0 ] || say "$skipped skipped (this kernel lacks what they need)"
 	say "$_pass passed, $_fail failed"
 	[ "$_fail" = 0 ]
 }

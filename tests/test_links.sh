@@ -53,42 +53,6 @@ test_tun_device() {
 	link_proves
 }
 
-# run_link_tests [FILTER]: lib.sh's run_tests, plus skipped tests: a test
-# that calls skip (exit 77) prints "skipped: REASON" and counts as neither
-# passed nor failed.
-run_link_tests() {
-	local t t0 filter=${1:-} stop=0 skipped=0 log rc suite0
-	suite0=$(_now_ms)
-	trap 'stop=1' INT
-	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
-		[ "$stop" = 1 ] && break
-		if [ -n "$filter" ] && [[ "$t" != *$filter* ]]; then
-			continue
-		fi
-		printf '  %-50s ' "$t"
-		t0=$(_now_ms)
-		log=/tmp/$SG_NS_PREFIX.$t.log
-		SKIP_FILE=$log.skip
-		rm -f "$SKIP_FILE"
-		(trap '_run_cleanups; sg_reset_pins' EXIT; "$t") >"$log" 2>&1
-		rc=$?
-		if [ $rc = 77 ] && [ -s "$SKIP_FILE" ]; then
-			skipped=$((skipped + 1))
-			say "skipped: $(head -1 "$SKIP_FILE")"
-		elif [ $rc = 0 ]; then
-			_pass=$((_pass + 1)); say "ok $(_took "$t0")"
-		else
-			_fail=$((_fail + 1)); say "FAILED $(_took "$t0")"
-			sed 's/^/      | /' "$log" | tail -40
-		fi
-		rm -f "$log" "$SKIP_FILE"
-	done
-	say "suite time $(_took "$suite0")"
-	[ $skipped = 0 ] || say "$skipped skipped (this kernel lacks what they need)"
-	say "$_pass passed, $_fail failed"
-	[ "$_fail" = 0 ]
-}
-
 need_root
 [ -x "$SG" ] || { say "build/sipguard missing: run make"; say "0 passed, 1 failed"; exit 1; }
-run_link_tests "$@"
+run_tests "$@"

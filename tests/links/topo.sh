@@ -31,12 +31,6 @@ ETH=${SG_NS_PREFIX}e	# router side of a veth pair (Ethernet underlay)
 # PEER (isp side of the veth, or the prefix of its devices) comes from
 # tests/e2e/topo.sh.
 
-# skip REASON: end the test as skipped (neither passed nor failed).
-skip() {
-	printf '%s\n' "$*" > "$SKIP_FILE"
-	exit 77
-}
-
 # need_kernel MODULE WHAT PROBE...: if PROBE fails, load MODULE and try
 # again; if it still fails, skip the test, naming what the kernel lacks
 # (a kernel with the feature built in passes PROBE without a module).
