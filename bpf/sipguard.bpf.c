@@ -183,12 +183,12 @@ struct {
 	__uint(max_entries, 1);
 } sg_scratch SEC(".maps");
 
-/* Slot 0: this instance's sipguard_l7, set by the loader when it loaded. */
+/* This instance's tail-call slots (SG_TAILCALLS), set by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__type(key, __u32);
 	__type(value, __u32);
-	__uint(max_entries, 1);
+	__uint(max_entries, SG_TAIL_MAX);
 } sg_l7_prog SEC(".maps");
 
 /* Per interface: pinned in the interface's directory, not shared. */
@@ -524,7 +524,7 @@ static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
 	sc->dport = in->pkt.dport;
 	sc->saddr = in->src;
 	sc->daddr = in->dst;
-	bpf_tail_call(ctx, &sg_l7_prog, 0);
+	bpf_tail_call(ctx, &sg_l7_prog, SG_TAIL_L7);
 	/* no sipguard_l7 on this kernel: the caller goes on without it */
 }
 

@@ -352,7 +352,55 @@ struct sg_iface_meta {
 #define SG_MAP_EVSTATE		"sg_evstate"
 #define SG_MAP_COUNTERS		"sg_counters"	/* per interface, in its dir */
 #define SG_MAP_IFMETA		"sg_ifmeta"	/* per interface, in its dir */
+#define SG_MAP_L7_PROG		"sg_l7_prog"	/* per interface, in its dir */
 #define SG_PIN_XDP_LINK		"xdp_link"	/* per interface, in its dir */
 #define SG_IFACE_DIR_PREFIX	"if_"		/* <pin>/if_<ifname>/ */
+
+/*
+ * The maps that every attached interface shares, pinned at the top of the
+ * pin directory: X(field, pin name, table label).  The one list of them,
+ * for the loader (pinning, opening, the fill of each table in `stats`),
+ * the tests and the bench.  field names the member of the loader's map
+ * set; the label is NULL for maps that are not tables with a fill.
+ */
+#define SG_SHARED_MAPS(X)						\
+	X(allow,	SG_MAP_ALLOW,		"allowlist")		\
+	X(flows,	SG_MAP_FLOWS,		"flows")		\
+	X(frags,	SG_MAP_FRAGS,		"fragments")		\
+	X(config,	SG_MAP_CONFIG,		NULL)			\
+	X(deny,		SG_MAP_DENY,		"deny")			\
+	X(bans,		SG_MAP_BANS,		"bans")			\
+	X(users,	SG_MAP_USERS,		"users")		\
+	X(ua,		SG_MAP_UA,		NULL)			\
+	X(allowbits,	SG_MAP_ALLOWBITS,	NULL)			\
+	X(events,	SG_MAP_EVENTS,		NULL)			\
+	X(evstate,	SG_MAP_EVSTATE,		NULL)			\
+	X(flowstat,	SG_MAP_FLOWSTAT,	NULL)
+
+/*
+ * What belongs to one attached interface, pinned in <pin>/if_<ifname>/.
+ * sg_l7_prog is pinned although only the programs use it: the kernel
+ * empties a program array when its last user reference goes.
+ */
+#define SG_IFACE_PINS(X)						\
+	X(SG_PIN_XDP_LINK)						\
+	X(SG_MAP_COUNTERS)						\
+	X(SG_MAP_IFMETA)						\
+	X(SG_MAP_L7_PROG)
+
+/*
+ * Slots of the sg_l7_prog program array and the program that goes in
+ * each: X(slot, program name).  Whoever loads the programs (attach, the
+ * tests, the bench) fills every slot from this list.
+ */
+#define SG_TAILCALLS(X)							\
+	X(SG_TAIL_L7,		"sipguard_l7")
+
+#define SG_TAIL_ENUM(id, prog) id,
+enum sg_tailcall {
+	SG_TAILCALLS(SG_TAIL_ENUM)
+	SG_TAIL_MAX
+};
+#undef SG_TAIL_ENUM
 
 #endif /* SIPGUARD_H */

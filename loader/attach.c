@@ -40,8 +40,6 @@
  * when its last user reference goes: without the pin the tail call into
  * sipguard_l7 would vanish when this process exits.
  */
-#define SG_PIN_L7_PROG	"sg_l7_prog"
-
 static const char *const shared_maps[] = {
 	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
 	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA, SG_MAP_ALLOWBITS,
@@ -50,7 +48,7 @@ static const char *const shared_maps[] = {
 };
 
 static const char *const iface_pins[] = {
-	SG_PIN_XDP_LINK, SG_MAP_COUNTERS, SG_MAP_IFMETA, SG_PIN_L7_PROG,
+	SG_PIN_XDP_LINK, SG_MAP_COUNTERS, SG_MAP_IFMETA, SG_MAP_L7_PROG,
 	NULL
 };
 
@@ -1236,7 +1234,7 @@ static bool l7_installed(const char *ifname)
 	bool on;
 	int fd;
 
-	sg_iface_file(path, sizeof(path), ifname, SG_PIN_L7_PROG);
+	sg_iface_file(path, sizeof(path), ifname, SG_MAP_L7_PROG);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return false;
