@@ -28,7 +28,7 @@
 #define SG_SCAN_MASK	(SG_SCAN_BUF - 1)
 #define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
 #define SG_SCAN_STEPS	192	/* steps at most: two a line, one more per long-line chunk */
-#define SG_LINE_WORDS	64	/* 8-byte loads per step */
+#define SG_LINE_WORDS	32	/* 8-byte loads per step */
 #define SG_NAME_BLANKS	4	/* blanks allowed between a name and ':' */
 #define SG_VALUE_BLANKS	8	/* blanks skipped after the colon */
 
@@ -229,38 +229,6 @@ static __always_inline __u8 sg_header_at(const struct sg_scan *s, __u32 pos,
 	return h;
 }
 
-/*
- * The Request-URI: between the first and the second blank of the start
- * line.  Called once, before the steps.
- */
-#define SG_METHOD_SCAN	16	/* the blank after the method is this near */
-#define SG_RURI_SCAN	128	/* bytes of a Request-URI looked at */
-
-static __always_inline void sg_request_uri(struct sg_scan *s)
-{
-	__u32 start = 0, i;
-
-	for (i = 1; i < SG_METHOD_SCAN && i < s->len; i++) {
-		__u8 c = sg_at(s, i);
-
-		if (c == ' ' || c == '\t') {
-			start = i + 1;
-			break;
-		}
-	}
-	if (!start)
-		return;
-	start &= SG_SCAN_MASK;
-	for (i = 0; i < SG_RURI_SCAN && start + i < s->len; i++) {
-		__u8 c = sg_at(s, start + i);
-
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			break;
-	}
-	s->ruri.off = start;
-	s->ruri.len = i;
-}
-
 /* End the value being read at eol (a CR before the LF is not part of it). */
 static __always_inline void sg_close_value(struct sg_scan *s, __u32 eol)
 {
@@ -399,6 +367,46 @@ static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
 #ifndef SG_FIND_BYTE
 #define SG_FIND_BYTE(s, off, n, c) sg_find_byte(s, off, n, c)
 #endif
+
+/*
+ * The Request-URI: between the first and the second blank of the start
+ * line.  Called once, before the steps.
+ */
+#define SG_METHOD_SCAN	16	/* the blank after the method is this near */
+#define SG_RURI_SCAN	128	/* bytes of a Request-URI looked at */
+
+static __always_inline void sg_request_uri(struct sg_scan *s)
+{
+	__u32 start, n, i;
+
+	/* the blank after the method, in bytes 1..SG_METHOD_SCAN - 1 */
+	n = s->len > SG_METHOD_SCAN ? SG_METHOD_SCAN - 1 : s->len ? s->len - 1 : 0;
+	start = SG_FIND_BYTE(s, 1, n, ' ');
+	i = SG_FIND_BYTE(s, 1, n, '\t');
+	if (i < start)
+		start = i;
+	if (start >= n)
+		return;
+	start = (start + 2) & SG_SCAN_MASK;
+	n = s->len - start;
+	if (n > SG_RURI_SCAN)
+		n = SG_RURI_SCAN;
+	/* the Request-URI ends at a blank or at the line's end */
+	i = SG_FIND_BYTE(s, start, n, ' ');
+	if (i < n)
+		n = i;
+	i = SG_FIND_BYTE(s, start, n, '\t');
+	if (i < n)
+		n = i;
+	i = SG_FIND_BYTE(s, start, n, '\r');
+	if (i < n)
+		n = i;
+	i = SG_FIND_BYTE(s, start, n, '\n');
+	if (i < n)
+		n = i;
+	s->ruri.off = start;
+	s->ruri.len = n;
+}
 
 /*
  * The user part of a SIP/SIPS/tel URI in the span: after "<" if there is
