@@ -4,10 +4,31 @@ TEST_CFLAGS = $(filter-out -Werror,$(CFLAGS)) -Werror -Itests
 $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
-# BPF_PROG_TEST_RUN unit tests of the XDP and TC programs.
-$(BUILD)/tests/test_xdp: tests/test_xdp.c tests/pkt.h $(SKEL) include/sipguard.h | $(BUILD)/tests
+# The C unit tests share one harness (tests/harness.{c,h}).  A test is a
+# `void test_NAME(void)` function in one of a binary's sources; the registry
+# of each binary is generated from those definitions (tests/registry.awk)
+# into $(BUILD)/tests/BINARY.tests.h, which harness.c includes.
+#
+# The count of "N passed, M failed" (what tests/run-all.sh adds up): each
+# subtest counts as one test, and so does each test without subtests.
+HARNESS := tests/harness.c tests/harness.h tests/registry.awk
+
+$(BUILD)/tests/%.tests.h: tests/registry.awk | $(BUILD)/tests
+	$(call msg,GEN,$@)
+	$(Q)awk -f tests/registry.awk $(filter %.c,$^) > $@.tmp && mv $@.tmp $@
+
+# harness.c plus the sources of binary $(1), with its registry.
+harness_cc = $(CC) $(TEST_CFLAGS) -I$(BUILD)/tests \
+	     -DHARNESS_TESTS='"$(notdir $(1)).tests.h"' tests/harness.c
+
+# BPF_PROG_TEST_RUN unit tests of the XDP and TC programs: one file per area
+# in tests/progs/, helpers in env.c and frames.c.
+XDP_TEST_SRCS := $(wildcard tests/progs/*.c)
+$(BUILD)/tests/test_xdp.tests.h: $(XDP_TEST_SRCS)
+$(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/test_xdp.tests.h \
+		$(HARNESS) tests/pkt.h $(SKEL) include/sipguard.h loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@ $(PKG_LIBS)
+	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) -o $@ $(PKG_LIBS)
 
 # Host tests of the parsing helpers and the SIP classifier.
 $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
