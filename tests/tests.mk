@@ -30,21 +30,31 @@ $(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/tes
 	$(call msg,CC,$@)
 	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) -o $@ $(PKG_LIBS)
 
-# Host tests of the parsing helpers and the SIP classifier.
-$(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+# Host tests (tests/host/) of the parsing helpers and the SIP classifier.
+HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c
+$(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS)
+$(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
+		$(HARNESS) tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HOST_TEST_SRCS) -o $@
 
 # Host tests of the header scanner and the User-Agent matcher.
-$(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+HDR_TEST_SRCS := tests/host/hdr.c
+$(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS)
+$(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
+		$(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HDR_TEST_SRCS) -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c
-$(BUILD)/tests/test_escape: tests/test_escape.c $(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
+ESCAPE_TEST_SRCS := tests/host/escape.c
+$(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS)
+$(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests.h $(HARNESS) \
+		$(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< $(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(ESCAPE_TEST_SRCS) \
+		$(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
 
 FUZZ_BINS := $(BUILD)/tests/fuzz_parse $(BUILD)/tests/fuzz_hdr
 TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape
