@@ -6,7 +6,8 @@
  * ends exactly where the frame ends, so a read one byte past the end is an
  * ASan report, not luck.  Frames start 2 bytes into their buffer, as the
  * kernel places them (NET_IP_ALIGN), so the IP header is 4-byte aligned as
- * UBSan wants.
+ * UBSan wants; packets of a device without a link-layer header start 4
+ * bytes in, for the same reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ struct parsed {
 
 static struct parsed parse_link(const void *frame, size_t n, int l3)
 {
+	/* the IP header 4-byte aligned: after 14 bytes of Ethernet, or first */
+	size_t align = l3 ? 4 : 2;
 	uint8_t *b, *data;
 	struct parsed r;
 
@@ -45,10 +48,10 @@ static struct parsed parse_link(const void *frame, size_t n, int l3)
 		r.l4 = -1;
 		return r;
 	}
-	b = malloc(n + 2);
+	b = malloc(n + align);
 	if (!b)
 		abort();
-	data = b + 2;
+	data = b + align;
 	memcpy(data, frame, n);
 	r.l4 = parse_packet(data, data + n, &r.pkt, l3);
 	r.l3_off = r.pkt.l3 ? (uint8_t *)r.pkt.l3 - data : -1;
