@@ -87,15 +87,15 @@ static const char *esc(const void *src, size_t n, unsigned int flags)
 
 void test_escape_plain_text_unchanged(void)
 {
-
 	ASSERT_STREQ(esc("friendly-scanner 1.0", 20, 0), "friendly-scanner 1.0", "ascii");
-	ASSERT_STREQ(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "utf-8");
+	ASSERT_STREQ(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0),
+		     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		     "utf-8");
 	ASSERT_STREQ(esc("", 0, 0), "", "empty");
 }
 
 void test_escape_backslash_and_quote(void)
 {
-
 	ASSERT_STREQ(esc("a\\b", 3, 0), "a\\\\b", "backslash");
 	ASSERT_STREQ(esc("say \"hi\"", 8, 0), "say \"hi\"", "quote kept without SG_ESC_QUOTE");
 	ASSERT_STREQ(esc("say \"hi\"", 8, SG_ESC_QUOTE), "say \\\"hi\\\"", "quote escaped");
@@ -104,7 +104,6 @@ void test_escape_backslash_and_quote(void)
 
 void test_escape_control_bytes(void)
 {
-
 	ASSERT_STREQ(esc("a\0b", 3, 0), "a\\x00b", "NUL");
 	ASSERT_STREQ(esc("\x1b[31mred", 8, 0), "\\x1b[31mred", "ESC [31m");
 	ASSERT_STREQ(esc("\r\n\t", 3, 0), "\\x0d\\x0a\\x09", "CR LF TAB");
@@ -116,7 +115,6 @@ void test_escape_control_bytes(void)
 
 void test_escape_invalid_utf8(void)
 {
-
 	ASSERT_STREQ(esc("\x80", 1, 0), "\\x80", "lone continuation");
 	ASSERT_STREQ(esc("\xff\xfe", 2, 0), "\\xff\\xfe", "0xff");
 	ASSERT_STREQ(esc("ok\xe2\x82", 4, 0), "ok\\xe2\\x82", "cut sequence at the end");
@@ -244,7 +242,9 @@ void test_event_json_is_valid_and_reads_back(void)
 		json_object_put(o);
 		return;
 	}
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "user_agent")), NASTY_UA_JSON, "user_agent");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "user_agent")),
+		     NASTY_UA_JSON,
+		     "user_agent");
 	v = json_object_object_get(back, "user_agent");
 	n = unescape(json_object_get_string(v), raw);
 	CHECK(n == NASTY_UA_LEN && !memcmp(raw, NASTY_UA, n),
@@ -253,12 +253,24 @@ void test_event_json_is_valid_and_reads_back(void)
 	n = unescape(json_object_get_string(v), raw);
 	CHECK(n == NASTY_FROM_LEN && !memcmp(raw, NASTY_FROM, n),
 	      "from_user does not read back: %s", json_object_get_string(v));
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "time")), "2001-09-09T01:46:40.250Z", "time");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "interface")), "wan0", "interface");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "reason")), "orphan_invite", "reason");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "method")), "INVITE", "method");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "src")), "198.51.100.66", "src");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "dst")), "192.0.2.1", "dst");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "time")),
+		     "2001-09-09T01:46:40.250Z",
+		     "time");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "interface")),
+		     "wan0",
+		     "interface");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "reason")),
+		     "orphan_invite",
+		     "reason");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "method")),
+		     "INVITE",
+		     "method");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "src")),
+		     "198.51.100.66",
+		     "src");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "dst")),
+		     "192.0.2.1",
+		     "dst");
 	CHECK(json_object_get_int(json_object_object_get(back, "sport")) == 5099, "sport");
 	CHECK(json_object_get_int(json_object_object_get(back, "dport")) == 5060, "dport");
 	CHECK(json_object_get_int(json_object_object_get(back, "suppressed")) == 17, "suppressed");
@@ -282,7 +294,9 @@ void test_event_ipv6_monitor_no_headers(void)
 	e.reason = SG_R_TINY_FRAG;
 	e.method = SG_M_NONE;
 	sg_event_syslog(line, sizeof(line), &e, NULL);
-	ASSERT_STREQ(line, "iface=7 action=monitor reason=tiny_fragment method=- src=2001:db8::66 dst=2001:db8::1 from=- ua=- suppressed=17", "syslog");
+	ASSERT_STREQ(line,
+		     "iface=7 action=monitor reason=tiny_fragment method=- src=2001:db8::66 dst=2001:db8::1 from=- ua=- suppressed=17",
+		     "syslog");
 	e.sport = 5060;
 	e.dport = 5062;
 	sg_event_syslog(line, sizeof(line), &e, "ppp0");
@@ -291,7 +305,9 @@ void test_event_ipv6_monitor_no_headers(void)
 	CHECK(json_object_get_boolean(json_object_object_get(o, "monitor")), "monitor flag");
 	CHECK(json_object_get_type(json_object_object_get(o, "user_agent")) == json_type_null,
 	      "no headers: user_agent null");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(o, "interface")), "7", "interface by number");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(o, "interface")),
+		     "7",
+		     "interface by number");
 	json_object_put(o);
 }
 

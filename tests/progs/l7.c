@@ -276,7 +276,8 @@ void test_l7_header_after_long_header_block(void)
 		strcat(extra, "X-Filler: 01234567890123456789012345678901234567890123456789012345678901234567890123\r\n");
 	strcat(extra, SCANNER_UA);
 	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
-	ASSERT_TRUE(f.len - 42 > 1300 && f.len - 42 < SG_SCAN_MAX, "the User-Agent ends near the scan limit");
+	ASSERT_TRUE(f.len - 42 > 1300 && f.len - 42 < SG_SCAN_MAX,
+		    "the User-Agent ends near the scan limit");
 	EXPECT_DROP("User-Agent after 1300 bytes of headers", &f, SG_R_UA_BLOCKED);
 }
 

@@ -290,7 +290,8 @@ void test_learn_full_table_evicts_oldest_learned_flow(void)
 	run_tc(f.data, f.len);
 	ASSERT_EQ(flow_get(PBX4, 5060, 5062, &v), 0, "the new flow is there");
 	to_addr("2001:db8:f::", &oldest.addr);
-	ASSERT_TRUE(bpf_map_lookup_elem(MAPFD(sg_flows), &oldest, &v) != 0, "the oldest learned flow was evicted");
+	ASSERT_TRUE(bpf_map_lookup_elem(MAPFD(sg_flows), &oldest, &v) != 0,
+		    "the oldest learned flow was evicted");
 	ASSERT_EQ(flow_get(PBX6, 0, 5060, &v), 0, "the hand-made flow stays");
 	/* the new flow takes two entries (exact and wildcard): two evictions */
 	ASSERT_EQ(flowstat_sum().evicted, 2, "evictions counted");
