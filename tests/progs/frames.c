@@ -252,7 +252,7 @@ void run_cases_at(const char *file, int line, const struct pkt_case *cases,
 			c->setup();
 		if (!frame_case_build(&f, &c->frame))
 			continue;
-		expect_at(file, line, c->name, f.data, f.len, c->act, c->reason,
+		expect_at(file, line, "frame", f.data, f.len, c->act, c->reason,
 			  c->act == XDP_DROP ? SG_V_DROP : SG_V_PASS);
 	}
 }
