@@ -7,7 +7,8 @@ $(BUILD)/tests:
 # The C unit tests share one harness (tests/harness.{c,h}).  A test is a
 # `void test_NAME(void)` function in one of a binary's sources; the registry
 # of each binary is generated from those definitions (tests/registry.awk)
-# into $(BUILD)/tests/BINARY.tests.h, which harness.c includes.
+# into $(BUILD)/tests/BINARY.tests.h, which harness.c includes.  A registry
+# depends on its sources and their directory (a file added or removed).
 #
 # The count of "N passed, M failed" (what tests/run-all.sh adds up): each
 # subtest counts as one test, and so does each test without subtests.
@@ -24,7 +25,7 @@ harness_cc = $(CC) $(TEST_CFLAGS) -I$(BUILD)/tests \
 # BPF_PROG_TEST_RUN unit tests of the XDP and TC programs: one file per area
 # in tests/progs/, helpers in env.c and frames.c.
 XDP_TEST_SRCS := $(wildcard tests/progs/*.c)
-$(BUILD)/tests/test_xdp.tests.h: $(XDP_TEST_SRCS)
+$(BUILD)/tests/test_xdp.tests.h: $(XDP_TEST_SRCS) tests/progs
 $(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/test_xdp.tests.h \
 		$(HARNESS) tests/pkt.h $(SKEL) include/sipguard.h loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -32,7 +33,7 @@ $(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/tes
 
 # Host tests (tests/host/) of the parsing helpers and the SIP classifier.
 HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c
-$(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS)
+$(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS) tests/host
 $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
 		$(HARNESS) tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -40,7 +41,7 @@ $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
 
 # Host tests of the header scanner and the User-Agent matcher.
 HDR_TEST_SRCS := tests/host/hdr.c
-$(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS)
+$(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS) tests/host
 $(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
 		$(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -49,7 +50,7 @@ $(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARN
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c
 ESCAPE_TEST_SRCS := tests/host/escape.c
-$(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS)
+$(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS) tests/host
 $(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests.h $(HARNESS) \
 		$(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
