@@ -4,26 +4,58 @@ TEST_CFLAGS = $(filter-out -Werror,$(CFLAGS)) -Werror -Itests
 $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
-# BPF_PROG_TEST_RUN unit tests of the XDP and TC programs.
-$(BUILD)/tests/test_xdp: tests/test_xdp.c tests/pkt.h $(SKEL) include/sipguard.h | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@ $(PKG_LIBS)
+# The C unit tests share one harness (tests/harness.{c,h}).  A test is a
+# `void test_NAME(void)` function in one of a binary's sources; the registry
+# of each binary is generated from those definitions (tests/registry.awk)
+# into $(BUILD)/tests/BINARY.tests.h, which harness.c includes.  A registry
+# depends on its sources and their directory (a file added or removed).
+#
+# The count of "N passed, M failed" (what tests/run-all.sh adds up): each
+# subtest counts as one test, and so does each test without subtests.
+HARNESS := tests/harness.c tests/harness.h tests/registry.awk
 
-# Host tests of the parsing helpers and the SIP classifier.
-$(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+$(BUILD)/tests/%.tests.h: tests/registry.awk | $(BUILD)/tests
+	$(call msg,GEN,$@)
+	$(Q)awk -f tests/registry.awk $(filter %.c,$^) > $@.tmp && mv $@.tmp $@
+
+# harness.c plus the sources of binary $(1), with its registry.
+harness_cc = $(CC) $(TEST_CFLAGS) -I$(BUILD)/tests \
+	     -DHARNESS_TESTS='"$(notdir $(1)).tests.h"' tests/harness.c
+
+# BPF_PROG_TEST_RUN unit tests of the XDP and TC programs: one file per area
+# in tests/progs/, helpers in env.c and frames.c.
+XDP_TEST_SRCS := $(wildcard tests/progs/*.c)
+$(BUILD)/tests/test_xdp.tests.h: $(XDP_TEST_SRCS) tests/progs
+$(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/test_xdp.tests.h \
+		$(HARNESS) tests/pkt.h $(SKEL) include/sipguard.h loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) -o $@ $(PKG_LIBS)
+
+# Host tests (tests/host/) of the parsing helpers and the SIP classifier.
+HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c
+$(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS) tests/host
+$(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
+		$(HARNESS) tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HOST_TEST_SRCS) -o $@
 
 # Host tests of the header scanner and the User-Agent matcher.
-$(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+HDR_TEST_SRCS := tests/host/hdr.c
+$(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS) tests/host
+$(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
+		$(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HDR_TEST_SRCS) -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c
-$(BUILD)/tests/test_escape: tests/test_escape.c $(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
+ESCAPE_TEST_SRCS := tests/host/escape.c
+$(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS) tests/host
+$(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests.h $(HARNESS) \
+		$(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< $(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(ESCAPE_TEST_SRCS) \
+		$(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
 
 FUZZ_BINS := $(BUILD)/tests/fuzz_parse $(BUILD)/tests/fuzz_hdr
 TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape

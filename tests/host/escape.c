@@ -15,36 +15,7 @@
 #include <json-c/json.h>
 
 #include "../loader/escape.h"
-
-static int passed, failed;
-static const char *cur_test;
-
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "    %s: ", cur_test);                \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			ok = 0;                                               \
-		}                                                             \
-	} while (0)
-
-#define EXPECT_STR(what, want, got)                                           \
-	CHECK(!strcmp((want), (got)), "%s: expected '%s', got '%s'", what,    \
-	      (want), (got))
-
-#define TEST(name) static int name(void)
-#define RUN(name)                                                             \
-	do {                                                                  \
-		cur_test = #name;                                             \
-		if (name()) {                                                 \
-			passed++;                                             \
-			printf("  %-60s ok\n", #name);                        \
-		} else {                                                      \
-			failed++;                                             \
-			printf("  %-60s FAILED\n", #name);                    \
-		}                                                             \
-	} while (0)
+#include "harness.h"
 
 /* ---- an independent checker and decoder ---- */
 
@@ -114,84 +85,71 @@ static const char *esc(const void *src, size_t n, unsigned int flags)
 
 /* ---- sg_escape ---- */
 
-TEST(test_escape_plain_text_unchanged)
+void test_escape_plain_text_unchanged(void)
 {
-	int ok = 1;
-
-	EXPECT_STR("ascii", "friendly-scanner 1.0", esc("friendly-scanner 1.0", 20, 0));
-	EXPECT_STR("utf-8", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-		   esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0));
-	EXPECT_STR("empty", "", esc("", 0, 0));
-	return ok;
+	ASSERT_STREQ(esc("friendly-scanner 1.0", 20, 0), "friendly-scanner 1.0", "ascii");
+	ASSERT_STREQ(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0),
+		     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		     "utf-8");
+	ASSERT_STREQ(esc("", 0, 0), "", "empty");
 }
 
-TEST(test_escape_backslash_and_quote)
+void test_escape_backslash_and_quote(void)
 {
-	int ok = 1;
-
-	EXPECT_STR("backslash", "a\\\\b", esc("a\\b", 3, 0));
-	EXPECT_STR("quote kept without SG_ESC_QUOTE", "say \"hi\"", esc("say \"hi\"", 8, 0));
-	EXPECT_STR("quote escaped", "say \\\"hi\\\"", esc("say \"hi\"", 8, SG_ESC_QUOTE));
-	EXPECT_STR("a faked escape stays readable", "\\\\x41", esc("\\x41", 4, 0));
-	return ok;
+	ASSERT_STREQ(esc("a\\b", 3, 0), "a\\\\b", "backslash");
+	ASSERT_STREQ(esc("say \"hi\"", 8, 0), "say \"hi\"", "quote kept without SG_ESC_QUOTE");
+	ASSERT_STREQ(esc("say \"hi\"", 8, SG_ESC_QUOTE), "say \\\"hi\\\"", "quote escaped");
+	ASSERT_STREQ(esc("\\x41", 4, 0), "\\\\x41", "a faked escape stays readable");
 }
 
-TEST(test_escape_control_bytes)
+void test_escape_control_bytes(void)
 {
-	int ok = 1;
-
-	EXPECT_STR("NUL", "a\\x00b", esc("a\0b", 3, 0));
-	EXPECT_STR("ESC [31m", "\\x1b[31mred", esc("\x1b[31mred", 8, 0));
-	EXPECT_STR("CR LF TAB", "\\x0d\\x0a\\x09", esc("\r\n\t", 3, 0));
-	EXPECT_STR("DEL", "\\x7f", esc("\x7f", 1, 0));
-	EXPECT_STR("C1 CSI in UTF-8", "\\xc2\\x9b2J", esc("\xc2\x9b" "2J", 4, 0));
-	EXPECT_STR("RLO bidi override", "a\\xe2\\x80\\xaeb", esc("a\xe2\x80\xae" "b", 5, 0));
-	EXPECT_STR("line separator", "\\xe2\\x80\\xa8", esc("\xe2\x80\xa8", 3, 0));
-	return ok;
+	ASSERT_STREQ(esc("a\0b", 3, 0), "a\\x00b", "NUL");
+	ASSERT_STREQ(esc("\x1b[31mred", 8, 0), "\\x1b[31mred", "ESC [31m");
+	ASSERT_STREQ(esc("\r\n\t", 3, 0), "\\x0d\\x0a\\x09", "CR LF TAB");
+	ASSERT_STREQ(esc("\x7f", 1, 0), "\\x7f", "DEL");
+	ASSERT_STREQ(esc("\xc2\x9b" "2J", 4, 0), "\\xc2\\x9b2J", "C1 CSI in UTF-8");
+	ASSERT_STREQ(esc("a\xe2\x80\xae" "b", 5, 0), "a\\xe2\\x80\\xaeb", "RLO bidi override");
+	ASSERT_STREQ(esc("\xe2\x80\xa8", 3, 0), "\\xe2\\x80\\xa8", "line separator");
 }
 
-TEST(test_escape_invalid_utf8)
+void test_escape_invalid_utf8(void)
 {
-	int ok = 1;
-
-	EXPECT_STR("lone continuation", "\\x80", esc("\x80", 1, 0));
-	EXPECT_STR("0xff", "\\xff\\xfe", esc("\xff\xfe", 2, 0));
-	EXPECT_STR("cut sequence at the end", "ok\\xe2\\x82", esc("ok\xe2\x82", 4, 0));
-	EXPECT_STR("cut sequence before ASCII", "\\xc3(", esc("\xc3(", 2, 0));
-	EXPECT_STR("overlong slash", "\\xc0\\xaf", esc("\xc0\xaf", 2, 0));
-	EXPECT_STR("overlong 3-byte", "\\xe0\\x80\\xaf", esc("\xe0\x80\xaf", 3, 0));
-	EXPECT_STR("surrogate", "\\xed\\xa0\\x80", esc("\xed\xa0\x80", 3, 0));
-	EXPECT_STR("above U+10FFFF", "\\xf4\\x90\\x80\\x80", esc("\xf4\x90\x80\x80", 4, 0));
-	EXPECT_STR("U+10FFFF is text", "\xf4\x8f\xbf\xbf", esc("\xf4\x8f\xbf\xbf", 4, 0));
-	return ok;
+	ASSERT_STREQ(esc("\x80", 1, 0), "\\x80", "lone continuation");
+	ASSERT_STREQ(esc("\xff\xfe", 2, 0), "\\xff\\xfe", "0xff");
+	ASSERT_STREQ(esc("ok\xe2\x82", 4, 0), "ok\\xe2\\x82", "cut sequence at the end");
+	ASSERT_STREQ(esc("\xc3(", 2, 0), "\\xc3(", "cut sequence before ASCII");
+	ASSERT_STREQ(esc("\xc0\xaf", 2, 0), "\\xc0\\xaf", "overlong slash");
+	ASSERT_STREQ(esc("\xe0\x80\xaf", 3, 0), "\\xe0\\x80\\xaf", "overlong 3-byte");
+	ASSERT_STREQ(esc("\xed\xa0\x80", 3, 0), "\\xed\\xa0\\x80", "surrogate");
+	ASSERT_STREQ(esc("\xf4\x90\x80\x80", 4, 0), "\\xf4\\x90\\x80\\x80", "above U+10FFFF");
+	ASSERT_STREQ(esc("\xf4\x8f\xbf\xbf", 4, 0), "\xf4\x8f\xbf\xbf", "U+10FFFF is text");
 }
 
-TEST(test_escape_truncates_at_whole_escapes)
+void test_escape_truncates_at_whole_escapes(void)
 {
 	char buf[7];
 	size_t n;
-	int ok = 1;
 
 	n = sg_escape(buf, sizeof(buf), "ab\x1b" "cd", 5, 0);
-	EXPECT_STR("no half escape", "ab\\x1b", buf);
+	ASSERT_STREQ(buf, "ab\\x1b", "no half escape");
 	CHECK(n == 6, "length %zu", n);
 	n = sg_escape(buf, 4, "\xe2\x82\xac\xe2\x82\xac", 6, 0);
-	EXPECT_STR("no half UTF-8 character", "\xe2\x82\xac", buf);
+	ASSERT_STREQ(buf, "\xe2\x82\xac", "no half UTF-8 character");
 	n = sg_escape(buf, 1, "abc", 3, 0);
 	CHECK(n == 0 && !buf[0], "dlen 1: '%s'", buf);
-	return ok;
 }
 
 /* Every byte string escapes to clean text that reads back to it. */
-TEST(test_escape_round_trip_random)
+void test_escape_round_trip_random(void)
 {
 	unsigned char in[64], back[64 * 4];
 	char out[SG_ESC_SIZE(64)];
-	int i, ok = 1;
+	int i;
 	size_t n, k;
 
 	srand(4711);
-	for (i = 0; i < 200000 && ok; i++) {
+	for (i = 0; i < 200000 && !harness_failed(); i++) {
 		n = rand() % sizeof(in);
 		for (k = 0; k < n; k++)		/* biased to the nasty bytes */
 			in[k] = rand() % 3 ? rand() % 256 :
@@ -201,7 +159,6 @@ TEST(test_escape_round_trip_random)
 		k = unescape(out, back);
 		CHECK(k == n && !memcmp(in, back, n), "round trip lost bytes: %s", out);
 	}
-	return ok;
 }
 
 /* ---- the event renderings ---- */
@@ -244,44 +201,37 @@ static struct sg_event crafted(void)
 /* 2001-09-09 01:46:40.250 UTC */
 #define WALL_NS	(1000000000ULL * 1000000000ULL + 250000000ULL)
 
-TEST(test_event_text_line_escapes_everything)
+void test_event_text_line_escapes_everything(void)
 {
 	struct sg_event e = crafted();
 	char line[SG_EVENT_LINE_MAX];
-	int ok = 1;
 
 	setenv("TZ", "UTC", 1);
 	sg_event_text(line, sizeof(line), &e, "wan0", WALL_NS);
-	EXPECT_STR("text line",
-		   "2001-09-09 01:46:40.250 wan0 drop orphan_invite INVITE 198.51.100.66:5099 > 192.0.2.1:5060 "
-		   "from=\"\\\"bob\\\\\\\"\\x1b[2J\" ua=\"" NASTY_UA_ESC "\" suppressed=17", line);
+	ASSERT_STREQ(line, "2001-09-09 01:46:40.250 wan0 drop orphan_invite INVITE 198.51.100.66:5099 > 192.0.2.1:5060 "
+		   "from=\"\\\"bob\\\\\\\"\\x1b[2J\" ua=\"" NASTY_UA_ESC "\" suppressed=17", "text line");
 	CHECK(clean_utf8(line), "control byte or bad UTF-8 in: %s", line);
-	return ok;
 }
 
-TEST(test_event_syslog_line_escapes_everything)
+void test_event_syslog_line_escapes_everything(void)
 {
 	struct sg_event e = crafted();
 	char line[SG_EVENT_LINE_MAX];
-	int ok = 1;
 
 	sg_event_syslog(line, sizeof(line), &e, "wan0");
-	EXPECT_STR("syslog line",
-		   "iface=wan0 action=drop reason=orphan_invite method=INVITE src=198.51.100.66:5099 dst=192.0.2.1:5060 "
-		   "from=\"\\\"bob\\\\\\\"\\x1b[2J\" ua=\"" NASTY_UA_ESC "\" suppressed=17", line);
+	ASSERT_STREQ(line, "iface=wan0 action=drop reason=orphan_invite method=INVITE src=198.51.100.66:5099 dst=192.0.2.1:5060 "
+		   "from=\"\\\"bob\\\\\\\"\\x1b[2J\" ua=\"" NASTY_UA_ESC "\" suppressed=17", "syslog line");
 	CHECK(clean_utf8(line), "control byte or bad UTF-8 in: %s", line);
 	CHECK(!strchr(line, '%'), "a '%%' would be a format directive");
-	return ok;
 }
 
-TEST(test_event_json_is_valid_and_reads_back)
+void test_event_json_is_valid_and_reads_back(void)
 {
 	struct sg_event e = crafted();
 	json_object *o, *back, *v;
 	unsigned char raw[256];
 	const char *txt;
 	size_t n;
-	int ok = 1;
 
 	o = sg_event_json(&e, "wan0", WALL_NS);
 	txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -290,10 +240,11 @@ TEST(test_event_json_is_valid_and_reads_back)
 	CHECK(back != NULL, "JSON does not parse: %s", txt);
 	if (!back) {
 		json_object_put(o);
-		return 0;
+		return;
 	}
-	EXPECT_STR("user_agent", NASTY_UA_JSON,
-		   json_object_get_string(json_object_object_get(back, "user_agent")));
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "user_agent")),
+		     NASTY_UA_JSON,
+		     "user_agent");
 	v = json_object_object_get(back, "user_agent");
 	n = unescape(json_object_get_string(v), raw);
 	CHECK(n == NASTY_UA_LEN && !memcmp(raw, NASTY_UA, n),
@@ -302,28 +253,37 @@ TEST(test_event_json_is_valid_and_reads_back)
 	n = unescape(json_object_get_string(v), raw);
 	CHECK(n == NASTY_FROM_LEN && !memcmp(raw, NASTY_FROM, n),
 	      "from_user does not read back: %s", json_object_get_string(v));
-	EXPECT_STR("time", "2001-09-09T01:46:40.250Z",
-		   json_object_get_string(json_object_object_get(back, "time")));
-	EXPECT_STR("interface", "wan0", json_object_get_string(json_object_object_get(back, "interface")));
-	EXPECT_STR("reason", "orphan_invite", json_object_get_string(json_object_object_get(back, "reason")));
-	EXPECT_STR("method", "INVITE", json_object_get_string(json_object_object_get(back, "method")));
-	EXPECT_STR("src", "198.51.100.66", json_object_get_string(json_object_object_get(back, "src")));
-	EXPECT_STR("dst", "192.0.2.1", json_object_get_string(json_object_object_get(back, "dst")));
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "time")),
+		     "2001-09-09T01:46:40.250Z",
+		     "time");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "interface")),
+		     "wan0",
+		     "interface");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "reason")),
+		     "orphan_invite",
+		     "reason");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "method")),
+		     "INVITE",
+		     "method");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "src")),
+		     "198.51.100.66",
+		     "src");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(back, "dst")),
+		     "192.0.2.1",
+		     "dst");
 	CHECK(json_object_get_int(json_object_object_get(back, "sport")) == 5099, "sport");
 	CHECK(json_object_get_int(json_object_object_get(back, "dport")) == 5060, "dport");
 	CHECK(json_object_get_int(json_object_object_get(back, "suppressed")) == 17, "suppressed");
 	CHECK(!json_object_get_boolean(json_object_object_get(back, "monitor")), "monitor");
 	json_object_put(back);
 	json_object_put(o);
-	return ok;
 }
 
-TEST(test_event_ipv6_monitor_no_headers)
+void test_event_ipv6_monitor_no_headers(void)
 {
 	struct sg_event e = crafted();
 	char line[SG_EVENT_LINE_MAX];
 	json_object *o;
-	int ok = 1;
 
 	memset(&e.saddr, 0, sizeof(e.saddr));
 	inet_pton(AF_INET6, "2001:db8::66", e.saddr.b);
@@ -334,9 +294,9 @@ TEST(test_event_ipv6_monitor_no_headers)
 	e.reason = SG_R_TINY_FRAG;
 	e.method = SG_M_NONE;
 	sg_event_syslog(line, sizeof(line), &e, NULL);
-	EXPECT_STR("syslog",
-		   "iface=7 action=monitor reason=tiny_fragment method=- src=2001:db8::66 dst=2001:db8::1 from=- ua=- suppressed=17",
-		   line);
+	ASSERT_STREQ(line,
+		     "iface=7 action=monitor reason=tiny_fragment method=- src=2001:db8::66 dst=2001:db8::1 from=- ua=- suppressed=17",
+		     "syslog");
 	e.sport = 5060;
 	e.dport = 5062;
 	sg_event_syslog(line, sizeof(line), &e, "ppp0");
@@ -345,17 +305,17 @@ TEST(test_event_ipv6_monitor_no_headers)
 	CHECK(json_object_get_boolean(json_object_object_get(o, "monitor")), "monitor flag");
 	CHECK(json_object_get_type(json_object_object_get(o, "user_agent")) == json_type_null,
 	      "no headers: user_agent null");
-	EXPECT_STR("interface by number", "7", json_object_get_string(json_object_object_get(o, "interface")));
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(o, "interface")),
+		     "7",
+		     "interface by number");
 	json_object_put(o);
-	return ok;
 }
 
-TEST(test_event_bad_lengths_and_names)
+void test_event_bad_lengths_and_names(void)
 {
 	struct sg_event e = crafted();
 	char line[SG_EVENT_LINE_MAX];
 	json_object *o;
-	int ok = 1;
 
 	e.ua_len = 255;			/* longer than the field */
 	e.from_user_len = 255;
@@ -372,7 +332,6 @@ TEST(test_event_bad_lengths_and_names)
 	CHECK(strlen(json_object_get_string(json_object_object_get(o, "from_user"))) == SG_EV_USER_MAX,
 	      "from_user cut at the field");
 	json_object_put(o);
-	return ok;
 }
 
 #define T_REASON_NAME(id, name, drops) [id] = name,
@@ -384,11 +343,10 @@ static const char *name_reason(int r)
 }
 
 /* The worst case fits the line buffer: every byte of both fields escaped. */
-TEST(test_event_worst_case_fits)
+void test_event_worst_case_fits(void)
 {
 	struct sg_event e = crafted();
 	char line[SG_EVENT_LINE_MAX];
-	int ok = 1;
 
 	memset(e.ua, 0x1b, sizeof(e.ua));
 	memset(e.from_user, 0xff, sizeof(e.from_user));
@@ -404,24 +362,4 @@ TEST(test_event_worst_case_fits)
 	e.flags |= SG_EV_MONITOR;
 	sg_event_text(line, sizeof(line), &e, "abcdefghijklmno", WALL_NS);
 	CHECK(strstr(line, " suppressed=17"), "line cut short: %s", line);
-	return ok;
-}
-
-int main(void)
-{
-	printf("escape and event renderings\n");
-	RUN(test_escape_plain_text_unchanged);
-	RUN(test_escape_backslash_and_quote);
-	RUN(test_escape_control_bytes);
-	RUN(test_escape_invalid_utf8);
-	RUN(test_escape_truncates_at_whole_escapes);
-	RUN(test_escape_round_trip_random);
-	RUN(test_event_text_line_escapes_everything);
-	RUN(test_event_syslog_line_escapes_everything);
-	RUN(test_event_json_is_valid_and_reads_back);
-	RUN(test_event_ipv6_monitor_no_headers);
-	RUN(test_event_bad_lengths_and_names);
-	RUN(test_event_worst_case_fits);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
 }

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The environment of the BPF_PROG_TEST_RUN tests: the programs loaded three
+ * times (normal, with SG_IF_MONITOR, with SG_IF_L3) with every tail-call
+ * slot filled as attach fills it, their maps emptied before each test and
+ * subtest, helpers that fill and read the maps, and the runs of the XDP
+ * program and the TC learner with the checks on action and counters.
+ *
+ * Needs root (or CAP_BPF + CAP_NET_ADMIN).
+ */
+#include <time.h>
+#include <unistd.h>
+
+#include "progs.h"
+
+#define SG_REASON_NAME(id, name, drops) [id] = name,
+static const char *const reason_names[] = { SG_REASONS(SG_REASON_NAME) };
+#undef SG_REASON_NAME
+
+const char *rname(int r)
+{
+	return r >= 0 && r < SG_REASON_MAX ? reason_names[r] : "?";
+}
+
+const char *xdp_name(int a)
+{
+	return a == XDP_PASS ? "XDP_PASS" : a == XDP_DROP ? "XDP_DROP" :
+	       a == XDP_ABORTED ? "XDP_ABORTED" : "XDP_?";
+}
+
+/* ---- the programs and their maps ---- */
+
+struct sipguard_bpf *skel, *skel_mon, *skel_l3, *S;
+int ncpus;
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+/*
+ * A moment S seconds ago, or the clock's start if the machine booted less
+ * than S seconds ago (a fresh VM has): for stamps that only need to lie in
+ * the past.  The programs compare such absolute stamps unsigned, so one from
+ * before the clock's start would wrap into the far future.
+ */
+uint64_t ago_ns(uint64_t s)
+{
+	uint64_t now = now_ns();
+
+	return now > s * NSEC ? now - s * NSEC : 0;
+}
+
+static void clear_map(int fd)
+{
+	uint8_t key[64];
+	int guard = 100000;
+
+	while (bpf_map_get_next_key(fd, NULL, key) == 0 && guard--)
+		if (bpf_map_delete_elem(fd, key))
+			break;
+}
+
+void zero_counters(void)
+{
+	struct sg_counter *z = calloc(ncpus, sizeof(*z));
+	__u32 i;
+
+	for (i = 0; i < SG_CTR_MAX; i++)
+		bpf_map_update_elem(MAPFD(sg_counters), &i, z, BPF_ANY);
+	free(z);
+}
+
+void set_config(__u32 flags, __u32 timeout_s)
+{
+	struct sg_config c = { .flags = flags, .flow_timeout_s = timeout_s };
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY))
+		FAIL("config update: %s", strerror(errno));
+}
+
+void reset_state(void)
+{
+	clear_map(MAPFD(sg_allow));
+	clear_map(MAPFD(sg_flows));
+	clear_map(MAPFD(sg_frags));
+	clear_map(MAPFD(sg_deny));
+	clear_map(MAPFD(sg_bans));
+	clear_map(MAPFD(sg_users));
+	{
+		struct sg_allow_bits *b = calloc(1, sizeof(*b));
+		__u32 zero = 0;
+
+		bpf_map_update_elem(MAPFD(sg_allowbits), &zero, b, BPF_ANY);
+		free(b);
+	}
+	set_config(0, 0);
+	zero_counters();
+}
+
+struct sg_counter ctr(int reason, int verdict)
+{
+	struct sg_counter *v = calloc(ncpus, sizeof(*v)), sum = { 0, 0 };
+	__u32 idx = SG_CTR_IDX(reason, verdict);
+	int i;
+
+	if (bpf_map_lookup_elem(MAPFD(sg_counters), &idx, v) == 0) {
+		for (i = 0; i < ncpus; i++) {
+			sum.packets += v[i].packets;
+			sum.bytes += v[i].bytes;
+		}
+	}
+	free(v);
+	return sum;
+}
+
+/* Text address to the 16-byte form of the maps (IPv4 as ::ffff:a.b.c.d). */
+int to_addr(const char *s, struct sg_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (strchr(s, ':'))
+		return inet_pton(AF_INET6, s, a->b) == 1 ? 6 : -1;
+	a->b[10] = 0xff;
+	a->b[11] = 0xff;
+	return inet_pton(AF_INET, s, a->b + 12) == 1 ? 4 : -1;
+}
+
+/* A prefix "addr/len" into an LPM trie of the maps (allowlist, deny list). */
+static void lpm_add(int fd, const char *list, const char *cidr)
+{
+	struct sg_allow_val v = { .origin = SG_ORIGIN_CLI };
+	struct sg_lpm_key k;
+	char a[64];
+	int fam, len;
+
+	snprintf(a, sizeof(a), "%s", cidr);
+	*strchr(a, '/') = 0;
+	len = atoi(strchr(cidr, '/') + 1);
+	fam = to_addr(a, &k.addr);
+	k.prefixlen = fam == 4 ? 96 + len : len;
+	if (fam < 0 || bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+		FAIL("%s add %s failed", list, cidr);
+}
+
+void allow_add(const char *cidr)
+{
+	lpm_add(MAPFD(sg_allow), "allow", cidr);
+}
+
+void deny_add(const char *cidr)
+{
+	lpm_add(MAPFD(sg_deny), "deny", cidr);
+}
+
+static struct sg_flow_key flow_key(const char *addr, __u16 rport, __u16 lport)
+{
+	struct sg_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	to_addr(addr, &k.addr);
+	k.remote_port = rport;
+	k.local_port = lport;
+	return k;
+}
+
+void flow_put(const char *addr, __u16 rport, __u16 lport,
+		     __u32 flags, __u32 origin, __u64 last_seen)
+{
+	struct sg_flow_key k = flow_key(addr, rport, lport);
+	struct sg_flow_val v = { .last_seen_ns = last_seen,
+				 .created_ns = last_seen,
+				 .flags = flags, .origin = origin };
+
+	if (bpf_map_update_elem(MAPFD(sg_flows), &k, &v, BPF_ANY))
+		FAIL("flow add failed: %s", strerror(errno));
+}
+
+/* A hand-made flow without a remote port: the wildcard key only. */
+void flow_static_anyport(const char *addr, __u16 lport)
+{
+	flow_put(addr, 0, lport, SG_FLOW_STATIC | SG_FLOW_ANY_PORT,
+		 SG_ORIGIN_CLI, 0);
+}
+
+/*
+ * A learned flow last seen age_s seconds ago: exact key and shadow.  An
+ * age beyond the uptime wraps, and still means that age: the programs
+ * judge a flow by the signed difference of "now" and its stamp.
+ */
+void flow_learned(const char *addr, __u16 rport, __u16 lport,
+			 __u64 age_s)
+{
+	__u64 t = now_ns() - age_s * NSEC;
+
+	flow_put(addr, rport, lport, 0, SG_ORIGIN_LEARNED, t);
+	flow_put(addr, 0, lport, SG_FLOW_SHADOW, SG_ORIGIN_LEARNED, t);
+}
+
+int flow_get(const char *addr, __u16 rport, __u16 lport,
+		    struct sg_flow_val *v)
+{
+	struct sg_flow_key k = flow_key(addr, rport, lport);
+
+	return bpf_map_lookup_elem(MAPFD(sg_flows), &k, v);
+}
+
+int map_count(int fd)
+{
+	uint8_t key[64], next[64];
+	int n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0 && n < 100000) {
+		memcpy(key, next, sizeof(key));
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+/* ---- running programs ---- */
+
+int run_xdp_n(const void *data, int len, int repeat)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data,
+		    .data_size_in = len, .repeat = repeat);
+	int err;
+
+	if (harness_probing())	/* nothing of it would be reported */
+		return -1;
+	err = bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_xdp), &o);
+	if (err) {
+		FAIL("test_run xdp (len %d): %s", len, strerror(errno));
+		return -1;
+	}
+	return o.retval;
+}
+
+int run_xdp(const void *data, int len)
+{
+	return run_xdp_n(data, len, 1);
+}
+
+/*
+ * Run the TC learner; it must return TC_ACT_OK and leave the packet as it
+ * was.  Returns the retval.
+ */
+int run_tc_cut(const void *data, int len, int min_len)
+{
+	static uint8_t out[PKT_FRAME_MAX + 256];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len,
+		    .data_out = out, .data_size_out = sizeof(out),
+		    .repeat = 1);
+	int err;
+
+	if (harness_probing())
+		return -1;
+	err = bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_learn),
+				     &o);
+	/* the kernel wants a whole IP header behind an IP ethertype */
+	if (err && errno == EINVAL && len < min_len)
+		return -2;
+	if (err) {
+		FAIL("test_run tc (len %d): %s", len, strerror(errno));
+		return -1;
+	}
+	ASSERT_EQ(o.retval, TC_ACT_OK, "tc retval");
+	ASSERT_EQ(o.data_size_out, len, "tc data_out length");
+	ASSERT_TRUE(o.data_size_out == (__u32)len && !memcmp(out, data, len), "tc packet unchanged");
+	return o.retval;
+}
+
+int run_tc(const void *data, int len)
+{
+	return run_tc_cut(data, len, 0);
+}
+
+void expect_at(const char *file, int line, const char *what, const void *data,
+	       int len, int act, int reason, int verdict)
+{
+	struct sg_counter c;
+	int r, v, got, want;
+
+	zero_counters();
+	got = run_xdp(data, len);
+	harness_check(got == act, file, line, "%s: expected %s, got %s", what,
+		      xdp_name(act), xdp_name(got));
+	for (r = 0; r < SG_REASON_MAX; r++) {
+		for (v = 0; v < SG_VERDICT_MAX; v++) {
+			want = r == reason && v == verdict;
+			c = ctr(r, v);
+			harness_check(c.packets == (__u64)want &&
+				      c.bytes == (__u64)(want ? len : 0),
+				      file, line, "%s: counter %s/%s: expected "
+				      "%d packets %d bytes, got %llu packets "
+				      "%llu bytes", what, rname(r),
+				      v ? "drop" : "pass", want, want ? len : 0,
+				      (unsigned long long)c.packets,
+				      (unsigned long long)c.bytes);
+		}
+	}
+}
+
+/* ---- loading, and the hooks of the harness ---- */
+
+/* What attach does: every slot of the tail-call array gets its program. */
+static int fill_tailcalls(struct sipguard_bpf *o)
+{
+#define SG_TAIL_ENTRY(slot, prog) { slot, prog },
+	static const struct {
+		__u32 slot;
+		const char *prog;
+	} tails[] = { SG_TAILCALLS(SG_TAIL_ENTRY) };
+#undef SG_TAIL_ENTRY
+	struct bpf_program *p;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		p = bpf_object__find_program_by_name(o->obj, tails[i].prog);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd < 0 || bpf_map_update_elem(bpf_map__fd(o->maps.sg_l7_prog),
+						  &tails[i].slot, &fd, BPF_ANY)) {
+			fprintf(stderr, "cannot install %s in slot %u: %s\n",
+				tails[i].prog, tails[i].slot, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The programs loaded with per-interface flags in .rodata, or NULL. */
+static struct sipguard_bpf *open_flagged(__u32 flags)
+{
+	struct sipguard_bpf *o = sipguard_bpf__open();
+
+	if (!o)
+		return NULL;
+	o->rodata->sg_if_flags = flags;
+	if (sipguard_bpf__load(o)) {
+		sipguard_bpf__destroy(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt,
+		       va_list ap)
+{
+	if (level != LIBBPF_WARN || getenv("SG_TEST_QUIET"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int harness_setup(void)
+{
+	libbpf_set_print(quiet_print);
+	ncpus = libbpf_num_possible_cpus();
+	skel = open_flagged(0);
+	skel_mon = open_flagged(SG_IF_MONITOR);
+	skel_l3 = open_flagged(SG_IF_L3);
+	if (ncpus <= 0 || !skel || !skel_mon || !skel_l3) {
+		fprintf(stderr, "cannot load the BPF object (%s): run as root\n",
+			strerror(errno));
+		return -1;
+	}
+	if (fill_tailcalls(skel) || fill_tailcalls(skel_mon) ||
+	    fill_tailcalls(skel_l3))
+		return -1;
+	return 0;
+}
+
+void harness_reset(void)
+{
+	S = skel;
+	reset_state();
+}
+
+void harness_teardown(void)
+{
+	sipguard_bpf__destroy(skel_l3);
+	sipguard_bpf__destroy(skel_mon);
+	sipguard_bpf__destroy(skel);
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Layer 7 (sipguard_l7, reached by a tail call): the deny list, bans, the
+ * inspect policy for unknown INVITEs (Request-URI users, From, To tag) and
+ * the User-Agent blocklist, and which of them the allowlist and established
+ * flows override.
+ */
+#include "progs.h"
+#include "sip_hdr.h"
+#include "../loader/uaset.h"
+
+static struct sg_ua_set *ua_buf;
+
+/* Config for layer-7 tests: FLAGS, ban time, and a User-Agent list. */
+static void l7_config(__u32 flags, __u32 ban_time_s, const char *const *uas)
+{
+	struct sg_config c = { .flags = flags, .ban_time_s = ban_time_s };
+	__u32 zero = 0;
+
+	if (!ua_buf)
+		ua_buf = calloc(1, sizeof(*ua_buf));
+	memset(ua_buf, 0, sizeof(*ua_buf));
+	for (; uas && *uas; uas++)
+		if (sg_ua_set_add(ua_buf, *uas))
+			FAIL("ua pattern %s", *uas);
+	if (bpf_map_update_elem(MAPFD(sg_ua), &zero, ua_buf, BPF_ANY))
+		FAIL("ua set: %s", strerror(errno));
+	c.ua_slot = 0;
+	c.ua_count = ua_buf->count;
+	if (bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY))
+		FAIL("config update: %s", strerror(errno));
+}
+
+static void user_add(const char *user)
+{
+	struct sg_user_key k = {};
+	__u32 origin = SG_ORIGIN_CLI;
+
+	snprintf(k.user, sizeof(k.user), "%s", user);
+	if (bpf_map_update_elem(MAPFD(sg_users), &k, &origin, BPF_ANY))
+		FAIL("users add %s failed", user);
+}
+
+static int banned_src(const char *addr, struct sg_ban_val *b)
+{
+	struct sg_addr a;
+
+	to_addr(addr, &a);
+	return bpf_map_lookup_elem(MAPFD(sg_bans), &a, b) == 0;
+}
+
+static const char *const scanner_uas[] = { "friendly-scanner", "sipvicious",
+					   "sipcli", NULL };
+
+void test_l7_inspect_clean_invite_passed(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("clean unknown INVITE under inspect", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("clean IPv6 INVITE without User-Agent", &f, SG_R_INSPECTED);
+}
+
+void test_l7_drop_policy_drops_before_any_header_check(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(0, 600, scanner_uas);
+	deny_add("203.0.113.0/24");
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("unknown INVITE under drop, scanner UA, denied", &f, SG_R_ORPHAN);
+	ASSERT_TRUE(!banned_src(SCAN4, &b), "no ban from an orphan INVITE");
+}
+
+void test_l7_inspect_blocked_ua_dropped_and_banned(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b = {};
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("INVITE with a blocked UA", &f, SG_R_UA_BLOCKED);
+	ASSERT_TRUE(banned_src(SCAN4, &b), "source banned");
+	ASSERT_EQ(b.reason, SG_R_UA_BLOCKED, "ban reason");
+	ASSERT_TRUE(b.expires_ns > now_ns() + 590 * NSEC &&
+		    b.expires_ns <= now_ns() + 600 * NSEC, "ban for about 600 s");
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's innocent INVITE", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's OPTIONS", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("another source", &f, SG_R_INSPECTED);
+}
+
+void test_l7_ban_time_zero_bans_nobody(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(SG_CFG_INSPECT, 0, scanner_uas);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("blocked UA without bans", &f, SG_R_UA_BLOCKED);
+	ASSERT_TRUE(!banned_src(SCAN4, &b), "no ban");
+}
+
+void test_l7_expired_ban_lets_requests_through(void)
+{
+	struct sg_ban_val b = { .reason = SG_R_UA_BLOCKED };
+	struct pkt_frame f;
+	struct sg_addr a;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	to_addr(SCAN4, &a);
+	b.banned_ns = ago_ns(700);
+	b.expires_ns = ago_ns(100);
+	bpf_map_update_elem(MAPFD(sg_bans), &a, &b, BPF_ANY);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("after the ban ran out", &f, SG_R_INSPECTED);
+}
+
+void test_l7_inspect_users(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT | SG_CFG_USERS, 600, NULL);
+	user_add("100");
+	user_add("2001");
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("a configured user", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "2001", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("another configured user", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "1000", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("a user that only starts like one", &f, SG_R_UNKNOWN_USER);
+	sip_msg(&f, SCAN4, "INVITE", "10", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("a prefix of a user", &f, SG_R_UNKNOWN_USER);
+	sip_msg(&f, SCAN4, "INVITE", "999", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_DROP("an unknown user", &f, SG_R_UNKNOWN_USER);
+	/* without the users flag any user may be called */
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	EXPECT_PASS("users not enforced", &f, SG_R_INSPECTED);
+}
+
+void test_l7_inspect_from_checks(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From without a user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:@198.51.100.99>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From with an empty user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <http://198.51.100.99>\r\n",
+		GOOD_TO, NULL);
+	EXPECT_DROP("From with no SIP URI", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", NULL, GOOD_TO, NULL);
+	EXPECT_DROP("no From at all", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <tel:+4930123456>;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_PASS("a tel URI", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "FROM  :  sips:alice@198.51.100.99;tag=1\r\n",
+		GOOD_TO, NULL);
+	EXPECT_PASS("odd case, blanks before the colon, sips", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "f:<sip:198.51.100.99>\r\n", GOOD_TO, NULL);
+	EXPECT_DROP("compact f without a user", &f, SG_R_BAD_FROM);
+	sip_msg(&f, SCAN4, "INVITE", "100", "f: <sip:7@198.51.100.99>\r\n", GOOD_TO, NULL);
+	EXPECT_PASS("compact f with a user", &f, SG_R_INSPECTED);
+}
+
+void test_l7_inspect_to_tag_dropped(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10>;tag=abc\r\n", NULL);
+	EXPECT_DROP("To with a tag", &f, SG_R_TO_TAG);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"t : <sip:100@192.0.2.10>;TAG=abc\r\n", NULL);
+	EXPECT_DROP("compact t, blank before the colon, upper-case TAG", &f,
+		    SG_R_TO_TAG);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10;tag=inuri>\r\n", NULL);
+	EXPECT_PASS("tag inside the URI is no To tag", &f, SG_R_INSPECTED);
+}
+
+void test_l7_other_requests_blocked_ua_dropped_and_banned(void)
+{
+	struct pkt_frame f;
+	struct sg_ban_val b;
+
+	l7_config(0, 600, scanner_uas);		/* default drop policy */
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO,
+		"user-AGENT  :\tSIPVicious 0.3.4\r\n");
+	EXPECT_DROP("OPTIONS probe with a blocked UA (odd case, blanks)", &f,
+		    SG_R_UA_BLOCKED);
+	ASSERT_TRUE(banned_src(SCAN4, &b), "source banned");
+	sip_msg(&f, SCAN4, "REGISTER", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the banned source's REGISTER", &f, SG_R_BANNED);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("its INVITE under drop: orphan first", &f, SG_R_ORPHAN);
+	sip_msg(&f, SCAN6, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("an innocent OPTIONS", &f, SG_R_REQUEST);
+	sip_msg(&f, SCAN6, "REGISTER", "100", GOOD_FROM, GOOD_TO, NULL);
+	EXPECT_PASS("a REGISTER without User-Agent", &f, SG_R_REQUEST);
+}
+
+void test_l7_no_rules_requests_skip_lookups(void)
+{
+	struct pkt_frame f;
+
+	l7_config(0, 600, NULL);
+	allow_add("203.0.113.66/32");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_PASS("no deny list, no UA list: plain request", &f, SG_R_REQUEST);
+}
+
+void test_l7_deny_list_drops_every_request(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, NULL);
+	deny_add("203.0.113.0/24");
+	deny_add("2001:db8:bad::/48");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("OPTIONS from a denied prefix", &f, SG_R_DENIED);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("INVITE under inspect from a denied prefix", &f, SG_R_DENIED);
+	sip_msg(&f, SCAN6, "REGISTER", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("IPv6 REGISTER from a denied prefix", &f, SG_R_DENIED);
+	in4(&d, SCAN4, 5060, 5060);
+	response(&f, &d, "200 OK");
+	EXPECT_PASS("a response from a denied prefix", &f, SG_R_RESPONSE);
+	sip_msg(&f, PBX4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("outside the prefix", &f, SG_R_REQUEST);
+}
+
+void test_l7_allowlist_beats_deny_list_and_ua(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, scanner_uas);
+	deny_add("198.51.100.0/24");
+	allow_add("198.51.100.20/32");
+	sip_msg(&f, PBX4, "INVITE", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("allowlisted PBX inside a denied prefix", &f, SG_R_ALLOWLIST);
+	sip_msg(&f, PBX4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("its OPTIONS with a blocked UA", &f, SG_R_ALLOWLIST);
+}
+
+void test_l7_established_beats_deny_list_and_ua(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_DENY | SG_CFG_INSPECT, 600, scanner_uas);
+	deny_add("203.0.113.0/24");
+	flow_learned(SCAN4, 5060, 5060, 1);
+	sip_msg(&f, SCAN4, "INVITE", "100", NULL, "To: <sip:1@x>;tag=1\r\n", SCANNER_UA);
+	EXPECT_PASS("INVITE on an established flow", &f, SG_R_ESTABLISHED);
+}
+
+void test_l7_header_after_long_header_block(void)
+{
+	char extra[1400];
+	struct pkt_frame f;
+	int i;
+
+	l7_config(0, 600, scanner_uas);
+	extra[0] = 0;
+	for (i = 0; i < 13; i++)
+		strcat(extra, "X-Filler: 01234567890123456789012345678901234567890123456789012345678901234567890123\r\n");
+	strcat(extra, SCANNER_UA);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	ASSERT_TRUE(f.len - 42 > 1300 && f.len - 42 < SG_SCAN_MAX,
+		    "the User-Agent ends near the scan limit");
+	EXPECT_DROP("User-Agent after 1300 bytes of headers", &f, SG_R_UA_BLOCKED);
+}
+
+void test_l7_user_agent_across_scan_limit(void)
+{
+	char extra[2000];
+	struct pkt_frame f;
+	int head;
+
+	l7_config(0, 600, scanner_uas);
+	/* the pattern starts before byte 1400 of the message and ends after */
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, "");
+	head = f.len - 42 - 20;		/* frame headers and the tail */
+	snprintf(extra, sizeof(extra), "X-Pad: %0*d\r\nUser-Agent: %s\r\n",
+		 SG_SCAN_MAX - head - 9 - 12 - 8, 0, "xx friendly-scanner");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	EXPECT_PASS("pattern cut by the scan limit does not match", &f,
+		    SG_R_REQUEST);
+	snprintf(extra, sizeof(extra), "X-Pad: %0*d\r\nUser-Agent: %s\r\n",
+		 SG_SCAN_MAX - head - 9 - 12 - 20, 0, "sipcli friendly-scanner");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, extra);
+	EXPECT_DROP("pattern before the limit matches", &f, SG_R_UA_BLOCKED);
+}
+
+void test_l7_without_layer7_program_requests_pass(void)
+{
+	int fd = bpf_map__fd(S->maps.sg_l7_prog);
+	__u32 zero = 0;
+	struct pkt_frame f;
+	int l7 = bpf_program__fd(S->progs.sipguard_l7);
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	bpf_map_delete_elem(fd, &zero);
+	sip_msg(&f, SCAN4, "INVITE", "999", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("inspect without sipguard_l7 fails open", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_PASS("UA list without sipguard_l7 fails open", &f, SG_R_REQUEST);
+	bpf_map_update_elem(fd, &zero, &l7, BPF_ANY);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", NULL, NULL, SCANNER_UA);
+	EXPECT_DROP("and with it back", &f, SG_R_UA_BLOCKED);
+}
+
