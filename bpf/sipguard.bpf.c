@@ -38,41 +38,9 @@
 #include "parsing.h"
 #include "sip.h"
 #include "maps.h"
+#include "verdict.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-static __always_inline int monitoring(const struct sg_config *cfg)
-{
-	if (sg_if_flags & SG_IF_MONITOR)
-		return 1;
-	return cfg && (cfg->flags & SG_CFG_MONITOR);
-}
-
-/*
- * Count the packet under its reason and return the XDP action.  CFG is
- * only read for a drop reason (monitor mode); NULL means look it up.
- */
-static __always_inline int verdict_cfg(struct xdp_md *ctx, __u32 reason,
-				       const struct sg_config *cfg)
-{
-	__u32 v = SG_V_PASS, idx;
-	struct sg_counter *c;
-
-	if (reason >= SG_R_FIRST_DROP && !monitoring(cfg ?: get_config()))
-		v = SG_V_DROP;
-	idx = SG_CTR_IDX(reason, v);
-	c = bpf_map_lookup_elem(&sg_counters, &idx);
-	if (c) {
-		c->packets++;
-		c->bytes += ctx->data_end - ctx->data;
-	}
-	return v == SG_V_DROP ? XDP_DROP : XDP_PASS;
-}
-
-static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
-{
-	return verdict_cfg(ctx, reason, NULL);
-}
 
 static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 {
