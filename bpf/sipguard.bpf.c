@@ -39,6 +39,7 @@
 #include "sip.h"
 #include "maps.h"
 #include "verdict.h"
+#include "classify.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -176,30 +177,6 @@ static __always_inline __u32 event_sent(void)
 	st->since_last = 0;
 	st->sent++;
 	return n;
-}
-
-/*
- * What sipguard_xdp knows about a packet on its slow paths.  They read the
- * addresses from here, never from the packet: take_addrs() copies them
- * once, and from then on no packet pointer is live.  That keeps the
- * verifier's work linear (states that differ only in where the parser
- * left its pointers merge), which Linux 6.1's instruction budget needs,
- * and nothing is read through a pointer after a tail call, which 6.12
- * refuses.
- */
-struct sg_info {
-	struct sg_pkt pkt;
-	struct sg_addr src;
-	struct sg_addr dst;
-	__u32 poff;		/* start line offset in the frame */
-	__u8 method;
-	__u8 have_ports;
-};
-
-static __always_inline void take_addrs(struct sg_info *in)
-{
-	pkt_saddr(&in->pkt, &in->src);
-	pkt_daddr(&in->pkt, &in->dst);
 }
 
 #ifdef SG_CONNTRACK
@@ -452,56 +429,6 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 	return verdict(ctx, SG_R_FRAGMENT);
 }
 
-/*
- * classify_sip() behind a global function, so the verifier checks it once
- * instead of once for every way the parser can reach a UDP payload (VLAN
- * depths times IPv6 extension chains times leading CR/LF counts would not
- * fit in its budget).  The payload offset goes in as a bounded scalar.
- */
-#define SG_PAYLOAD_OFF_MAX	0x7ff
-
-static __always_inline __u32 sip_pack(struct sg_sip s)
-{
-	return s.kind | s.method << 8 | s.truncated << 16 |
-	       (__u32)(s.start & 0xff) << 24;
-}
-
-static __always_inline struct sg_sip sip_unpack(__u32 v)
-{
-	struct sg_sip s = {
-		.kind = v & 0xff,
-		.method = (v >> 8) & 0xff,
-		.truncated = (v >> 16) & 0xff,
-		.start = v >> 24,
-	};
-	return s;
-}
-
-__attribute__((noinline))
-int sg_classify_xdp(struct xdp_md *ctx, __u32 off)
-{
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-
-	off &= SG_PAYLOAD_OFF_MAX;
-	return sip_pack(classify_sip(data + off, end));
-}
-
-__attribute__((noinline))
-int sg_classify_skb(struct __sk_buff *skb, __u32 off)
-{
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
-
-	off &= SG_PAYLOAD_OFF_MAX;
-	return sip_pack(classify_sip(data + off, end));
-}
-
-static __always_inline __u32 payload_off(const struct sg_pkt *pkt, void *data)
-{
-	return (__u32)(pkt->payload - data);
-}
-
 SEC("xdp")
 int sipguard_xdp(struct xdp_md *ctx)
 {
@@ -538,9 +465,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 		return verdict(ctx, SG_R_NOT_SIP);
 	c = p[0] | 0x20;
 	if ((c < 'a' || c > 'z') && p[0] != '\r' && p[0] != '\n') {
-		if (p[0] < 0x40 && p + SG_STUN_HDR_LEN <= (__u8 *)end &&
-		    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
-		    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3)
+		if (stun_header(p, end))
 			return verdict(ctx, SG_R_STUN);
 		return verdict(ctx, SG_R_NOT_SIP);
 	}
@@ -551,16 +476,8 @@ int sipguard_xdp(struct xdp_md *ctx)
 	take_addrs(&in);
 	if (in.pkt.is_frag)
 		frag_forget(&in);	/* a dropped one records itself anew */
-	/*
-	 * The INVITE of a flood, with no CR/LF before it, is matched right
-	 * here: straight-line code, no call (a return costs dearly on CPUs
-	 * with return-stack mitigations).  Everything else goes to the
-	 * classifier.
-	 */
-	if (c == 'i' && p + 7 <= (__u8 *)end && (p[1] | 0x20) == 'n' &&
-	    (p[2] | 0x20) == 'v' && (p[3] | 0x20) == 'i' &&
-	    (p[4] | 0x20) == 't' && (p[5] | 0x20) == 'e' &&
-	    (p[6] == ' ' || p[6] == '\t')) {
+	/* the INVITE of a flood here, everything else in the classifier */
+	if (flood_invite(p, end, c)) {
 		sip.kind = SG_SIP_REQUEST;
 		sip.method = SG_M_INVITE;
 		sip.truncated = 0;
