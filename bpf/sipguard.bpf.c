@@ -42,6 +42,7 @@
 #include "classify.h"
 #include "events.h"
 #include "lookup.h"
+#include "frag.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -78,46 +79,6 @@ static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
 		event_basic(ctx, in, reason, monitoring(cfg));
 	}
 	return verdict_cfg(ctx, reason, cfg);
-}
-
-static __always_inline void frag_key(const struct sg_info *in,
-				     struct sg_frag_key *k)
-{
-	k->saddr = in->src;
-	k->daddr = in->dst;
-	k->id = in->pkt.frag_id;
-	k->proto = in->pkt.frag_proto;
-}
-
-/*
- * Fragment records live no longer than a reassembly may take (Linux
- * gives up after 30 s for IPv4, 60 s for IPv6), and a new first fragment
- * that passes under the same key forgets the old record.
- */
-#define SG_FRAG_TTL_NS	(60 * NSEC_PER_SEC)
-
-/* The first fragment of a dropped datagram: its later ones follow it. */
-static __always_inline void frag_remember(const struct sg_info *in,
-					  __u32 reason)
-{
-	struct sg_frag_key k = {};
-	struct sg_frag_val v = { .reason = reason };
-
-	if (!in->pkt.is_frag)
-		return;
-	frag_key(in, &k);
-	v.seen_ns = sg_now();
-	bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
-}
-
-static __always_inline void frag_forget(const struct sg_info *in)
-{
-	struct sg_frag_key k = {};
-
-	frag_key(in, &k);
-	/* a lookup takes no lock; a delete of nothing would */
-	if (bpf_map_lookup_elem(&sg_frags, &k))
-		bpf_map_delete_elem(&sg_frags, &k);
 }
 
 /*
