@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * sipguard's kernel side.
+ * sipguard's kernel side: the three programs, each reading as its
+ * pipeline; the stages live in the headers included below, one each.
  *
  * sipguard_xdp (XDP, WAN ingress) drops orphan SIP INVITEs: an INVITE whose
  * source is neither in the allowlist nor on an established flow.  Everything
@@ -21,22 +22,39 @@
  * object needs kernel BTF) whether an unknown INVITE matches the reply
  * direction of an entry, that is, a connection the LAN side opened.
  *
- * Drops are sampled to userspace through a ring buffer, behind a per-CPU
- * token bucket that, once empty, looks at the clock only every
- * SG_EV_SKIP packets: a flood costs a counter decrement per packet.
- *
  * No CO-RE, no kernel BTF: only uapi headers and maps with BTF of their own,
  * so the object loads on router kernels built without BTF.
+ *
+ * One compilation unit: the headers hold static (mostly __always_inline)
+ * functions, and the global ones that the verifier checks on their own,
+ * so the skeleton and the verifier see one object.  One header per stage,
+ * included below in this order; each includes only headers above it in
+ * the list (or include/sipguard.h and the shared parsing.h, sip.h,
+ * sip_hdr.h, compiler.h, which the host tests and fuzzers compile too):
+ *
+ *   maps.h      every map, the .rodata flags, the config entry, the clock
+ *   scan.h      the header scanner of sip_hdr.h, kernel build (via maps.h)
+ *   verdict.h   count under the reason, return the action; monitor mode
+ *   classify.h  first-byte test, flood INVITE, classify_sip() (sip.h)
+ *               behind a global function; struct sg_info
+ *   events.h    drop events and their token bucket
+ *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
+ *               conntrack
+ *   frag.h      the verdicts of first fragments, kept for the later ones
+ *   l7.h        the hand-over to sipguard_l7 and its header checks
+ *   learn.h     the TC learner's flow table: insert, refresh, evict
+ *
+ * This file holds the programs and the order of the decisions (request(),
+ * judge(), later_fragment()); sipguard_xdp reads as the pipeline: parse
+ * (parsing.h), classify, the verdict lookups, fragments, layer 7, count
+ * and event.  A new stage gets its own header, included here after the
+ * ones it uses, and a call from the program.
  */
 #include <linux/bpf.h>
-#include <linux/errno.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 #include "sipguard.h"
-#include "parsing.h"
-#include "sip.h"
 #include "maps.h"
 #include "verdict.h"
 #include "classify.h"
@@ -147,6 +165,12 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 	return verdict(ctx, SG_R_FRAGMENT);
 }
 
+/*
+ * WAN ingress: parse -> classify -> the verdict lookups of request() or
+ * judge() (fragments: later_fragment()) -> layer 7 by tail call -> count,
+ * with a sampled event for a drop.  Most traffic is decided by the first
+ * byte of its payload and never reaches a lookup.
+ */
 SEC("xdp")
 int sipguard_xdp(struct xdp_md *ctx)
 {
@@ -157,6 +181,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	__u32 plen;
 	__u8 *p, c;
 
+	/* parse: layers 2 to 4 (parsing.h) */
 	switch (parse_packet(data, end, &in.pkt, sg_if_flags & SG_IF_L3)) {
 	case SG_L4_UDP:
 		break;
@@ -175,8 +200,9 @@ int sipguard_xdp(struct xdp_md *ctx)
 	}
 
 	/*
-	 * A SIP message starts with a letter or CR/LF.  Most UDP traffic
-	 * (RTP, DNS, QUIC, STUN) does not: decide it here, without the call.
+	 * classify.  A SIP message starts with a letter or CR/LF.  Most
+	 * UDP traffic (RTP, DNS, QUIC, STUN) does not: decide it here,
+	 * without the call.
 	 */
 	p = in.pkt.payload;
 	if (p + 1 > (__u8 *)end)
@@ -222,6 +248,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	if (in.pkt.more_frags && sip.truncated)
 		return judge(ctx, &in, SG_R_TINY_FRAG);
 
+	/* decide by what the classifier found */
 	switch (sip.kind) {
 	case SG_SIP_REQUEST:
 		in.method = sip.method;
@@ -279,7 +306,6 @@ int sipguard_l7(struct xdp_md *ctx)
  * OPTIONS never invites the stranger in.  It never drops or changes a
  * packet.
  */
-
 SEC("tc")
 int sipguard_learn(struct __sk_buff *skb)
 {
