@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * sipguard's kernel side.
+ * sipguard's kernel side: the three programs, each reading as its
+ * pipeline; the stages live in the headers included below, one each.
  *
  * sipguard_xdp (XDP, WAN ingress) drops orphan SIP INVITEs: an INVITE whose
  * source is neither in the allowlist nor on an established flow.  Everything
@@ -21,512 +22,49 @@
  * object needs kernel BTF) whether an unknown INVITE matches the reply
  * direction of an entry, that is, a connection the LAN side opened.
  *
- * Drops are sampled to userspace through a ring buffer, behind a per-CPU
- * token bucket that, once empty, looks at the clock only every
- * SG_EV_SKIP packets: a flood costs a counter decrement per packet.
- *
  * No CO-RE, no kernel BTF: only uapi headers and maps with BTF of their own,
  * so the object loads on router kernels built without BTF.
+ *
+ * One compilation unit: the headers hold static (mostly __always_inline)
+ * functions, and the global ones that the verifier checks on their own,
+ * so the skeleton and the verifier see one object.  One header per stage,
+ * included below in this order; each includes only headers above it in
+ * the list (or include/sipguard.h and the shared parsing.h, sip.h,
+ * sip_hdr.h, compiler.h, which the host tests and fuzzers compile too):
+ *
+ *   maps.h      every map, the .rodata flags, the config entry, the clock
+ *   scan.h      the header scanner of sip_hdr.h, kernel build (via maps.h)
+ *   verdict.h   count under the reason, return the action; monitor mode
+ *   classify.h  first-byte test, flood INVITE, classify_sip() (sip.h)
+ *               behind a global function; struct sg_info
+ *   events.h    drop events and their token bucket
+ *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
+ *               conntrack
+ *   frag.h      the verdicts of first fragments, kept for the later ones
+ *   l7.h        the hand-over to sipguard_l7 and its header checks
+ *   learn.h     the TC learner's flow table: insert, refresh, evict
+ *
+ * This file holds the programs and the order of the decisions (request(),
+ * judge(), later_fragment()); sipguard_xdp reads as the pipeline: parse
+ * (parsing.h), classify, the verdict lookups, fragments, layer 7, count
+ * and event.  A new stage gets its own header, included here after the
+ * ones it uses, and a call from the program.
  */
 #include <linux/bpf.h>
-#include <linux/errno.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 #include "sipguard.h"
-#include "parsing.h"
-#include "sip.h"
-
-/* See SG_FIND_BYTE in sip_hdr.h. */
-struct sg_scan;
-__attribute__((noinline))
-int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
-#define SG_FIND_BYTE(s, off, n, c) ((__u32)sg_find_byte_g((s), (off), (n), (c)))
-
-#include "sip_hdr.h"
-
-__attribute__((noinline))
-int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)
-{
-	if (!s)
-		return n;
-	if (n > SG_FIND_MAX)
-		n = SG_FIND_MAX;
-	return sg_find_byte(s, off, n, c);
-}
-
-#define NSEC_PER_SEC	1000000000ULL
+#include "maps.h"
+#include "verdict.h"
+#include "classify.h"
+#include "events.h"
+#include "lookup.h"
+#include "frag.h"
+#include "l7.h"
+#include "learn.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/* Set per attached interface by `sipguard attach` before load. */
-const volatile __u32 sg_if_flags = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__type(key, struct sg_lpm_key);
-	__type(value, struct sg_allow_val);
-	__uint(max_entries, SG_ALLOW_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sg_allow SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_allow_bits);
-	__uint(max_entries, 1);
-} sg_allowbits SEC(".maps");
-
-/*
- * A plain hash, not an LRU: an LRU could evict a hand-made flow, and
- * evicts without telling.  The learner makes room itself (evict_oldest).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct sg_flow_key);
-	__type(value, struct sg_flow_val);
-	__uint(max_entries, SG_FLOWS_MAX);
-} sg_flows SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_flowstat);
-	__uint(max_entries, 1);
-} sg_flowstat SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct sg_frag_key);
-	__type(value, struct sg_frag_val);
-	__uint(max_entries, SG_FRAGS_MAX);
-} sg_frags SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_config);
-	__uint(max_entries, 1);
-} sg_config SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__type(key, struct sg_lpm_key);
-	__type(value, struct sg_allow_val);
-	__uint(max_entries, SG_DENY_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sg_deny SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct sg_addr);
-	__type(value, struct sg_ban_val);
-	__uint(max_entries, SG_BANS_MAX);
-} sg_bans SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct sg_user_key);
-	__type(value, __u32);
-	__uint(max_entries, SG_USERS_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} sg_users SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_ua_set);
-	__uint(max_entries, 2);
-} sg_ua SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, SG_EVENTS_BYTES);
-} sg_events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_evstate);
-	__uint(max_entries, 1);
-} sg_evstate SEC(".maps");
-
-/*
- * Hand-over from sipguard_xdp to sipguard_l7 (same CPU, same packet), and
- * the scanner's buffer.  Private to the programs: not pinned, not ABI.
- */
-enum sg_l7_mode {
-	SG_L7_EVENT,		/* a drop: fill in the event's header fields */
-	SG_L7_INSPECT,		/* an INVITE under the inspect policy */
-	SG_L7_UA,		/* another request: User-Agent blocklist */
-};
-
-struct sg_scratch {
-	__u32 mode;		/* enum sg_l7_mode */
-	__u32 reason;		/* SG_L7_EVENT: the drop reason */
-	__u32 payload_off;	/* start line, from the frame's start */
-	__u8 method;
-	__u8 pad;
-	__u16 sport;
-	__u16 dport;
-	__u16 pad2;
-	struct sg_addr saddr;
-	struct sg_addr daddr;
-	struct sg_scan scan;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_scratch);
-	__uint(max_entries, 1);
-} sg_scratch SEC(".maps");
-
-/* This instance's tail-call slots (SG_TAILCALLS), set by the loader. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, SG_TAIL_MAX);
-} sg_l7_prog SEC(".maps");
-
-/* Per interface: pinned in the interface's directory, not shared. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_counter);
-	__uint(max_entries, SG_CTR_MAX);
-} sg_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct sg_iface_meta);
-	__uint(max_entries, 1);
-} sg_ifmeta SEC(".maps");
-
-/*
- * The clock of every timestamp that only needs seconds (flows, bans,
- * fragments, the event bucket): the coarse monotonic clock, a fraction of
- * the cost of the precise one.  Userspace compares with CLOCK_MONOTONIC;
- * the two differ by at most a tick.
- */
-static __always_inline __u64 sg_now(void)
-{
-	return bpf_ktime_get_coarse_ns();
-}
-
-static __always_inline struct sg_config *get_config(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&sg_config, &zero);
-}
-
-static __always_inline int monitoring(const struct sg_config *cfg)
-{
-	if (sg_if_flags & SG_IF_MONITOR)
-		return 1;
-	return cfg && (cfg->flags & SG_CFG_MONITOR);
-}
-
-/*
- * Count the packet under its reason and return the XDP action.  CFG is
- * only read for a drop reason (monitor mode); NULL means look it up.
- */
-static __always_inline int verdict_cfg(struct xdp_md *ctx, __u32 reason,
-				       const struct sg_config *cfg)
-{
-	__u32 v = SG_V_PASS, idx;
-	struct sg_counter *c;
-
-	if (reason >= SG_R_FIRST_DROP && !monitoring(cfg ?: get_config()))
-		v = SG_V_DROP;
-	idx = SG_CTR_IDX(reason, v);
-	c = bpf_map_lookup_elem(&sg_counters, &idx);
-	if (c) {
-		c->packets++;
-		c->bytes += ctx->data_end - ctx->data;
-	}
-	return v == SG_V_DROP ? XDP_DROP : XDP_PASS;
-}
-
-static __always_inline int verdict(struct xdp_md *ctx, __u32 reason)
-{
-	return verdict_cfg(ctx, reason, NULL);
-}
-
-static __always_inline int in_lpm(void *map, const struct sg_addr *src)
-{
-	struct sg_lpm_key k = { .prefixlen = 128 };
-
-	k.addr = *src;
-	return bpf_map_lookup_elem(map, &k) != NULL;
-}
-
-/*
- * Is the source allowlisted?  The bitmap filter answers "no" for most
- * strangers without walking the trie; a set bit, or a filter not yet
- * written, sends the question to the trie.
- */
-static __always_inline int allowlisted(int ipv6, const struct sg_addr *src)
-{
-	struct sg_allow_bits *bits;
-	__u32 zero = 0, i;
-
-	bits = bpf_map_lookup_elem(&sg_allowbits, &zero);
-	if (bits && bits->valid) {
-		if (!ipv6) {
-			i = (__u32)src->b[12] << 8 | src->b[13];
-			if (!(bits->v4[(i >> 6) & (SG_ABITS_WORDS - 1)] &
-			      (1ULL << (i & 63))))
-				return 0;
-		} else if (!bits->v6_all) {
-			i = sg_v6_bucket((__u32)src->b[0] << 24 |
-					 (__u32)src->b[1] << 16 |
-					 (__u32)src->b[2] << 8 | src->b[3]);
-			if (!(bits->v6[(i >> 6) & (SG_ABITS_WORDS - 1)] &
-			      (1ULL << (i & 63))))
-				return 0;
-		}
-	}
-	return in_lpm(&sg_allow, src);
-}
-
-static __always_inline int flow_fresh(const struct sg_flow_val *v,
-				      const struct sg_config *cfg)
-{
-	__u64 timeout, now;
-
-	if (v->flags & SG_FLOW_STATIC)
-		return 1;
-	timeout = cfg && cfg->flow_timeout_s ? cfg->flow_timeout_s :
-					       SG_DEFAULT_FLOW_TIMEOUT;
-	now = sg_now();
-	/* signed: a stamp a tick ahead of the coarse clock is fresh */
-	return (__s64)(now - v->last_seen_ns) <= (__s64)(timeout * NSEC_PER_SEC);
-}
-
-/*
- * Is {src, sport -> local dport} a flow a LAN device opened?  With the
- * default setting the remote port need not match: one lookup of the
- * wildcard key.  With SG_CFG_MATCH_PORT the exact key decides, and of the
- * wildcard entries only hand-made port-less flows count.
- */
-static __always_inline int established(const struct sg_config *cfg,
-				       const struct sg_addr *src, __u16 sport,
-				       __u16 dport)
-{
-	struct sg_flow_key k = { .local_port = dport };
-	struct sg_flow_val *v;
-
-	k.addr = *src;
-	if (cfg && (cfg->flags & SG_CFG_MATCH_PORT)) {
-		k.remote_port = sport;
-		v = bpf_map_lookup_elem(&sg_flows, &k);
-		if (v && flow_fresh(v, cfg))
-			return 1;
-		k.remote_port = 0;
-		v = bpf_map_lookup_elem(&sg_flows, &k);
-		return v && (v->flags & SG_FLOW_ANY_PORT) && flow_fresh(v, cfg);
-	}
-	v = bpf_map_lookup_elem(&sg_flows, &k);
-	return v && flow_fresh(v, cfg);
-}
-
-static __always_inline int banned(const struct sg_addr *src)
-{
-	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
-
-	return b && sg_now() < b->expires_ns;
-}
-
-/*
- * May this CPU send a drop event now?  A token bucket refilled from the
- * clock; when it runs dry the next SG_EV_SKIP packets are suppressed
- * without reading the clock.
- */
-#define SG_EV_SKIP	63
-
-static __always_inline int event_token(const struct sg_config *cfg)
-{
-	__u32 zero = 0;
-	struct sg_evstate *st = bpf_map_lookup_elem(&sg_evstate, &zero);
-	__u64 now, cap;
-
-	if (!st || !cfg || !cfg->event_rate)
-		return 0;
-	if (st->skip) {
-		st->skip--;
-		goto suppress;
-	}
-	now = sg_now();
-	cap = (__u64)(cfg->event_burst ?: 1) * NSEC_PER_SEC;
-	if (now > st->last_ns)
-		st->tokens += (now - st->last_ns) * cfg->event_rate;
-	if (st->tokens > cap)
-		st->tokens = cap;
-	st->last_ns = now;
-	if (st->tokens >= NSEC_PER_SEC) {
-		st->tokens -= NSEC_PER_SEC;
-		return 1;
-	}
-	st->skip = SG_EV_SKIP;
-suppress:
-	st->suppressed++;
-	st->since_last++;
-	return 0;
-}
-
-/* Events suppressed on this CPU since the last one sent; resets it. */
-static __always_inline __u32 event_sent(void)
-{
-	__u32 zero = 0, n;
-	struct sg_evstate *st = bpf_map_lookup_elem(&sg_evstate, &zero);
-
-	if (!st)
-		return 0;
-	n = st->since_last;
-	st->since_last = 0;
-	st->sent++;
-	return n;
-}
-
-/*
- * What sipguard_xdp knows about a packet on its slow paths.  They read the
- * addresses from here, never from the packet: take_addrs() copies them
- * once, and from then on no packet pointer is live.  That keeps the
- * verifier's work linear (states that differ only in where the parser
- * left its pointers merge), which Linux 6.1's instruction budget needs,
- * and nothing is read through a pointer after a tail call, which 6.12
- * refuses.
- */
-struct sg_info {
-	struct sg_pkt pkt;
-	struct sg_addr src;
-	struct sg_addr dst;
-	__u32 poff;		/* start line offset in the frame */
-	__u8 method;
-	__u8 have_ports;
-};
-
-static __always_inline void take_addrs(struct sg_info *in)
-{
-	pkt_saddr(&in->pkt, &in->src);
-	pkt_daddr(&in->pkt, &in->dst);
-}
-
-#ifdef SG_CONNTRACK
-/*
- * netfilter conntrack from XDP (Linux 5.18+).  libbpf matches the kfuncs'
- * prototypes with the kernel's by type kind and name, so the kernel's
- * struct names are used; only the first, 12-byte form of bpf_ct_opts,
- * which every kernel since accepts, is declared, and nf_conn is opaque.
- */
-struct nf_conn {
-	int opaque;
-};
-
-struct bpf_ct_opts {
-	__s32 netns_id;
-	__s32 error;
-	__u8 l4proto;
-	__u8 dir;
-	__u8 reserved[2];
-};
-
-#define SG_CT_OPTS_SZ		12
-#define SG_CT_DIR_REPLY		1	/* IP_CT_DIR_REPLY */
-#define SG_CT_CURRENT_NETNS	(-1)
-
-extern struct nf_conn *bpf_xdp_ct_lookup(struct xdp_md *xdp_ctx,
-					 struct bpf_sock_tuple *bpf_tuple,
-					 __u32 tuple__sz, struct bpf_ct_opts *opts,
-					 __u32 opts__sz) __ksym;
-extern void bpf_ct_release(struct nf_conn *ct) __ksym;
-
-/*
- * Does the packet match the reply direction of a conntrack entry?  Then
- * the LAN side opened the connection (the phone's REGISTER, masqueraded).
- * An entry that a stranger's own packet opened, say an OPTIONS sent
- * through a port forward and answered by the phone, matches in the
- * original direction and proves nothing.
- */
-static __always_inline int ct_lan_opened(struct xdp_md *ctx,
-					 const struct sg_info *in)
-{
-	struct bpf_ct_opts opts = { .netns_id = SG_CT_CURRENT_NETNS,
-				   .l4proto = IPPROTO_UDP };
-	struct bpf_sock_tuple t = {};
-	struct nf_conn *ct;
-	__u32 tsz;
-
-	if (!in->pkt.ipv6) {
-		__builtin_memcpy(&t.ipv4.saddr, &in->src.b[12], 4);
-		__builtin_memcpy(&t.ipv4.daddr, &in->dst.b[12], 4);
-		t.ipv4.sport = bpf_htons(in->pkt.sport);
-		t.ipv4.dport = bpf_htons(in->pkt.dport);
-		tsz = sizeof(t.ipv4);
-	} else {
-		__builtin_memcpy(t.ipv6.saddr, in->src.b, 16);
-		__builtin_memcpy(t.ipv6.daddr, in->dst.b, 16);
-		t.ipv6.sport = bpf_htons(in->pkt.sport);
-		t.ipv6.dport = bpf_htons(in->pkt.dport);
-		tsz = sizeof(t.ipv6);
-	}
-	ct = bpf_xdp_ct_lookup(ctx, &t, tsz, &opts, SG_CT_OPTS_SZ);
-	if (!ct)
-		return 0;
-	bpf_ct_release(ct);
-	return opts.dir == SG_CT_DIR_REPLY;
-}
-#endif
-
-static __always_inline void event_basic(struct xdp_md *ctx,
-					const struct sg_info *in, __u32 reason,
-					int monitor)
-{
-	struct sg_event *e;
-
-	e = bpf_ringbuf_reserve(&sg_events, sizeof(*e), 0);
-	if (!e)
-		return;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
-	e->ifindex = ctx->ingress_ifindex;
-	e->reason = reason;
-	e->method = in->method;
-	e->flags = monitor ? SG_EV_MONITOR : 0;
-	e->saddr = in->src;
-	e->daddr = in->dst;
-	if (in->have_ports) {
-		e->sport = in->pkt.sport;
-		e->dport = in->pkt.dport;
-	}
-	e->suppressed = event_sent();
-	bpf_ringbuf_submit(e, 0);
-}
-
-static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
-				  __u32 mode, __u32 reason)
-{
-	__u32 zero = 0;
-	struct sg_scratch *sc = bpf_map_lookup_elem(&sg_scratch, &zero);
-
-	if (!sc)
-		return;
-	sc->mode = mode;
-	sc->reason = reason;
-	sc->payload_off = in->poff;
-	sc->method = in->method;
-	sc->sport = in->pkt.sport;
-	sc->dport = in->pkt.dport;
-	sc->saddr = in->src;
-	sc->daddr = in->dst;
-	bpf_tail_call(ctx, &sg_l7_prog, SG_TAIL_L7);
-	/* no sipguard_l7 on this kernel: the caller goes on without it */
-}
 
 /*
  * A drop (or, in monitor mode, a would-be drop), with a sampled event.
@@ -541,46 +79,6 @@ static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
 		event_basic(ctx, in, reason, monitoring(cfg));
 	}
 	return verdict_cfg(ctx, reason, cfg);
-}
-
-static __always_inline void frag_key(const struct sg_info *in,
-				     struct sg_frag_key *k)
-{
-	k->saddr = in->src;
-	k->daddr = in->dst;
-	k->id = in->pkt.frag_id;
-	k->proto = in->pkt.frag_proto;
-}
-
-/*
- * Fragment records live no longer than a reassembly may take (Linux
- * gives up after 30 s for IPv4, 60 s for IPv6), and a new first fragment
- * that passes under the same key forgets the old record.
- */
-#define SG_FRAG_TTL_NS	(60 * NSEC_PER_SEC)
-
-/* The first fragment of a dropped datagram: its later ones follow it. */
-static __always_inline void frag_remember(const struct sg_info *in,
-					  __u32 reason)
-{
-	struct sg_frag_key k = {};
-	struct sg_frag_val v = { .reason = reason };
-
-	if (!in->pkt.is_frag)
-		return;
-	frag_key(in, &k);
-	v.seen_ns = sg_now();
-	bpf_map_update_elem(&sg_frags, &k, &v, BPF_ANY);
-}
-
-static __always_inline void frag_forget(const struct sg_info *in)
-{
-	struct sg_frag_key k = {};
-
-	frag_key(in, &k);
-	/* a lookup takes no lock; a delete of nothing would */
-	if (bpf_map_lookup_elem(&sg_frags, &k))
-		bpf_map_delete_elem(&sg_frags, &k);
 }
 
 /*
@@ -668,55 +166,11 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 }
 
 /*
- * classify_sip() behind a global function, so the verifier checks it once
- * instead of once for every way the parser can reach a UDP payload (VLAN
- * depths times IPv6 extension chains times leading CR/LF counts would not
- * fit in its budget).  The payload offset goes in as a bounded scalar.
+ * WAN ingress: parse -> classify -> the verdict lookups of request() or
+ * judge() (fragments: later_fragment()) -> layer 7 by tail call -> count,
+ * with a sampled event for a drop.  Most traffic is decided by the first
+ * byte of its payload and never reaches a lookup.
  */
-#define SG_PAYLOAD_OFF_MAX	0x7ff
-
-static __always_inline __u32 sip_pack(struct sg_sip s)
-{
-	return s.kind | s.method << 8 | s.truncated << 16 |
-	       (__u32)(s.start & 0xff) << 24;
-}
-
-static __always_inline struct sg_sip sip_unpack(__u32 v)
-{
-	struct sg_sip s = {
-		.kind = v & 0xff,
-		.method = (v >> 8) & 0xff,
-		.truncated = (v >> 16) & 0xff,
-		.start = v >> 24,
-	};
-	return s;
-}
-
-__attribute__((noinline))
-int sg_classify_xdp(struct xdp_md *ctx, __u32 off)
-{
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-
-	off &= SG_PAYLOAD_OFF_MAX;
-	return sip_pack(classify_sip(data + off, end));
-}
-
-__attribute__((noinline))
-int sg_classify_skb(struct __sk_buff *skb, __u32 off)
-{
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
-
-	off &= SG_PAYLOAD_OFF_MAX;
-	return sip_pack(classify_sip(data + off, end));
-}
-
-static __always_inline __u32 payload_off(const struct sg_pkt *pkt, void *data)
-{
-	return (__u32)(pkt->payload - data);
-}
-
 SEC("xdp")
 int sipguard_xdp(struct xdp_md *ctx)
 {
@@ -727,6 +181,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	__u32 plen;
 	__u8 *p, c;
 
+	/* parse: layers 2 to 4 (parsing.h) */
 	switch (parse_packet(data, end, &in.pkt, sg_if_flags & SG_IF_L3)) {
 	case SG_L4_UDP:
 		break;
@@ -745,17 +200,16 @@ int sipguard_xdp(struct xdp_md *ctx)
 	}
 
 	/*
-	 * A SIP message starts with a letter or CR/LF.  Most UDP traffic
-	 * (RTP, DNS, QUIC, STUN) does not: decide it here, without the call.
+	 * classify.  A SIP message starts with a letter or CR/LF.  Most
+	 * UDP traffic (RTP, DNS, QUIC, STUN) does not: decide it here,
+	 * without the call.
 	 */
 	p = in.pkt.payload;
 	if (p + 1 > (__u8 *)end)
 		return verdict(ctx, SG_R_NOT_SIP);
 	c = p[0] | 0x20;
 	if ((c < 'a' || c > 'z') && p[0] != '\r' && p[0] != '\n') {
-		if (p[0] < 0x40 && p + SG_STUN_HDR_LEN <= (__u8 *)end &&
-		    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
-		    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3)
+		if (stun_header(p, end))
 			return verdict(ctx, SG_R_STUN);
 		return verdict(ctx, SG_R_NOT_SIP);
 	}
@@ -766,16 +220,8 @@ int sipguard_xdp(struct xdp_md *ctx)
 	take_addrs(&in);
 	if (in.pkt.is_frag)
 		frag_forget(&in);	/* a dropped one records itself anew */
-	/*
-	 * The INVITE of a flood, with no CR/LF before it, is matched right
-	 * here: straight-line code, no call (a return costs dearly on CPUs
-	 * with return-stack mitigations).  Everything else goes to the
-	 * classifier.
-	 */
-	if (c == 'i' && p + 7 <= (__u8 *)end && (p[1] | 0x20) == 'n' &&
-	    (p[2] | 0x20) == 'v' && (p[3] | 0x20) == 'i' &&
-	    (p[4] | 0x20) == 't' && (p[5] | 0x20) == 'e' &&
-	    (p[6] == ' ' || p[6] == '\t')) {
+	/* the INVITE of a flood here, everything else in the classifier */
+	if (flood_invite(p, end, c)) {
 		sip.kind = SG_SIP_REQUEST;
 		sip.method = SG_M_INVITE;
 		sip.truncated = 0;
@@ -802,6 +248,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	if (in.pkt.more_frags && sip.truncated)
 		return judge(ctx, &in, SG_R_TINY_FRAG);
 
+	/* decide by what the classifier found */
 	switch (sip.kind) {
 	case SG_SIP_REQUEST:
 		in.method = sip.method;
@@ -817,237 +264,6 @@ int sipguard_xdp(struct xdp_md *ctx)
 	default:
 		return verdict(ctx, SG_R_NOT_SIP);
 	}
-}
-
-/*
- * sipguard_l7: the header checks, reached by tail call from sipguard_xdp
- * with the packet's facts in sg_scratch.  It copies the start of the
- * request into the scratch buffer, scans the header block with bpf_loop()
- * and decides.
- *
- * Each piece is a global (noinline) function: the verifier checks it once,
- * on its own, instead of once for every way the pieces before it ended.
- * Their pointer arguments may be NULL as far as the verifier knows.
- */
-struct scan_loop {
-	struct sg_scratch *sc;
-};
-
-static long scan_one(__u32 i, void *arg)
-{
-	struct scan_loop *l = arg;
-
-	return sg_scan_step(&l->sc->scan);
-}
-
-__attribute__((noinline))
-int l7_request_uri(struct sg_scratch *sc)
-{
-	if (sc)
-		sg_request_uri(&sc->scan);
-	return 0;
-}
-
-/*
- * bpf_xdp_load_bytes() of 1..SG_SCAN_MAX bytes.  Linux 6.1's verifier wants
- * the length's lower bound of 1 from a range compare: it learns nothing
- * from "len != 0".  So the length goes in as (len - 1, clamped) + 1, with
- * a barrier that keeps clang from folding it back.
- */
-static __always_inline long load_bytes(struct xdp_md *ctx, __u32 off, void *to,
-				       __u32 len)
-{
-	__u64 n = (__u64)len - 1;	/* 64 bits: no zero-extension between */
-
-	SG_OPAQUE(n);
-	if (n > SG_SCAN_MAX - 1)
-		return -1;
-	return bpf_xdp_load_bytes(ctx, off, to, n + 1);
-}
-
-/* Copy the request's first SG_SCAN_MAX bytes and scan its headers. */
-__attribute__((noinline))
-int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
-{
-	struct scan_loop l = { .sc = sc };
-	__u32 len, off;
-
-	if (!sc)
-		return 0;
-	off = sc->payload_off;
-	len = ctx->data_end - ctx->data;
-	len = len > off ? len - off : 0;
-	if (len > SG_SCAN_MAX)
-		len = SG_SCAN_MAX;
-	__builtin_memset(&sc->scan, 0, offsetof(struct sg_scan, buf));
-	if (len && load_bytes(ctx, off, sc->scan.buf, len))
-		len = 0;
-	sc->scan.len = len;
-	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
-	return len;
-}
-
-/* Does a pattern of SET start at byte I of the User-Agent? */
-__attribute__((noinline))
-int l7_ua_at(struct sg_scratch *sc, struct sg_ua_set *set, __u32 i)
-{
-	if (!sc || !set)
-		return 0;
-	return sg_ua_at(&sc->scan, set, i);
-}
-
-/*
- * Does the User-Agent carry a pattern of the live blocklist?  A plain
- * loop tests each position's first two bytes against the table; only a
- * position where some pattern starts so pays for comparing patterns.
- */
-__attribute__((noinline))
-int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
-{
-	struct sg_ua_set *set;
-	struct sg_span ua;
-	__u32 i, at;
-	int r;
-
-	if (!sc)
-		return 0;
-	ua = sc->scan.hdr[SG_H_UA];
-	if (ua.len < SG_UA_PAT_MIN)
-		return 0;
-	slot &= 1;
-	set = bpf_map_lookup_elem(&sg_ua, &slot);
-	if (!set || !set->count)
-		return 0;
-	for (i = 0; i < SG_UA_SCAN; i++) {
-		if (i + 1 >= ua.len)
-			break;
-		at = ua.off + i;
-		if (!set->first2[sg_first2(&sc->scan, at)])
-			continue;
-		r = l7_ua_at(sc, set, i);
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-/*
- * The user of the Request-URI (which 0) or of the From header (which 1):
- * its offset in the scan buffer << 16 | its length; 0 when there is none.
- */
-__attribute__((noinline))
-int l7_uri_user(struct sg_scratch *sc, int which)
-{
-	struct sg_span sp;
-	__u32 off = 0, n;
-
-	if (!sc)
-		return 0;
-	sp = which ? sc->scan.hdr[SG_H_FROM] : sc->scan.ruri;
-	n = sg_uri_user(&sc->scan, sp, &off);
-	if (!n || n > 0xffff)
-		return 0;
-	return (off & SG_SCAN_MASK) << 16 | n;
-}
-
-/* Is the Request-URI's user one the phones answer to? */
-__attribute__((noinline))
-int l7_known_user(struct sg_scratch *sc)
-{
-	struct sg_user_key k = {};
-	__u32 u, off, n, i;
-
-	if (!sc)
-		return 0;
-	u = l7_uri_user(sc, 0);
-	off = u >> 16;
-	n = u & 0xffff;
-	if (!n || n > SG_USER_MAX)
-		return 0;
-	for (i = 0; i < SG_USER_MAX && i < n; i++)
-		k.user[i] = sg_at(&sc->scan, off + i);
-	return bpf_map_lookup_elem(&sg_users, &k) != NULL;
-}
-
-__attribute__((noinline))
-int l7_to_tag(struct sg_scratch *sc)
-{
-	if (!sc)
-		return 0;
-	return sg_has_tag(&sc->scan, sc->scan.hdr[SG_H_TO]);
-}
-
-/* The inspect policy's checks of an unknown INVITE, in order. */
-static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
-					    const struct sg_config *cfg)
-{
-	if (cfg->ua_count && l7_ua_blocked(sc, cfg->ua_slot))
-		return SG_R_UA_BLOCKED;
-	/* the Request-URI is only looked at when users are configured */
-	if (cfg->flags & SG_CFG_USERS) {
-		l7_request_uri(sc);
-		if (!l7_known_user(sc))
-			return SG_R_UNKNOWN_USER;
-	}
-	if (!l7_uri_user(sc, 1))
-		return SG_R_BAD_FROM;
-	if (l7_to_tag(sc))
-		return SG_R_TO_TAG;
-	return SG_R_INSPECTED;
-}
-
-static __always_inline void ban(const struct sg_scratch *sc,
-				const struct sg_config *cfg, __u32 reason)
-{
-	struct sg_ban_val b = { .reason = reason };
-
-	if (!cfg->ban_time_s)
-		return;
-	b.banned_ns = sg_now();
-	b.expires_ns = b.banned_ns + cfg->ban_time_s * NSEC_PER_SEC;
-	bpf_map_update_elem(&sg_bans, &sc->saddr, &b, BPF_ANY);
-}
-
-/* A drop event with the header fields the scan found. */
-__attribute__((noinline))
-int l7_event(struct xdp_md *ctx, struct sg_scratch *sc, __u32 reason,
-	     __u32 monitor)
-{
-	struct sg_event *e;
-	struct sg_span ua;
-	__u32 u, off, n, i;
-
-	if (!sc)
-		return 0;
-	e = bpf_ringbuf_reserve(&sg_events, sizeof(*e), 0);
-	if (!e)
-		return 0;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
-	e->ifindex = ctx->ingress_ifindex;
-	e->reason = reason;
-	e->method = sc->method;
-	e->flags = SG_EV_HEADERS | (monitor ? SG_EV_MONITOR : 0);
-	e->saddr = sc->saddr;
-	e->daddr = sc->daddr;
-	e->sport = sc->sport;
-	e->dport = sc->dport;
-	ua = sc->scan.hdr[SG_H_UA];
-	n = ua.len < SG_EV_UA_MAX ? ua.len : SG_EV_UA_MAX;
-	for (i = 0; i < SG_EV_UA_MAX && i < n; i++)
-		e->ua[i] = sg_at(&sc->scan, ua.off + i);
-	e->ua_len = n;
-	u = l7_uri_user(sc, 1);
-	off = u >> 16;
-	n = u & 0xffff;
-	if (n > SG_EV_USER_MAX)
-		n = SG_EV_USER_MAX;
-	for (i = 0; i < SG_EV_USER_MAX && i < n; i++)
-		e->from_user[i] = sg_at(&sc->scan, off + i);
-	e->from_user_len = n;
-	e->suppressed = event_sent();
-	bpf_ringbuf_submit(e, 0);
-	return 1;
 }
 
 SEC("xdp")
@@ -1090,128 +306,6 @@ int sipguard_l7(struct xdp_md *ctx)
  * OPTIONS never invites the stranger in.  It never drops or changes a
  * packet.
  */
-/*
- * SEEN starts above every stamp and nothing else says whether a flow was
- * found: Linux 6.1's verifier checks a callback as if called once, with
- * the caller's stack as it was, and would remove a branch on a "found"
- * flag that it sees at 0 there (the walk would then keep the last flow it
- * visited, not the oldest).
- */
-struct oldest {
-	struct sg_flow_key key;
-	__u64 seen;
-};
-
-#define SG_SEEN_NONE	(~0ULL)
-
-static long find_oldest(void *map, const void *key, void *value,
-			void *arg)
-{
-	const struct sg_flow_val *v = value;
-	struct oldest *o = arg;
-
-	if (v->flags & (SG_FLOW_STATIC | SG_FLOW_SHADOW))
-		return 0;
-	if (v->last_seen_ns < o->seen) {
-		__builtin_memcpy(&o->key, key, sizeof(o->key));
-		o->seen = v->last_seen_ns;
-	}
-	return 0;
-}
-
-static __always_inline struct sg_flowstat *flowstat(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&sg_flowstat, &zero);
-}
-
-/*
- * The table is full: evict the learned flow seen longest ago, with its
- * wildcard copy unless a fresher flow shares it.  Only new flows in a
- * full table pay for the walk.
- */
-static __always_inline int evict_oldest(void)
-{
-	struct oldest o = { .seen = SG_SEEN_NONE };
-	struct sg_flow_key wild;
-	struct sg_flow_val *w;
-	struct sg_flowstat *st;
-
-	bpf_for_each_map_elem(&sg_flows, find_oldest, &o, 0);
-	if (o.seen == SG_SEEN_NONE)
-		return -1;
-	bpf_map_delete_elem(&sg_flows, &o.key);
-	wild = o.key;
-	wild.remote_port = 0;
-	w = bpf_map_lookup_elem(&sg_flows, &wild);
-	if (w && (w->flags & SG_FLOW_SHADOW) && w->last_seen_ns <= o.seen)
-		bpf_map_delete_elem(&sg_flows, &wild);
-	st = flowstat();
-	if (st)
-		st->evicted++;
-	return 0;
-}
-
-static __always_inline int flow_insert(const struct sg_flow_key *k,
-				       const struct sg_flow_val *v)
-{
-	/*
-	 * int, not long: Linux 6.1 hands a map update's error back
-	 * zero-extended (the map's update op returns int there), so only
-	 * the low 32 bits say -E2BIG.
-	 */
-	int err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
-
-	if (err == -E2BIG && !evict_oldest())
-		err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
-	return err;
-}
-
-static __always_inline void learn_flow(const struct sg_flow_key *exact,
-				       int opens)
-{
-	struct sg_flow_key wild = *exact;
-	struct sg_flow_val *v, nv = {};
-	struct sg_flowstat *st;
-	__u64 now = sg_now();
-
-	wild.remote_port = 0;
-	v = bpf_map_lookup_elem(&sg_flows, exact);
-	if (v) {
-		v->last_seen_ns = now;
-	} else if (opens) {
-		nv.last_seen_ns = now;
-		nv.created_ns = now;
-		nv.origin = SG_ORIGIN_LEARNED;
-		st = flowstat();
-		if (flow_insert(exact, &nv)) {
-			if (st)
-				st->full++;
-			return;
-		}
-		if (st)
-			st->learned++;
-	} else {
-		return;
-	}
-
-	/* The wildcard copy; a hand-made flow there stays as it is. */
-	v = bpf_map_lookup_elem(&sg_flows, &wild);
-	if (v) {
-		if (!(v->flags & SG_FLOW_STATIC))
-			v->last_seen_ns = now;
-		return;
-	}
-	nv.last_seen_ns = now;
-	nv.created_ns = now;
-	nv.origin = SG_ORIGIN_LEARNED;
-	nv.flags = SG_FLOW_SHADOW;
-	flow_insert(&wild, &nv);
-}
-
-#define SG_LEARN_PULL	256	/* bytes made linear for the parser */
-
 SEC("tc")
 int sipguard_learn(struct __sk_buff *skb)
 {

@@ -120,19 +120,32 @@ static inline void plan_config(struct bpf_object *obj)
 		die("config map: %s", strerror(errno));
 }
 
-/* Mirror the loader: the layer-7 program in its slot, where there is one. */
+/*
+ * Mirror the loader: every tail-call slot of SG_TAILCALLS gets its
+ * program, where the object has it loaded (sipguard_l7 is not loaded on
+ * kernels without bpf_loop; its slot then stays empty and the tail call
+ * falls through, as it does under `sipguard attach`).
+ */
 static inline void plan_tail_calls(struct bpf_object *obj)
 {
-	struct bpf_map *pa = bpf_object__find_map_by_name(obj, "sg_l7_prog");
-	struct bpf_program *p = bpf_object__find_program_by_name(obj, "sipguard_l7");
-	__u32 zero = 0;
+#define PLAN_TAIL_PROG(slot, prog) [slot] = prog,
+	static const char *const progs[SG_TAIL_MAX] = {
+		SG_TAILCALLS(PLAN_TAIL_PROG)
+	};
+#undef PLAN_TAIL_PROG
+	struct bpf_map *pa = bpf_object__find_map_by_name(obj, SG_MAP_L7_PROG);
+	struct bpf_program *p;
+	__u32 slot;
 	int fd;
 
-	if (!pa || !p)
+	if (!pa)
 		return;
-	fd = bpf_program__fd(p);
-	if (fd >= 0)
-		bpf_map_update_elem(bpf_map__fd(pa), &zero, &fd, BPF_ANY);
+	for (slot = 0; slot < SG_TAIL_MAX; slot++) {
+		p = bpf_object__find_program_by_name(obj, progs[slot]);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd >= 0)
+			bpf_map_update_elem(bpf_map__fd(pa), &slot, &fd, BPF_ANY);
+	}
 }
 
 static inline void lpm_add(int fd, const struct sg_addr *a, uint32_t plen)

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The lookups that trust or condemn a source: the allowlist (with its
+ * bitmap filter in front of the trie), established flows, the deny list
+ * and bans, and, in the conntrack variant (SG_CONNTRACK), netfilter
+ * conntrack.  Each answers yes or no; the order they are asked in is the
+ * caller's (request() and judge() in sipguard.bpf.c).
+ */
+#ifndef SG_LOOKUP_H
+#define SG_LOOKUP_H
+
+#include "maps.h"
+#include "classify.h"
+
+static __always_inline int in_lpm(void *map, const struct sg_addr *src)
+{
+	struct sg_lpm_key k = { .prefixlen = 128 };
+
+	k.addr = *src;
+	return bpf_map_lookup_elem(map, &k) != NULL;
+}
+
+/*
+ * Is the source allowlisted?  The bitmap filter answers "no" for most
+ * strangers without walking the trie; a set bit, or a filter not yet
+ * written, sends the question to the trie.
+ */
+static __always_inline int allowlisted(int ipv6, const struct sg_addr *src)
+{
+	struct sg_allow_bits *bits;
+	__u32 zero = 0, i;
+
+	bits = bpf_map_lookup_elem(&sg_allowbits, &zero);
+	if (bits && bits->valid) {
+		if (!ipv6) {
+			i = (__u32)src->b[12] << 8 | src->b[13];
+			if (!(bits->v4[(i >> 6) & (SG_ABITS_WORDS - 1)] &
+			      (1ULL << (i & 63))))
+				return 0;
+		} else if (!bits->v6_all) {
+			i = sg_v6_bucket((__u32)src->b[0] << 24 |
+					 (__u32)src->b[1] << 16 |
+					 (__u32)src->b[2] << 8 | src->b[3]);
+			if (!(bits->v6[(i >> 6) & (SG_ABITS_WORDS - 1)] &
+			      (1ULL << (i & 63))))
+				return 0;
+		}
+	}
+	return in_lpm(&sg_allow, src);
+}
+
+static __always_inline int flow_fresh(const struct sg_flow_val *v,
+				      const struct sg_config *cfg)
+{
+	__u64 timeout, now;
+
+	if (v->flags & SG_FLOW_STATIC)
+		return 1;
+	timeout = cfg && cfg->flow_timeout_s ? cfg->flow_timeout_s :
+					       SG_DEFAULT_FLOW_TIMEOUT;
+	now = sg_now();
+	/* signed: a stamp a tick ahead of the coarse clock is fresh */
+	return (__s64)(now - v->last_seen_ns) <= (__s64)(timeout * NSEC_PER_SEC);
+}
+
+/*
+ * Is {src, sport -> local dport} a flow a LAN device opened?  With the
+ * default setting the remote port need not match: one lookup of the
+ * wildcard key.  With SG_CFG_MATCH_PORT the exact key decides, and of the
+ * wildcard entries only hand-made port-less flows count.
+ */
+static __always_inline int established(const struct sg_config *cfg,
+				       const struct sg_addr *src, __u16 sport,
+				       __u16 dport)
+{
+	struct sg_flow_key k = { .local_port = dport };
+	struct sg_flow_val *v;
+
+	k.addr = *src;
+	if (cfg && (cfg->flags & SG_CFG_MATCH_PORT)) {
+		k.remote_port = sport;
+		v = bpf_map_lookup_elem(&sg_flows, &k);
+		if (v && flow_fresh(v, cfg))
+			return 1;
+		k.remote_port = 0;
+		v = bpf_map_lookup_elem(&sg_flows, &k);
+		return v && (v->flags & SG_FLOW_ANY_PORT) && flow_fresh(v, cfg);
+	}
+	v = bpf_map_lookup_elem(&sg_flows, &k);
+	return v && flow_fresh(v, cfg);
+}
+
+static __always_inline int banned(const struct sg_addr *src)
+{
+	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
+
+	return b && sg_now() < b->expires_ns;
+}
+
+#ifdef SG_CONNTRACK
+/*
+ * netfilter conntrack from XDP (Linux 5.18+).  libbpf matches the kfuncs'
+ * prototypes with the kernel's by type kind and name, so the kernel's
+ * struct names are used; only the first, 12-byte form of bpf_ct_opts,
+ * which every kernel since accepts, is declared, and nf_conn is opaque.
+ */
+struct nf_conn {
+	int opaque;
+};
+
+struct bpf_ct_opts {
+	__s32 netns_id;
+	__s32 error;
+	__u8 l4proto;
+	__u8 dir;
+	__u8 reserved[2];
+};
+
+#define SG_CT_OPTS_SZ		12
+#define SG_CT_DIR_REPLY		1	/* IP_CT_DIR_REPLY */
+#define SG_CT_CURRENT_NETNS	(-1)
+
+extern struct nf_conn *bpf_xdp_ct_lookup(struct xdp_md *xdp_ctx,
+					 struct bpf_sock_tuple *bpf_tuple,
+					 __u32 tuple__sz, struct bpf_ct_opts *opts,
+					 __u32 opts__sz) __ksym;
+extern void bpf_ct_release(struct nf_conn *ct) __ksym;
+
+/*
+ * Does the packet match the reply direction of a conntrack entry?  Then
+ * the LAN side opened the connection (the phone's REGISTER, masqueraded).
+ * An entry that a stranger's own packet opened, say an OPTIONS sent
+ * through a port forward and answered by the phone, matches in the
+ * original direction and proves nothing.
+ */
+static __always_inline int ct_lan_opened(struct xdp_md *ctx,
+					 const struct sg_info *in)
+{
+	struct bpf_ct_opts opts = { .netns_id = SG_CT_CURRENT_NETNS,
+				   .l4proto = IPPROTO_UDP };
+	struct bpf_sock_tuple t = {};
+	struct nf_conn *ct;
+	__u32 tsz;
+
+	if (!in->pkt.ipv6) {
+		__builtin_memcpy(&t.ipv4.saddr, &in->src.b[12], 4);
+		__builtin_memcpy(&t.ipv4.daddr, &in->dst.b[12], 4);
+		t.ipv4.sport = bpf_htons(in->pkt.sport);
+		t.ipv4.dport = bpf_htons(in->pkt.dport);
+		tsz = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, in->src.b, 16);
+		__builtin_memcpy(t.ipv6.daddr, in->dst.b, 16);
+		t.ipv6.sport = bpf_htons(in->pkt.sport);
+		t.ipv6.dport = bpf_htons(in->pkt.dport);
+		tsz = sizeof(t.ipv6);
+	}
+	ct = bpf_xdp_ct_lookup(ctx, &t, tsz, &opts, SG_CT_OPTS_SZ);
+	if (!ct)
+		return 0;
+	bpf_ct_release(ct);
+	return opts.dir == SG_CT_DIR_REPLY;
+}
+#endif
+
+#endif /* SG_LOOKUP_H */

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Every map of the programs, the .rodata flags the loader sets before
+ * load, and the two things every stage reads beside them: the config
+ * entry and the clock of the stored timestamps.
+ *
+ * A new map goes here, under the name it is pinned as (the skeleton, the
+ * loader and pinned maps from earlier versions know maps by name; names
+ * and value layouts are ABI).  A map that every interface shares also
+ * goes into SG_SHARED_MAPS in include/sipguard.h, which the check at the
+ * end of this file holds to the definitions here.  The order of the
+ * definitions is the order of the skeleton's fields: add at the end of a
+ * group, do not reorder.
+ */
+#ifndef SG_MAPS_H
+#define SG_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "sipguard.h"
+#include "scan.h"
+
+#define NSEC_PER_SEC	1000000000ULL
+
+/* Set per attached interface by `sipguard attach` before load. */
+const volatile __u32 sg_if_flags = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sg_lpm_key);
+	__type(value, struct sg_allow_val);
+	__uint(max_entries, SG_ALLOW_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_allow SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_allow_bits);
+	__uint(max_entries, 1);
+} sg_allowbits SEC(".maps");
+
+/*
+ * A plain hash, not an LRU: an LRU could evict a hand-made flow, and
+ * evicts without telling.  The learner makes room itself (evict_oldest).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sg_flow_key);
+	__type(value, struct sg_flow_val);
+	__uint(max_entries, SG_FLOWS_MAX);
+} sg_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_flowstat);
+	__uint(max_entries, 1);
+} sg_flowstat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sg_frag_key);
+	__type(value, struct sg_frag_val);
+	__uint(max_entries, SG_FRAGS_MAX);
+} sg_frags SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_config);
+	__uint(max_entries, 1);
+} sg_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct sg_lpm_key);
+	__type(value, struct sg_allow_val);
+	__uint(max_entries, SG_DENY_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_deny SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sg_addr);
+	__type(value, struct sg_ban_val);
+	__uint(max_entries, SG_BANS_MAX);
+} sg_bans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sg_user_key);
+	__type(value, __u32);
+	__uint(max_entries, SG_USERS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_users SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_ua_set);
+	__uint(max_entries, 2);
+} sg_ua SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SG_EVENTS_BYTES);
+} sg_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_evstate);
+	__uint(max_entries, 1);
+} sg_evstate SEC(".maps");
+
+/*
+ * Hand-over from sipguard_xdp to sipguard_l7 (same CPU, same packet), and
+ * the scanner's buffer.  Private to the programs: not pinned, not ABI.
+ */
+enum sg_l7_mode {
+	SG_L7_EVENT,		/* a drop: fill in the event's header fields */
+	SG_L7_INSPECT,		/* an INVITE under the inspect policy */
+	SG_L7_UA,		/* another request: User-Agent blocklist */
+};
+
+struct sg_scratch {
+	__u32 mode;		/* enum sg_l7_mode */
+	__u32 reason;		/* SG_L7_EVENT: the drop reason */
+	__u32 payload_off;	/* start line, from the frame's start */
+	__u8 method;
+	__u8 pad;
+	__u16 sport;
+	__u16 dport;
+	__u16 pad2;
+	struct sg_addr saddr;
+	struct sg_addr daddr;
+	struct sg_scan scan;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_scratch);
+	__uint(max_entries, 1);
+} sg_scratch SEC(".maps");
+
+/* This instance's tail-call slots (SG_TAILCALLS), set by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SG_TAIL_MAX);
+} sg_l7_prog SEC(".maps");
+
+/* Per interface: pinned in the interface's directory, not shared. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_counter);
+	__uint(max_entries, SG_CTR_MAX);
+} sg_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_iface_meta);
+	__uint(max_entries, 1);
+} sg_ifmeta SEC(".maps");
+
+/*
+ * Each map of SG_SHARED_MAPS(field, pin name, label) is defined above as
+ * sg_<field>, and its pin name is its map name: a map renamed or dropped
+ * on one side only fails the build, not an attach.
+ */
+#define SG_SHARED_MAP_CHECK(field, pin, label)				\
+	_Static_assert(sizeof(sg_##field) > 0 &&			\
+		       __builtin_strcmp(pin, "sg_" #field) == 0,	\
+		       "shared map " pin " is not defined as sg_" #field);
+SG_SHARED_MAPS(SG_SHARED_MAP_CHECK)
+#undef SG_SHARED_MAP_CHECK
+
+/*
+ * The clock of every timestamp that only needs seconds (flows, bans,
+ * fragments, the event bucket): the coarse monotonic clock, a fraction of
+ * the cost of the precise one.  Userspace compares with CLOCK_MONOTONIC;
+ * the two differ by at most a tick.
+ */
+static __always_inline __u64 sg_now(void)
+{
+	return bpf_ktime_get_coarse_ns();
+}
+
+static __always_inline struct sg_config *get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sg_config, &zero);
+}
+
+#endif /* SG_MAPS_H */

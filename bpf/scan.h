@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The header scanner of sip_hdr.h as the kernel build uses it: its byte
+ * search goes behind a global function, declared before sip_hdr.h is read
+ * so that SG_FIND_BYTE names it.  Every file of bpf/ that needs the
+ * scanner (maps.h for the scratch buffer, l7.h for the checks) includes
+ * this header, never sip_hdr.h itself; the host tests include sip_hdr.h
+ * and get the plain, inline search.
+ */
+#ifndef SG_SCAN_H
+#define SG_SCAN_H
+
+#include <linux/types.h>
+
+/* See SG_FIND_BYTE in sip_hdr.h. */
+struct sg_scan;
+__attribute__((noinline))
+int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
+#define SG_FIND_BYTE(s, off, n, c) ((__u32)sg_find_byte_g((s), (off), (n), (c)))
+
+#include "sip_hdr.h"
+
+__attribute__((noinline))
+int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)
+{
+	if (!s)
+		return n;
+	if (n > SG_FIND_MAX)
+		n = SG_FIND_MAX;
+	return sg_find_byte(s, off, n, c);
+}
+
+#endif /* SG_SCAN_H */
