@@ -204,6 +204,8 @@ int sipguard_xdp(struct xdp_md *ctx)
 	 * UDP traffic (RTP, DNS, QUIC, STUN) does not: decide it here,
 	 * without the call.
 	 */
+	in.poff = payload_off(&in.pkt, data);
+	plen = pkt_payload_len(&in.pkt);
 	p = in.pkt.payload;
 	if (p + 1 > (__u8 *)end)
 		return verdict(ctx, SG_R_NOT_SIP);
@@ -214,10 +216,21 @@ int sipguard_xdp(struct xdp_md *ctx)
 		return verdict(ctx, SG_R_NOT_SIP);
 	}
 
-	in.poff = payload_off(&in.pkt, data);
 	if (in.poff > SG_PAYLOAD_OFF_MAX)
 		return verdict(ctx, SG_R_MALFORMED);
 	take_addrs(&in);
+	/*
+	 * From here on the payload is reached as data + in.poff, and no
+	 * pointer of the parser is read again: every way through the parser
+	 * (VLAN tags, PPPoE, IPv4 options, IPv6 extension headers) then ends
+	 * in one verifier state, and the rest of the program is checked once
+	 * instead of once per way (484k instructions to 198k).
+	 */
+	SG_OPAQUE(in.poff);
+	in.poff &= SG_PAYLOAD_OFF_MAX;
+	p = data + in.poff;
+	if (p + 1 > (__u8 *)end)
+		return verdict(ctx, SG_R_NOT_SIP);
 	if (in.pkt.is_frag)
 		frag_forget(&in);	/* a dropped one records itself anew */
 	/* the INVITE of a flood here, everything else in the classifier */
@@ -230,8 +243,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 		sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
 	}
 	in.have_ports = 1;
-	plen = pkt_payload_len(&in.pkt);
-	if (plen < (__u32)(end - in.pkt.payload)) {
+	if (plen < (__u32)(end - (void *)p)) {
 		/*
 		 * The frame is longer than its datagram: Ethernet padding,
 		 * which the classifier read as payload.  Only a datagram
