@@ -7,6 +7,7 @@
  * trace goes to a function that drops it, and every level is switched off.
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include <osipparser2/osip_port.h>
 #include <osipparser2/osip_parser.h>

@@ -35,5 +35,8 @@ int oracle_sipguard(const uint8_t *p, size_t n, const char **what)
 		else
 			*what = "?";
 	}
-	return r.kind == SG_SIP_REQUEST && r.method == SG_M_INVITE;
+	if (r.kind == SG_SIP_CRLF_PADDING)
+		return SG_SAYS_PADDING;
+	return r.kind == SG_SIP_REQUEST && r.method == SG_M_INVITE ?
+	       SG_SAYS_INVITE : 0;
 }

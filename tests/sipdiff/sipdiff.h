@@ -16,9 +16,14 @@
 #include <stdint.h>
 
 /*
- * sipguard: classify_sip() says SG_SIP_REQUEST with SG_M_INVITE.  what, if
- * not NULL, gets what it said instead ("none", "request OPTIONS", ...).
+ * sipguard: 1 when classify_sip() says SG_SIP_REQUEST with SG_M_INVITE;
+ * 2 when it says SG_SIP_CRLF_PADDING (more leading CR/LF than it skips),
+ * which bpf/sipguard.bpf.c drops from every untrusted source under its own
+ * reason, so that no INVITE can hide behind the padding; else 0.  what, if
+ * not NULL, gets what it said ("not_sip", "request OPTIONS", ...).
  */
+#define SG_SAYS_INVITE	1
+#define SG_SAYS_PADDING	2
 int oracle_sipguard(const uint8_t *p, size_t n, const char **what);
 
 /* libre (baresip): the datagram path of its SIP transport. */
