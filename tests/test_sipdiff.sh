@@ -64,13 +64,14 @@ report=$(mktemp)
 log=$(mktemp)
 SIPDIFF_OUT="$FOUND/fuzz" "$FUZZ" -max_total_time="$SECS" -seed=1 \
 	-max_len=4096 -detect_leaks=0 -use_value_profile=1 \
+	-artifact_prefix="$FOUND/" \
 	"$grown" tests/sipdiff/corpus >"$report" 2>"$log"
 rc=$?
 sed 's/^/   /' "$report"
 nfail=$(sed -n 's/^sipdiff: \([0-9]*\) failures$/\1/p' "$report")
 tried=$(sed -n 's/^sipdiff: tried \([0-9]*\)$/\1/p' "$report")
 if [ "$rc" != 0 ] || [ -z "$nfail" ]; then
-	echo "  FAIL  mutation run: exit $rc"
+	echo "  FAIL  mutation run: exit $rc (a crash leaves its input in $FOUND/crash-*)"
 	tail -30 "$log" | sed 's/^/      | /'
 	fail=$((fail + 1))
 elif [ "$nfail" != 0 ]; then
