@@ -90,3 +90,6 @@ check test: $(BUILD)/sipguard $(TEST_BINS)
 KERNEL ?= 6.1
 vmcheck: $(BUILD)/sipguard $(TEST_BINS)
 	$(Q)tests/vm/suite.sh $(KERNEL)
+
+# The differential test against real SIP stacks: make sipdiff, make fuzz-sipdiff.
+include tests/sipdiff/sipdiff.mk

@@ -7,6 +7,9 @@ BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	libinih-dev libjson-c-dev libmicrohttpd-dev pkg-config libclang-rt-14-dev"
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
 	iptables ipset conntrack tcpdump prometheus"
+# The SIP stacks that tests/sipdiff/ checks the classifier against: libre
+# (baresip), GNU oSIP and sofia-sip (FreeSWITCH).
+SIPDIFF_PKGS="libre-dev libosip2-dev libsofia-sip-ua-dev"
 BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
 # The kernel matrix (tests/vm: stock Debian kernels under qemu) and the
 # real WAN links built inside it (PPPoE, WireGuard).
@@ -19,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for p in $BUILD_PKGS $TEST_PKGS $BENCH_PKGS $VM_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $SIPDIFF_PKGS $BENCH_PKGS $VM_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
