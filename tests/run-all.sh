@@ -2,7 +2,8 @@
 # Runs every test suite and ends with one line "N passed, M failed" that
 # sums them all.  Each suite prints its own summary as its last line.
 # An entry vm:KERNEL[,KERNEL...] runs the kernel-dependent suites again
-# inside VMs with those stock Debian kernels, side by side
+# inside VMs with those stock Debian kernels (all of tests/vm/suite.sh's
+# list: every suite that depends on the kernel), side by side
 # (tests/vm/matrix.sh); the default run ends with vm:6.1,6.12, and
 # SG_VM_KERNELS overrides its kernels ("" for none).
 set -u
@@ -13,11 +14,6 @@ suites=("$@")
 if [ ${#suites[@]} = 0 ]; then
 	suites=(build/tests/test_host build/tests/test_hdr tests/fuzz_smoke.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_observe.sh tests/test_links.sh)
 	kernels=$(echo ${SG_VM_KERNELS-6.1 6.12} | tr ' ' ,)
-	# Under software emulation every program load costs seconds: the VMs
-	# of a full run take the suites that depend most on the kernel (every
-	# program path, every verb, the real NAT and the real WAN links).
-	# `make vmcheck` runs all of them in one VM.
-	export SG_VM_SUITES=${SG_VM_SUITES-build/tests/test_xdp tests/test_cli.sh tests/test_nat_e2e.sh tests/test_links.sh}
 	[ -z "$kernels" ] || suites+=("vm:$kernels")
 fi
 for s in "${suites[@]}"; do
