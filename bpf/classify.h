@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Classify: after parse_packet() (parsing.h), what the UDP payload is.
- * The XDP program decides most traffic from the first byte and matches
+ * The XDP program decides most traffic from its first two bytes and matches
  * the INVITE of a flood in straight-line code; the rest, and everything
  * the TC learner sees, goes to classify_sip() (sip.h) behind a global
  * function.  struct sg_info is what the later stages know of the packet.
@@ -42,7 +42,7 @@ static __always_inline void take_addrs(struct sg_info *in)
 /*
  * classify_sip() behind a global function, so the verifier checks it once
  * instead of once for every way the parser can reach a UDP payload (VLAN
- * depths times IPv6 extension chains times leading CR/LF counts would not
+ * depths times IPv6 extension chains times leading blank counts would not
  * fit in its budget).  The payload offset goes in as a bounded scalar.
  */
 #define SG_PAYLOAD_OFF_MAX	0x7ff

@@ -21,17 +21,19 @@
  *     but blanks is a keep-alive;
  *   - a method followed by any blank (SP, HTAB, a fold "CRLF SP", a bare
  *     line end, VT...) is a request.  The bytes after that blank are not
- *     read: every stack that takes a fold or several blanks there reads on
- *     to the Request-URI, so one blank is already all it takes.
+ *     read: each stack's rule for what may stand there (one SP, several
+ *     blanks, a fold, any byte from 1 to 32) starts with a blank, so the
+ *     first one decides for all of them.
  *
  * STUN starts with 0x00 or 0x01: its magic cookie is checked before a
  * leading 0x01 is skipped as a blank.
  *
  * It also says whether the data ended before an INVITE could be ruled out
- * (sg_sip.truncated): on a complete datagram that means "not SIP", but on
- * the first fragment of a larger one it means the fragment is too short to
- * decide on (the RFC 1858 tiny-fragment trick), which the caller treats as
- * a drop.
+ * (sg_sip.truncated: no byte at all, only blanks, or blanks and a proper
+ * prefix of "INVITE" and a blank): on a complete datagram that means "not
+ * SIP" (or a keep-alive), but on the first fragment of a larger one it
+ * means the fragment is too short to decide on (the RFC 1858 tiny-fragment
+ * trick), which the caller treats as a drop.
  *
  * Pure C over two pointers, no BPF helper: the host tests compile it too.
  */

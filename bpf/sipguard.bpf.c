@@ -35,7 +35,7 @@
  *   maps.h      every map, the .rodata flags, the config entry, the clock
  *   scan.h      the header scanner of sip_hdr.h, kernel build (via maps.h)
  *   verdict.h   count under the reason, return the action; monitor mode
- *   classify.h  first-byte test, flood INVITE, classify_sip() (sip.h)
+ *   classify.h  two-byte early exit, flood INVITE, classify_sip() (sip.h)
  *               behind a global function; struct sg_info
  *   events.h    drop events and their token bucket
  *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
@@ -82,7 +82,7 @@ static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
 }
 
 /*
- * A would-be drop that is not about a request (tiny fragments, CR/LF
+ * A would-be drop that is not about a request (tiny fragments, blank
  * padding, long IPv6 extension chains): trusted sources pass, everything
  * else is dropped under its reason.  The first fragment of a dropped
  * datagram leaves its verdict behind, so that the rest of the datagram
