@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Classify: after parse_packet() (parsing.h), what the UDP payload is.
- * The XDP program decides most traffic from the first byte and matches
+ * The XDP program decides most traffic from its first two bytes and matches
  * the INVITE of a flood in straight-line code; the rest, and everything
  * the TC learner sees, goes to classify_sip() (sip.h) behind a global
  * function.  struct sg_info is what the later stages know of the packet.
@@ -42,7 +42,7 @@ static __always_inline void take_addrs(struct sg_info *in)
 /*
  * classify_sip() behind a global function, so the verifier checks it once
  * instead of once for every way the parser can reach a UDP payload (VLAN
- * depths times IPv6 extension chains times leading CR/LF counts would not
+ * depths times IPv6 extension chains times leading blank counts would not
  * fit in its budget).  The payload offset goes in as a bounded scalar.
  */
 #define SG_PAYLOAD_OFF_MAX	0x7ff
@@ -98,18 +98,42 @@ static __always_inline int stun_header(const __u8 *p, const void *end)
 }
 
 /*
- * "INVITE " at the payload's first byte, in any case; C is that byte
- * | 0x20.  The INVITE of a flood, with no CR/LF before it, is matched
- * this way: straight-line code, no call (a return costs dearly on CPUs
- * with return-stack mitigations).
+ * "INVITE" and a blank (sip.h: 0x01..0x20) at the payload's first byte, in
+ * any case; C is that byte | 0x20.  The INVITE of a flood, with nothing
+ * before it, is matched this way: straight-line code, no call (a return
+ * costs dearly on CPUs with return-stack mitigations).
  */
 static __always_inline int flood_invite(const __u8 *p, const void *end,
 					__u8 c)
 {
 	return c == 'i' && p + 7 <= (__u8 *)end && (p[1] | 0x20) == 'n' &&
 	       (p[2] | 0x20) == 'v' && (p[3] | 0x20) == 'i' &&
-	       (p[4] | 0x20) == 't' && (p[5] | 0x20) == 'e' &&
-	       (p[6] == ' ' || p[6] == '\t');
+	       (p[4] | 0x20) == 't' && (p[5] | 0x20) == 'e' && sg_blank(p[6]);
+}
+
+/*
+ * Can a payload that starts with byte B (and C, the next one, when the
+ * datagram has it) be SIP at all?  A SIP message starts with a letter, or
+ * with blanks and then a letter.  Most UDP traffic does not: RTP (0x80),
+ * QUIC long headers (0xc0), DNS mostly, and WireGuard (1..4, then 0) and
+ * DTLS (0x14..0x17, then 0xfe) after one byte.  Two compares at most,
+ * no call.
+ */
+static __always_inline int sg_letter(__u8 b)
+{
+	return (__u8)((b | 0x20) - 'a') < 26;
+}
+
+static __always_inline int may_start_sip(const __u8 *p, const void *end,
+					 __u32 plen)
+{
+	if (sg_letter(p[0]))
+		return 1;
+	if (!sg_blank(p[0]))
+		return 0;
+	if (plen < 2 || p + 2 > (__u8 *)end)
+		return 1;
+	return sg_letter(p[1]) || sg_blank(p[1]);
 }
 
 #endif /* SG_CLASSIFY_H */

@@ -69,6 +69,9 @@ enum sg_l4 {
 	SG_L4_NON_UDP,		/* IP, but another transport */
 	SG_L4_MALFORMED,	/* truncated or inconsistent: pass */
 	SG_L4_EXT_CHAIN,	/* IPv6 extension chain longer than we walk */
+	SG_L4_FRAG_SHORT,	/* a first fragment that ends before the end
+				   of its UDP header (RFC 7112: the whole
+				   header chain belongs in it) */
 };
 
 struct sg_pkt {
@@ -176,6 +179,18 @@ static __always_inline enum sg_l4 parse_ipv4(struct hdr_cursor *c, void *end,
 	return iph->protocol == IPPROTO_UDP ? SG_L4_UDP : SG_L4_NON_UDP;
 }
 
+/*
+ * Where the frame ends before a header does: a first fragment (offset 0,
+ * more to come) was cut there by its sender, since a datagram's header
+ * chain up to and with the UDP header must be in its first fragment (RFC
+ * 8200 4.5, RFC 7112); anything else is a malformed frame.
+ */
+static __always_inline enum sg_l4 short_l4(const struct sg_pkt *pkt)
+{
+	return pkt->more_frags && !pkt->frag_off ? SG_L4_FRAG_SHORT :
+						    SG_L4_MALFORMED;
+}
+
 static __always_inline int ipv6_is_ext(__u8 nh)
 {
 	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
@@ -210,7 +225,7 @@ SG_UNROLL
 			break;
 		ext = c->pos;
 		if (ext + 8 > (__u8 *)end)
-			return SG_L4_MALFORMED;
+			return short_l4(pkt);
 		if (nh == IPPROTO_FRAGMENT) {
 			fh = c->pos;
 			off = bpf_ntohs(fh->frag_off);
@@ -247,7 +262,7 @@ static __always_inline enum sg_l4 parse_udp(struct hdr_cursor *c, void *end,
 	struct udphdr *uh = c->pos;
 
 	if ((void *)(uh + 1) > end)
-		return SG_L4_MALFORMED;
+		return short_l4(pkt);
 	pkt->sport = bpf_ntohs(uh->source);
 	pkt->dport = bpf_ntohs(uh->dest);
 	pkt->payload = uh + 1;

@@ -2,17 +2,38 @@
 /*
  * classify_sip(): what a UDP payload is, as far as a SIP filter cares.
  *
- * It looks at the first bytes only: leading CR/LF (skipped, RFC 3261 7.5),
- * the request method token (matched without regard to case, since deployed
- * stacks accept "invite"), the response prefix "SIP/2.0 ", keep-alives
- * (RFC 5626) and STUN (RFC 5389).  A payload that merely contains a method
- * name further in is no request.
+ * It looks at the first bytes only: leading blanks (skipped), the request
+ * method token (matched without regard to case, since deployed stacks
+ * accept "invite") and the blank after it, the response prefix "SIP/2.0 ",
+ * keep-alives (RFC 5626) and STUN (RFC 5389).  A payload that merely
+ * contains a method name further in is no request.
+ *
+ * A blank is any byte from 0x01 to 0x20 (sg_blank()): SP, HTAB, CR and LF,
+ * which RFC 3261 7.5 and the stacks skip before the start line and fold
+ * after the method, and the other control bytes, which chan_sip skips
+ * there too.  The classifier takes the widest of what the stacks take, so
+ * that no stack rings for an INVITE that it calls something else
+ * (tests/sipdiff/README.md has the table; docs/design.md "Blanks in the
+ * request line" the reasons):
+ *
+ *   - up to SG_CRLF_SKIP_MAX blanks before the start line; more than that,
+ *     then data, is SG_SIP_CRLF_PADDING (dropped from strangers); nothing
+ *     but blanks is a keep-alive;
+ *   - a method followed by any blank (SP, HTAB, a fold "CRLF SP", a bare
+ *     line end, VT...) is a request.  The bytes after that blank are not
+ *     read: each stack's rule for what may stand there (one SP, several
+ *     blanks, a fold, any byte from 1 to 32) starts with a blank, so the
+ *     first one decides for all of them.
+ *
+ * STUN starts with 0x00 or 0x01: its magic cookie is checked before a
+ * leading 0x01 is skipped as a blank.
  *
  * It also says whether the data ended before an INVITE could be ruled out
- * (sg_sip.truncated): on a complete datagram that means "not SIP", but on
- * the first fragment of a larger one it means the fragment is too short to
- * decide on (the RFC 1858 tiny-fragment trick), which the caller treats as
- * a drop.
+ * (sg_sip.truncated: no byte at all, only blanks, or blanks and a proper
+ * prefix of "INVITE" and a blank): on a complete datagram that means "not
+ * SIP" (or a keep-alive), but on the first fragment of a larger one it
+ * means the fragment is too short to decide on (the RFC 1858 tiny-fragment
+ * trick), which the caller treats as a drop.
  *
  * Pure C over two pointers, no BPF helper: the host tests compile it too.
  */
@@ -26,11 +47,11 @@
 
 enum sg_sip_kind {
 	SG_SIP_NONE = 0,	/* not SIP (RTP, DNS, zero pings...) */
-	SG_SIP_KEEPALIVE,	/* only CR/LF */
+	SG_SIP_KEEPALIVE,	/* only blanks (CR/LF for RFC 5626) */
 	SG_SIP_STUN,
 	SG_SIP_RESPONSE,	/* "SIP/2.0 " */
 	SG_SIP_REQUEST,		/* a known method token and a blank */
-	SG_SIP_CRLF_PADDING,	/* more leading CR/LF than we skip, then data */
+	SG_SIP_CRLF_PADDING,	/* more leading blanks than we skip, then data */
 };
 
 /* enum sg_method is in sipguard.h: drop events carry it. */
@@ -48,6 +69,15 @@ struct sg_sip {
 #define SG_STUN_MAGIC_2	0xA4
 #define SG_STUN_MAGIC_3	0x42
 #define SG_STUN_HDR_LEN	20
+
+/*
+ * A byte that may stand before a start line or between the method and the
+ * Request-URI: 0x01..0x20, one compare.
+ */
+static __always_inline int sg_blank(__u8 ch)
+{
+	return (__u8)(ch - 1) < 0x20;
+}
 
 /*
  * Does p start with the pattern lc (n bytes, lower case)?  Letters match in
@@ -73,7 +103,7 @@ SG_UNROLL
 	return 1;
 }
 
-/* A method token of n bytes followed by SP or HTAB. */
+/* A method token of n bytes followed by a blank. */
 static __always_inline int sg_method_is(const __u8 *p, const void *end,
 					const char *lc, const int n)
 {
@@ -81,12 +111,12 @@ static __always_inline int sg_method_is(const __u8 *p, const void *end,
 		return 0;
 	if ((const void *)(p + n + 1) > end)
 		return 0;
-	return p[n] == ' ' || p[n] == '\t';
+	return sg_blank(p[n]);
 }
 
 /*
- * Could the n bytes before end still be the start of "INVITE "?  Only
- * asked when fewer than 7 bytes are left.
+ * Could the bytes before end still be the start of "INVITE" and a blank?
+ * Only asked when fewer than 7 bytes are left.
  */
 static __always_inline int sg_invite_prefix(const __u8 *p, const void *end)
 {
@@ -99,7 +129,7 @@ SG_UNROLL
 			return 1;
 		if (i < 6 && (p[i] | 0x20) != lc[i])
 			return 0;
-		if (i == 6 && p[i] != ' ' && p[i] != '\t')
+		if (i == 6 && !sg_blank(p[i]))
 			return 0;
 	}
 	return 0;
@@ -169,19 +199,25 @@ static __always_inline struct sg_sip classify_sip(const void *payload,
 	const __u8 *p = payload;
 	int i, n;
 
-	if ((const void *)(p + 1) > end)
+	/* nothing yet: the first fragment of a datagram may go on with INVITE */
+	if ((const void *)(p + 1) > end) {
+		r.truncated = 1;
 		return r;
+	}
 
-	/* Most UDP traffic (RTP, DNS, STUN, zero pings) starts below 'A'. */
-	if (p[0] != '\r' && p[0] != '\n') {
-		if (p[0] < 0x40) {
-			if ((const void *)(p + SG_STUN_HDR_LEN) <= end &&
-			    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
-			    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3)
-				r.kind = SG_SIP_STUN;
+	/*
+	 * Most UDP traffic (RTP, DNS, QUIC) starts with a byte that can start
+	 * no SIP message.  STUN starts with 0x00 or 0x01: its cookie first.
+	 */
+	if (p[0] < 0x40) {
+		if ((const void *)(p + SG_STUN_HDR_LEN) <= end &&
+		    p[4] == SG_STUN_MAGIC_0 && p[5] == SG_STUN_MAGIC_1 &&
+		    p[6] == SG_STUN_MAGIC_2 && p[7] == SG_STUN_MAGIC_3) {
+			r.kind = SG_SIP_STUN;
 			return r;
 		}
-	} else {
+		if (!sg_blank(p[0]))
+			return r;
 		/*
 		 * A constant trip count and no early exit, so that clang
 		 * unrolls it: Linux 6.1's verifier refuses a loop whose
@@ -192,16 +228,16 @@ static __always_inline struct sg_sip classify_sip(const void *payload,
 SG_UNROLL
 		for (i = 0; i < SG_CRLF_SKIP_MAX; i++)
 			if (n == i && (const void *)(p + i + 1) <= end &&
-			    (p[i] == '\r' || p[i] == '\n'))
+			    sg_blank(p[i]))
 				n++;
 		p += n;
 		if ((const void *)(p + 1) > end) {
-			/* nothing but CR/LF */
+			/* nothing but blanks */
 			r.kind = SG_SIP_KEEPALIVE;
 			r.truncated = 1;
 			return r;
 		}
-		if (p[0] == '\r' || p[0] == '\n') {
+		if (sg_blank(p[0])) {
 			r.kind = SG_SIP_CRLF_PADDING;
 			return r;
 		}

@@ -35,7 +35,7 @@
  *   maps.h      every map, the .rodata flags, the config entry, the clock
  *   scan.h      the header scanner of sip_hdr.h, kernel build (via maps.h)
  *   verdict.h   count under the reason, return the action; monitor mode
- *   classify.h  first-byte test, flood INVITE, classify_sip() (sip.h)
+ *   classify.h  two-byte early exit, flood INVITE, classify_sip() (sip.h)
  *               behind a global function; struct sg_info
  *   events.h    drop events and their token bucket
  *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
@@ -82,7 +82,7 @@ static __always_inline int drop(struct xdp_md *ctx, const struct sg_info *in,
 }
 
 /*
- * A would-be drop that is not about a request (tiny fragments, CR/LF
+ * A would-be drop that is not about a request (tiny fragments, blank
  * padding, long IPv6 extension chains): trusted sources pass, everything
  * else is dropped under its reason.  The first fragment of a dropped
  * datagram leaves its verdict behind, so that the rest of the datagram
@@ -178,11 +178,13 @@ int sipguard_xdp(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct sg_info in = {};
 	struct sg_sip sip;
+	enum sg_l4 l4;
 	__u32 plen;
 	__u8 *p, c;
 
 	/* parse: layers 2 to 4 (parsing.h) */
-	switch (parse_packet(data, end, &in.pkt, sg_if_flags & SG_IF_L3)) {
+	l4 = parse_packet(data, end, &in.pkt, sg_if_flags & SG_IF_L3);
+	switch (l4) {
 	case SG_L4_UDP:
 		break;
 	case SG_L4_FRAG_LATER:
@@ -193,27 +195,37 @@ int sipguard_xdp(struct xdp_md *ctx)
 	case SG_L4_NON_UDP:
 		return verdict(ctx, SG_R_NON_UDP);
 	case SG_L4_EXT_CHAIN:
+	case SG_L4_FRAG_SHORT:
+		/* too long a chain to walk; a first fragment cut before the
+		 * end of its UDP header (RFC 7112), whatever the chain */
 		take_addrs(&in);
-		return judge(ctx, &in, SG_R_EXT_CHAIN);
+		return judge(ctx, &in, l4 == SG_L4_EXT_CHAIN ?
+				       SG_R_EXT_CHAIN : SG_R_TINY_FRAG);
 	default:
 		return verdict(ctx, SG_R_MALFORMED);
 	}
 
 	/*
-	 * classify.  A SIP message starts with a letter or CR/LF.  Most
-	 * UDP traffic (RTP, DNS, QUIC, STUN) does not: decide it here,
-	 * without the call.
+	 * classify.  A SIP message starts with a letter, or with blanks
+	 * (0x01..0x20) and then a letter.  Most UDP traffic (RTP, DNS, QUIC,
+	 * STUN, WireGuard) does not: decide it here from its first two bytes,
+	 * without the call.  A first fragment with no payload at all (it ends
+	 * with the UDP header) is tiny, below.
 	 */
 	in.poff = payload_off(&in.pkt, data);
 	plen = pkt_payload_len(&in.pkt);
 	p = in.pkt.payload;
-	if (p + 1 > (__u8 *)end)
-		return verdict(ctx, SG_R_NOT_SIP);
-	c = p[0] | 0x20;
-	if ((c < 'a' || c > 'z') && p[0] != '\r' && p[0] != '\n') {
-		if (stun_header(p, end))
-			return verdict(ctx, SG_R_STUN);
-		return verdict(ctx, SG_R_NOT_SIP);
+	c = 0;
+	if (p + 1 > (__u8 *)end || !plen) {
+		if (!in.pkt.more_frags)
+			return verdict(ctx, SG_R_NOT_SIP);
+	} else {
+		c = p[0] | 0x20;
+		if (!may_start_sip(p, end, plen)) {
+			if (stun_header(p, end))
+				return verdict(ctx, SG_R_STUN);
+			return verdict(ctx, SG_R_NOT_SIP);
+		}
 	}
 
 	if (in.poff > SG_PAYLOAD_OFF_MAX)
@@ -229,8 +241,6 @@ int sipguard_xdp(struct xdp_md *ctx)
 	SG_OPAQUE(in.poff);
 	in.poff &= SG_PAYLOAD_OFF_MAX;
 	p = data + in.poff;
-	if (p + 1 > (__u8 *)end)
-		return verdict(ctx, SG_R_NOT_SIP);
 	if (in.pkt.is_frag)
 		frag_forget(&in);	/* a dropped one records itself anew */
 	/* the INVITE of a flood here, everything else in the classifier */
@@ -238,6 +248,12 @@ int sipguard_xdp(struct xdp_md *ctx)
 		sip.kind = SG_SIP_REQUEST;
 		sip.method = SG_M_INVITE;
 		sip.truncated = 0;
+		sip.start = 0;
+	} else if (!plen) {
+		/* nothing to classify; only a first fragment gets here */
+		sip.kind = SG_SIP_NONE;
+		sip.method = SG_M_NONE;
+		sip.truncated = 1;
 		sip.start = 0;
 	} else {
 		sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
@@ -249,14 +265,20 @@ int sipguard_xdp(struct xdp_md *ctx)
 		 * which the classifier read as payload.  Only a datagram
 		 * shorter than a minimal frame is padded: as a first
 		 * fragment that is a tiny one, and a payload of nothing but
-		 * CR/LF is a keep-alive.
+		 * blanks is a keep-alive.
 		 */
-		if (in.pkt.more_frags)
-			return judge(ctx, &in, SG_R_TINY_FRAG);
+		sip.truncated = 1;
 		if (sip.kind == SG_SIP_NONE && sip.start && sip.start >= plen)
 			sip.kind = SG_SIP_KEEPALIVE;
 	}
 	in.poff += sip.start;
+	/*
+	 * A first fragment that ends before its payload can be told from
+	 * an INVITE (nothing, only blanks, a prefix of "INVITE" and a
+	 * blank, or padding) is tiny, whatever came before the UDP header
+	 * and wherever the next fragment starts: judged, and recorded so
+	 * that the rest of its datagram follows it.
+	 */
 	if (in.pkt.more_frags && sip.truncated)
 		return judge(ctx, &in, SG_R_TINY_FRAG);
 

@@ -29,7 +29,7 @@
 /* Parser bounds: named, so the loops they bound are easy to find. */
 #define SG_VLAN_MAX_DEPTH	2	/* 802.1Q / 802.1ad tags */
 #define SG_IPV6_EXT_MAX		6	/* IPv6 extension headers walked */
-#define SG_CRLF_SKIP_MAX	32	/* leading CR/LF bytes skipped */
+#define SG_CRLF_SKIP_MAX	32	/* leading blanks (0x01..0x20) skipped */
 
 #define SG_DEFAULT_FLOW_TIMEOUT	3600	/* seconds: longer than a registration */
 #define SG_DEFAULT_BAN_TIME	600	/* seconds */

@@ -17,7 +17,8 @@
  *
  * Beyond memory safety it checks what the filter relies on: pointers the
  * parser returns lie inside the frame, and the classifier never misses an
- * INVITE nor calls a prefix of "INVITE " complete (the tiny-fragment rule
+ * INVITE (after up to SG_CRLF_SKIP_MAX blanks, 0x01..0x20, followed by a
+ * blank) nor calls a prefix of one complete (the tiny-fragment rule
  * depends on that flag).
  */
 #include <stddef.h>
@@ -67,7 +68,22 @@ static int starts_ci(const uint8_t *p, size_t n, const char *word)
 	return 1;
 }
 
-/* The properties of classify_sip() on the n bytes at p. */
+/* A blank, written out differently from sg_blank(): 1 to 32. */
+static int blank(int c)
+{
+	return c >= 1 && c <= ' ';
+}
+
+static int stun(const uint8_t *p, size_t n)
+{
+	return n >= 20 && p[0] < 0x40 && p[4] == 0x21 && p[5] == 0x12 &&
+	       p[6] == 0xa4 && p[7] == 0x42;
+}
+
+/*
+ * The properties of classify_sip() on the n bytes at p: the rule of
+ * docs/design.md "Blanks in the request line", written out again.
+ */
 static void check_sip(const uint8_t *p, size_t n)
 {
 	struct sg_sip r = classify_sip(p, p + n);
@@ -75,15 +91,13 @@ static void check_sip(const uint8_t *p, size_t n)
 	const uint8_t *s;
 	int invite;
 
-	while (skip < n && skip < SG_CRLF_SKIP_MAX &&
-	       (p[skip] == '\r' || p[skip] == '\n'))
+	while (skip < n && skip < SG_CRLF_SKIP_MAX && blank(p[skip]))
 		skip++;
 	s = p + skip;
 	rest = n - skip;
-	/* a start line after at most SG_CRLF_SKIP_MAX CR/LF */
-	invite = skip < n && (skip > 0 || p[0] >= 0x40) &&
-		 starts_ci(s, rest, "invite") && rest > 6 &&
-		 (s[6] == ' ' || s[6] == '\t');
+	/* at most SG_CRLF_SKIP_MAX blanks, "invite" in any case, a blank */
+	invite = !stun(p, n) && skip < n && starts_ci(s, rest, "invite") &&
+		 rest > 6 && blank(s[6]);
 
 	CHECK(r.kind <= SG_SIP_CRLF_PADDING);
 	CHECK(r.start <= SG_CRLF_SKIP_MAX);
@@ -98,26 +112,34 @@ static void check_sip(const uint8_t *p, size_t n)
 		rest -= strlen(method_names[r.method]);
 		CHECK(rest > 0);
 		s += strlen(method_names[r.method]);
-		CHECK(s[0] == ' ' || s[0] == '\t');
+		CHECK(blank(s[0]));
 	} else {
 		CHECK(r.method == SG_M_NONE);
 	}
 	if (r.kind == SG_SIP_RESPONSE)
-		CHECK(starts_ci(p + r.start, n - r.start, "sip/2.0 "));
+		CHECK(r.start == skip &&
+		      starts_ci(p + r.start, n - r.start, "sip/2.0 "));
 	if (r.kind == SG_SIP_KEEPALIVE)
 		CHECK(n > 0 && skip == n && r.truncated);
 	if (r.kind == SG_SIP_CRLF_PADDING)
-		CHECK(skip == SG_CRLF_SKIP_MAX && rest > 0 &&
-		      (s[0] == '\r' || s[0] == '\n'));
+		CHECK(skip == SG_CRLF_SKIP_MAX && rest > 0 && blank(s[0]));
 	if (r.kind == SG_SIP_STUN)
-		CHECK(n >= 20 && p[0] < 0x40 && p[4] == 0x21 && p[5] == 0x12 &&
-		      p[6] == 0xa4 && p[7] == 0x42);
+		CHECK(stun(p, n));
+	/* a STUN header is STUN, whatever blanks it starts with */
+	if (stun(p, n))
+		CHECK(r.kind == SG_SIP_STUN);
+	/* no byte at all: could still become anything */
+	if (n == 0)
+		CHECK(r.kind == SG_SIP_NONE && r.truncated);
 	/*
-	 * A start line that is a proper prefix of "INVITE " must be flagged
-	 * truncated, so that a first fragment ending there is no pass.
+	 * A start line that is a proper prefix of "INVITE" and a blank must
+	 * be flagged truncated, so that a first fragment ending there is no
+	 * pass; so must a payload of nothing but blanks.
 	 */
-	if (r.kind == SG_SIP_NONE && skip < n && (skip > 0 || p[0] >= 0x40) &&
-	    rest < 7) {
+	if (n > 0 && !stun(p, n) && skip == n && skip <= SG_CRLF_SKIP_MAX)
+		CHECK(r.kind == SG_SIP_KEEPALIVE && r.truncated);
+	if (r.kind == SG_SIP_NONE && !stun(p, n) && skip < n &&
+	    (skip == 0 || !blank(s[0])) && rest < 7) {
 		size_t i;
 		int prefix = 1;
 
@@ -127,7 +149,7 @@ static void check_sip(const uint8_t *p, size_t n)
 		CHECK(r.truncated == prefix);
 	}
 	if (r.truncated)
-		CHECK(r.kind == SG_SIP_KEEPALIVE || rest < 7);
+		CHECK(r.kind == SG_SIP_KEEPALIVE || n == 0 || rest < 7);
 }
 
 /*
@@ -148,7 +170,10 @@ static void check_frame(const uint8_t *frame, size_t n, int l3)
 	end = data + n;
 	memset(&pkt, 0, sizeof(pkt));
 	l4 = parse_packet(data, end, &pkt, l3);
-	CHECK(l4 <= SG_L4_EXT_CHAIN);
+	CHECK(l4 <= SG_L4_FRAG_SHORT);
+	/* cut before the end of the UDP header: a first fragment only */
+	if (l4 == SG_L4_FRAG_SHORT)
+		CHECK(pkt.is_frag && pkt.more_frags && pkt.frag_off == 0);
 	if (pkt.l3)
 		CHECK((uint8_t *)pkt.l3 >= data + (l3 ? 0 : PKT_ETH_HLEN) &&
 		      (uint8_t *)pkt.l3 < end);

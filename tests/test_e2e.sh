@@ -28,6 +28,40 @@ test_pbx_invite_rings_scanner_invite_dropped_ipv6() {
 	expect_eq "orphan_invite drops" 20 "$(counter orphan_invite drop)"
 }
 
+# Issue 10: blanks before the method and a folded request line, as
+# sofia-sip, pjsip and chan_sip take them: from a stranger dropped, from
+# the allowlisted PBX delivered, over IPv4 and IPv6.
+test_blank_and_folded_invites_scanner_dropped_pbx_delivered() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4 2001:db8:18::10/128
+	local who src fam
+	for who in scan pbx; do
+		for fam in 4 6; do
+			src=$SCAN4
+			[ $who$fam = scan6 ] && src=$SCAN6
+			[ $who$fam = pbx4 ] && src=$PBX4
+			[ $who$fam = pbx6 ] && src=$PBX6
+			send $src ${who}sp$fam 3 --before ' '
+			send $src ${who}crlfsp$fam 3 --before '\r\n \t'
+			send $src ${who}fold$fam 3 --after '\r\n '
+			send $src ${who}vt$fam 3 --before '\x0b' --after '\n\t'
+		done
+	done
+	for fam in 4 6; do
+		expect_eq "leading-SP scanner INVITEs (IPv$fam)" 0 "$(arrived scansp$fam)"
+		expect_eq "CRLF SP HTAB scanner INVITEs (IPv$fam)" 0 "$(arrived scancrlfsp$fam)"
+		expect_eq "folded scanner INVITEs (IPv$fam)" 0 "$(arrived scanfold$fam)"
+		expect_eq "VT and LF-fold scanner INVITEs (IPv$fam)" 0 "$(arrived scanvt$fam)"
+		expect_eq "leading-SP PBX INVITEs (IPv$fam)" 3 "$(arrived pbxsp$fam)"
+		expect_eq "CRLF SP HTAB PBX INVITEs (IPv$fam)" 3 "$(arrived pbxcrlfsp$fam)"
+		expect_eq "folded PBX INVITEs (IPv$fam)" 3 "$(arrived pbxfold$fam)"
+		expect_eq "VT and LF-fold PBX INVITEs (IPv$fam)" 3 "$(arrived pbxvt$fam)"
+	done
+	expect_eq "orphan_invite drops" 24 "$(counter orphan_invite drop)"
+	expect_eq "allowlisted passes" 24 "$(counter allowlisted pass)"
+}
+
 test_scanner_non_invite_traffic_passes() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"

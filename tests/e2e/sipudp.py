@@ -7,13 +7,16 @@ arrives, and a sender of numbered SIP messages.
       until killed (SIGTERM flushes and exits).
   sipudp.py send --src ADDR --dst ADDR --port P [--sport P] [--count N]
                  [--rate PPS] [--method INVITE] [--ua UA] [--tag T] [--pad N]
-                 [--user USER] [--until FILE]
+                 [--user USER] [--until FILE] [--before S] [--after S]
       sends N messages, each with a unique Call-ID "<tag>-<i>", so a
       listener log shows exactly which ones arrived.  With --until, goes
       on past N until FILE exists, and prints the number sent: a stream
       that lasts as long as what the test does meanwhile, however slow.
+      --before S puts the bytes S (Python escapes: '\\r\\n ', '\\x0b') before
+      the method, --after S puts them instead of the SP after it.
 """
 import argparse
+import codecs
 import os
 import signal
 import socket
@@ -67,7 +70,7 @@ def message(a, i):
     host = "[%s]" % a.dst if ":" in a.dst else a.dst
     src = "[%s]" % a.src if ":" in a.src else a.src
     return (
-        "%s sip:%s@%s SIP/2.0\r\n"
+        "%s%s%ssip:%s@%s SIP/2.0\r\n"
         "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s-%d\r\n"
         "Max-Forwards: 70\r\n"
         "From: <sip:%s@%s>;tag=%d\r\n"
@@ -77,10 +80,10 @@ def message(a, i):
         "User-Agent: %s\r\n"
         "%s"
         "Content-Length: 0\r\n\r\n"
-        % (a.method, a.user, host, src, a.sport, a.tag, i, a.tag, src, i, host,
+        % (a.before, a.method, a.after, a.user, host, src, a.sport, a.tag, i, a.tag, src, i, host,
            a.tag, i, a.method, a.ua,
            "X-Pad: %s\r\n" % ("a" * a.pad) if a.pad else "")
-    ).encode()
+    ).encode("latin-1")
 
 
 def send(a):
@@ -125,7 +128,14 @@ def main():
     s.add_argument("--until", metavar="FILE",
                    help="after the COUNT messages, go on until FILE exists; "
                         "then print how many were sent")
+    s.add_argument("--before", default="",
+                   help="bytes before the method (Python escapes)")
+    s.add_argument("--after", default=" ",
+                   help="bytes instead of the SP after the method")
     a = p.parse_args()
+    if a.cmd == "send":
+        a.before = codecs.decode(a.before, "unicode_escape")
+        a.after = codecs.decode(a.after, "unicode_escape")
     listen(a) if a.cmd == "listen" else send(a)
 
 

@@ -109,16 +109,100 @@ void test_classify_tab_after_method(void)
 		   SG_M_OPTIONS, 0);
 }
 
-/* A method name must be followed by SP or HTAB. */
+/* A method name must be followed by a blank (0x01..0x20). */
 void test_classify_method_needs_blank(void)
 {
 	EXPECT_SIP("INVITEsip:100@192.0.2.10", SG_SIP_NONE, 0, 0);
 	EXPECT_SIP("INVITES sip:x", SG_SIP_NONE, 0, 0);
-	EXPECT_SIP("INVITE\r\n", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("INVITE!sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("INVITE\x7fsip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("INVITE\x80sip:x", SG_SIP_NONE, 0, 0);
 	EXPECT_SIP("REGISTERED sip:x", SG_SIP_NONE, 0, 0);
 	EXPECT_SIP("INFORMATION x", SG_SIP_NONE, 0, 0);
-	EXPECT_SIP(" INVITE sip:x", SG_SIP_NONE, 0, 0);
 	EXPECT_SIP("FOO sip:x SIP/2.0", SG_SIP_NONE, 0, 0);
+}
+
+static const char blanks_mix[][8] = {
+	"\r\n ", " \r\n", "\t\r\n ", "\r\n\t \r\n ", " \t", "\x0b\x0c",
+	"\x01", "\x1f ",
+};
+
+/*
+ * Before the method: any run of blanks, up to SG_CRLF_SKIP_MAX of them
+ * (sofia-sip takes SP/HTAB/CR/LF, pjsip the same with folds, chan_sip
+ * every byte from 1 to 32), for every method.
+ */
+void test_classify_blanks_before_method(void)
+{
+	char buf[128];
+	struct sg_sip r;
+	int b, k, i, n, len;
+
+	for (b = 1; b <= 0x20; b++) {
+		for (k = 1; k <= SG_CRLF_SKIP_MAX; k += 1 + (k > 2) * 6) {
+			memset(buf, b, k);
+			n = k + snprintf(buf + k, sizeof(buf) - k,
+					 "INVITE sip:x SIP/2.0");
+			r = cls(buf, n);
+			expect_sip_at(__LINE__, "blanks INVITE", r,
+				      SG_SIP_REQUEST, SG_M_INVITE, 0);
+			ASSERT_EQ(r.start, k, "start after blanks");
+		}
+	}
+	for (i = 0; i < (int)(sizeof(blanks_mix) / sizeof(blanks_mix[0])); i++) {
+		len = strlen(blanks_mix[i]);
+		for (k = 0; k < N_METHODS; k++) {
+			n = snprintf(buf, sizeof(buf), "%s%s sip:x SIP/2.0",
+				     blanks_mix[i], methods[k].name);
+			r = cls(buf, n);
+			expect_sip_at(__LINE__, buf, r, SG_SIP_REQUEST,
+				      methods[k].method, 0);
+			ASSERT_EQ(r.start, len, "start after the mix");
+		}
+	}
+	/* leading SP before a response, and a blank that is no blank */
+	EXPECT_SIP(" SIP/2.0 200 OK\r\n", SG_SIP_RESPONSE, 0, 0);
+	EXPECT_SIP("\x00INVITE sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("!INVITE sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("@INVITE sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("\x7fINVITE sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("\xa0INVITE sip:x", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP(" \x00INVITE sip:x", SG_SIP_NONE, 0, 0);
+}
+
+/*
+ * After the method: any blank, and so any run of them and any fold (pjsip:
+ * blanks and one fold, CRLF folds too; oSIP: a CR or LF fold; sofia-sip:
+ * SP/HTAB runs; chan_sip: every byte from 1 to 32).
+ */
+void test_classify_blanks_after_method(void)
+{
+	static const char *after[] = {
+		"\r\n sip:x", "\n\tsip:x", "\r sip:x", "\r\n\r\n sip:x",
+		"  \tsip:x", "\n\t\r\nsip:x", "\r\nsip:x", "\x0bsip:x",
+	};
+	char buf[128];
+	int b, i, k, n;
+
+	for (k = 0; k < N_METHODS; k++) {
+		for (b = 1; b <= 0x20; b++) {
+			n = snprintf(buf, sizeof(buf), "%s%csip:x SIP/2.0",
+				     methods[k].name, b);
+			expect_sip_at(__LINE__, buf, cls(buf, n),
+				      SG_SIP_REQUEST, methods[k].method, 0);
+		}
+		for (i = 0; i < (int)(sizeof(after) / sizeof(after[0])); i++) {
+			n = snprintf(buf, sizeof(buf), "%s%s SIP/2.0",
+				     methods[k].name, after[i]);
+			expect_sip_at(__LINE__, buf, cls(buf, n),
+				      SG_SIP_REQUEST, methods[k].method, 0);
+		}
+	}
+	/* both at once: the shapes */
+	EXPECT_SIP(" INVITE sip:x", SG_SIP_REQUEST, SG_M_INVITE, 0);
+	EXPECT_SIP("\r\n INVITE\r\n sip:x", SG_SIP_REQUEST, SG_M_INVITE, 0);
+	EXPECT_SIP("\tinvite\tsip:x", SG_SIP_REQUEST, SG_M_INVITE, 0);
+	EXPECT_SIP("INVITE\r\n", SG_SIP_REQUEST, SG_M_INVITE, 0);
 }
 
 /* Only the start line counts: INVITE further in makes no request. */
@@ -160,6 +244,10 @@ void test_classify_keepalive(void)
 	EXPECT_SIP("\r\n", SG_SIP_KEEPALIVE, 0, 1);
 	EXPECT_SIP("\n", SG_SIP_KEEPALIVE, 0, 1);
 	EXPECT_SIP("\r", SG_SIP_KEEPALIVE, 0, 1);
+	/* nothing but blanks, whichever: no message follows */
+	EXPECT_SIP(" ", SG_SIP_KEEPALIVE, 0, 1);
+	EXPECT_SIP("\r\n \t\r\n", SG_SIP_KEEPALIVE, 0, 1);
+	EXPECT_SIP("\x01\x1f\x0b", SG_SIP_KEEPALIVE, 0, 1);
 }
 
 void test_classify_stun(void)
@@ -178,6 +266,16 @@ void test_classify_stun(void)
 	}
 	s[0] = 0x41;	/* first two bits must be 0 */
 	expect_sip_at(__LINE__, "0x41", cls(s, n), SG_SIP_NONE, 0, 0);
+	/*
+	 * A success response (0x0101) starts with 0x01, a blank: the cookie
+	 * is checked first, and without it 0x01 0x01 is skipped as blanks.
+	 */
+	s[0] = 0x01;
+	s[1] = 0x01;
+	expect_sip_at(__LINE__, "0x0101", cls(s, n), SG_SIP_STUN, 0, 0);
+	s[4] ^= 1;
+	expect_sip_at(__LINE__, "0x0101 bad magic", cls(s, n), SG_SIP_NONE, 0, 0);
+	ASSERT_EQ(cls(s, n).start, 2, "0x0101 bad magic: blanks skipped");
 }
 
 void test_classify_not_sip(void)
@@ -186,7 +284,12 @@ void test_classify_not_sip(void)
 	int n;
 
 	EXPECT_SIP("\0\0\0\0", SG_SIP_NONE, 0, 0);
-	EXPECT_SIP("", SG_SIP_NONE, 0, 0);
+	/* no byte yet: as a first fragment, it could still be anything */
+	EXPECT_SIP("", SG_SIP_NONE, 0, 1);
+	/* WireGuard (type 4, three zero bytes), DTLS, NTP */
+	EXPECT_SIP("\x04\0\0\0\x11\x22\x33\x44", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("\x17\xfe\xfd\0\x01", SG_SIP_NONE, 0, 0);
+	EXPECT_SIP("\x1b\0\x06\xec", SG_SIP_NONE, 0, 0);
 	n = pkt_rtp(b, sizeof(b), 160);
 	expect_sip_at(__LINE__, "rtp", cls(b, n), SG_SIP_NONE, 0, 0);
 	n = pkt_dns_query(b, sizeof(b));
@@ -194,7 +297,7 @@ void test_classify_not_sip(void)
 	EXPECT_SIP("GET / HTTP/1.1\r\n", SG_SIP_NONE, 0, 0);
 }
 
-/* Up to SG_CRLF_SKIP_MAX CR/LF bytes are skipped; start says where. */
+/* Up to SG_CRLF_SKIP_MAX blanks are skipped; start says where. */
 void test_classify_crlf_skip_up_to_max(void)
 {
 	char buf[128];
@@ -219,7 +322,7 @@ void test_classify_crlf_padding_beyond_max(void)
 	int k, n;
 
 	for (k = SG_CRLF_SKIP_MAX + 1; k <= SG_CRLF_SKIP_MAX + 8; k++) {
-		memset(buf, '\n', k);
+		memset(buf, k & 1 ? '\n' : k & 2 ? ' ' : '\x0b', k);
 		n = k + snprintf(buf + k, sizeof(buf) - k, "INVITE sip:x SIP/2.0");
 		expect_sip_at(__LINE__, "CRLF*k INVITE", cls(buf, n),
 			      SG_SIP_CRLF_PADDING, 0, 0);
@@ -231,17 +334,21 @@ void test_classify_crlf_padding_beyond_max(void)
 
 /*
  * truncated: the data ended while it could still have been "INVITE ".
- * Every prefix of "INVITE " (any case, after CR/LFs too) and CR/LF alone
+ * Every prefix of "INVITE " (any case, any blank after it, after blanks
+ * too) and blanks alone
  * are truncated; anything that already differs is not.
  */
 void test_classify_truncated_flag(void)
 {
-	static const char *full[] = { "INVITE ", "invite\t", "\r\n\r\nINVITE " };
+	static const char *full[] = { "INVITE ", "invite\t", "\r\n\r\nINVITE ",
+				      " \tINVITE\r", "\x01InViTe\x0b",
+				      "\r\n INVITE\n" };
+	static const char blanks[] = " \t\r\n\x01\x0b";
 	struct sg_sip r;
 	size_t i, n, start;
 
-	for (i = 0; i < 3; i++) {
-		start = strspn(full[i], "\r\n");
+	for (i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		start = strspn(full[i], blanks);
 		for (n = start + 1; n < strlen(full[i]); n++) {
 			r = cls(full[i], n);
 			expect_sip_at(__LINE__, full[i], r, SG_SIP_NONE, 0, 1);

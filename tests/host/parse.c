@@ -21,7 +21,7 @@
 static const char *l4_name(int r)
 {
 	static const char *n[] = { "udp", "frag_later", "non_ip", "non_udp",
-				   "malformed", "ext_chain" };
+				   "malformed", "ext_chain", "frag_short" };
 
 	return r >= 0 && r < (int)(sizeof(n) / sizeof(n[0])) ? n[r] : "?";
 }
@@ -392,6 +392,53 @@ void test_parse_ipv6_fragments(void)
 	p = parse(fr[2].data, fr[2].len);
 	EXPECT_L4("last", SG_L4_FRAG_LATER, p.l4);
 	ASSERT_EQ(p.pkt.more_frags, 0, "last more");
+}
+
+/*
+ * A first fragment that ends before the end of its UDP header (RFC 7112:
+ * the chain belongs in it) is FRAG_SHORT, for the XDP program to judge as
+ * tiny; the same cut in a frame that is no first fragment is malformed.
+ */
+void test_parse_first_fragment_cut_short(void)
+{
+	struct pkt_frame fr[3], f;
+	const int sizes[] = { 16, 64, 0 };
+	char sip[2048];
+	struct pkt_desc d;
+	int n;
+
+	v4(&d);
+	d.id = 7112;
+	n = pkt_sip_request(sip, sizeof(sip), "INVITE", "192.0.2.10", 200);
+	ASSERT_EQ(pkt_fragment(&d, sip, n, sizes, 3, fr), 3, "v4 fragments");
+	EXPECT_L4("v4 first, 4 bytes of UDP", SG_L4_FRAG_SHORT,
+		  parse(fr[0].data, 14 + 20 + 4).l4);
+	EXPECT_L4("v4 first, no UDP", SG_L4_FRAG_SHORT,
+		  parse(fr[0].data, 14 + 20).l4);
+	EXPECT_L4("v4 first, bare UDP", SG_L4_UDP,
+		  parse(fr[0].data, 14 + 20 + 8).l4);
+	EXPECT_L4("v4 later, cut", SG_L4_FRAG_LATER,
+		  parse(fr[1].data, 14 + 20 + 4).l4);
+	v4(&d);
+	f.len = pkt_build(&d, sip, n, f.data, sizeof(f.data));
+	EXPECT_L4("v4 whole, cut in UDP", SG_L4_MALFORMED,
+		  parse(f.data, 14 + 20 + 4).l4);
+
+	v6(&d);
+	d.id = 7112;
+	pkt_add_ext(&d, PKT_EXT_HBH, 0);
+	ASSERT_EQ(pkt_fragment(&d, sip, n, sizes, 3, fr), 3, "v6 fragments");
+	EXPECT_L4("v6 first, 4 bytes of UDP", SG_L4_FRAG_SHORT,
+		  parse(fr[0].data, 14 + 40 + 8 + 8 + 4).l4);
+	EXPECT_L4("v6 first, no UDP", SG_L4_FRAG_SHORT,
+		  parse(fr[0].data, 14 + 40 + 8 + 8).l4);
+	/* cut before the fragment header: not known to be a fragment */
+	EXPECT_L4("v6 first, cut in HBH", SG_L4_MALFORMED,
+		  parse(fr[0].data, 14 + 40 + 4).l4);
+	v6(&d);
+	f.len = pkt_build(&d, sip, n, f.data, sizeof(f.data));
+	EXPECT_L4("v6 whole, cut in UDP", SG_L4_MALFORMED,
+		  parse(f.data, 14 + 40 + 4).l4);
 }
 
 void test_parse_addresses_v4_mapped(void)

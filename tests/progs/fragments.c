@@ -200,9 +200,10 @@ void test_fragmented_tcp_passed_non_udp(void)
 
 /*
  * Tiny fragments (RFC 1858).  A first fragment that holds only the UDP
- * header is no INVITE yet; the fragment at offset 1 (byte 8) carries the
- * start of the payload and is dropped unless the source is trusted, and the
- * rest of the datagram follows it.
+ * header is no INVITE yet: it is dropped as tiny unless the source is
+ * trusted, and the rest of the datagram follows it (it passed as not_sip
+ * before issue 10: then only the fragment at offset 1 was caught, and an
+ * IPv6 first fragment with a longer chain let its datagram through).
  */
 static void tiny_first_bare_udp(int v6)
 {
@@ -216,9 +217,12 @@ static void tiny_first_bare_udp(int v6)
 		frag_desc4(&d, SCAN4, 0x1858);
 	if (fragment(&d, sizes, 3, fr) < 0)
 		return;
-	EXPECT_PASS("bare UDP header", &fr[0], SG_R_NOT_SIP);
-	EXPECT_DROP("offset 1", &fr[1], SG_R_TINY_FRAG);
+	EXPECT_DROP("bare UDP header", &fr[0], SG_R_TINY_FRAG);
+	EXPECT_DROP("offset 1", &fr[1], SG_R_FRAG_DROPPED);
 	EXPECT_DROP("rest", &fr[2], SG_R_FRAG_DROPPED);
+	/* without the first, offset 1 is still caught on its own */
+	reset_state();
+	EXPECT_DROP("offset 1 alone", &fr[1], SG_R_TINY_FRAG);
 }
 
 void test_ipv4_tiny_fragment_bare_udp_then_offset1_dropped(void)
@@ -387,3 +391,183 @@ void test_fragment_record_not_applied_to_passed_datagram(void)
 	EXPECT_PASS("third, on the flow", &fr[2], SG_R_FRAGMENT);
 }
 
+
+/*
+ * One fragment rule for both families (issue 10): a first fragment that
+ * ends before its UDP payload can be told from an INVITE is tiny, whatever
+ * extension headers stand before the UDP header and wherever the next
+ * fragment starts.  Each case is one datagram (an INVITE with PRE before
+ * the method and POST after it) in two fragments: the first holds SPLIT
+ * bytes of the fragmentable part (IPv6: Destination Options of DSTOPTS
+ * bytes, then the UDP datagram), the second starts at byte NEXT.
+ */
+struct frag_case {
+	const char *name;
+	int v6;
+	const char *src;	/* NULL: the scanner */
+	const char *allow;
+	void (*setup)(void);
+	uint8_t pre_ext[2];	/* IPv6: before the fragment header */
+	int n_pre;
+	int dstopts;		/* IPv6: bytes after the fragment header */
+	int optlen;		/* IPv4 options */
+	const char *pre, *post;
+	int split, next;
+	int act1, r1, act2, r2;
+};
+
+#define FIRST(a, r)	.act1 = XDP_##a, .r1 = (r)
+#define LATER(a, r)	.act2 = XDP_##a, .r2 = (r)
+#define TINY_THEN_DROPPED FIRST(DROP, SG_R_TINY_FRAG), LATER(DROP, SG_R_FRAG_DROPPED)
+
+static void scanner_flow6(void)
+{
+	flow_learned(SCAN6, 5060, 5060, 1);
+	flow_learned(SCAN4, 5060, 5060, 1);
+}
+
+static const struct frag_case frag_cases[] = {
+	/* IPv4 */
+	{ "v4_bare_udp", .split = 8, .next = 8, TINY_THEN_DROPPED },
+	{ "v4_options_bare_udp", .optlen = 8, .split = 8, .next = 8,
+	  TINY_THEN_DROPPED },
+	{ "v4_bare_udp_next_at_16", .split = 8, .next = 16, TINY_THEN_DROPPED },
+	{ "v4_cut_in_udp_header", .split = 4, .next = 8, TINY_THEN_DROPPED },
+	{ "v4_no_udp_header", .split = 0, .next = 8, TINY_THEN_DROPPED },
+	{ "v4_only_blanks", .pre = "  \t \r\n  ", .split = 16, .next = 16,
+	  TINY_THEN_DROPPED },
+	{ "v4_blanks_then_invite_cut", .pre = "\t\t", .split = 16, .next = 16,
+	  TINY_THEN_DROPPED },
+	{ "v4_sp_invite_fold", .pre = " ", .post = "\r\n ", .split = 16,
+	  .next = 16, FIRST(DROP, SG_R_ORPHAN), LATER(DROP, SG_R_FRAG_DROPPED) },
+	{ "v4_not_sip_passed", .pre = "\x80", .split = 16, .next = 16,
+	  FIRST(PASS, SG_R_NOT_SIP), LATER(PASS, SG_R_FRAGMENT) },
+	{ "v4_allowlisted_bare_udp", .src = PBX4, .allow = PBX4 "/32",
+	  .split = 8, .next = 16, FIRST(PASS, SG_R_ALLOWLIST),
+	  LATER(PASS, SG_R_FRAGMENT) },
+	{ "v4_allowlisted_only_blanks", .src = PBX4, .allow = PBX4 "/32",
+	  .pre = "        ", .split = 16, .next = 16,
+	  FIRST(PASS, SG_R_ALLOWLIST), LATER(PASS, SG_R_FRAGMENT) },
+	{ "v4_allowlisted_no_udp_header", .src = PBX4, .allow = PBX4 "/32",
+	  .split = 0, .next = 8, FIRST(PASS, SG_R_ALLOWLIST),
+	  LATER(PASS, SG_R_ALLOWLIST) },
+	{ "v4_established_bare_udp", .setup = scanner_flow6, .split = 8,
+	  .next = 16, FIRST(PASS, SG_R_ESTABLISHED), LATER(PASS, SG_R_FRAGMENT) },
+	/* IPv6 */
+	{ "v6_bare_udp", .v6 = 1, .split = 8, .next = 8, TINY_THEN_DROPPED },
+	/* the issue's shape */
+	{ "v6_dstopts_bare_udp_next_at_16", .v6 = 1, .dstopts = 8,
+	  .split = 16, .next = 16, TINY_THEN_DROPPED },
+	{ "v6_hbh_routing_dstopts_bare_udp", .v6 = 1,
+	  .pre_ext = { PKT_EXT_HBH, PKT_EXT_ROUTING }, .n_pre = 2,
+	  .dstopts = 8, .split = 16, .next = 16, TINY_THEN_DROPPED },
+	{ "v6_dstopts16_bare_udp_next_at_32", .v6 = 1, .dstopts = 16,
+	  .split = 24, .next = 32, TINY_THEN_DROPPED },
+	{ "v6_cut_in_dstopts", .v6 = 1, .dstopts = 16, .split = 8,
+	  .next = 16, TINY_THEN_DROPPED },
+	{ "v6_cut_before_dstopts", .v6 = 1, .dstopts = 8, .split = 0,
+	  .next = 8, TINY_THEN_DROPPED },
+	{ "v6_cut_in_udp_header", .v6 = 1, .dstopts = 8, .split = 12,
+	  .next = 16, TINY_THEN_DROPPED },
+	{ "v6_routing_only_blanks", .v6 = 1, .pre_ext = { PKT_EXT_ROUTING },
+	  .n_pre = 1, .pre = "\r\n \r\n \t ", .split = 16, .next = 16,
+	  TINY_THEN_DROPPED },
+	{ "v6_dstopts_blanks_then_invite_cut", .v6 = 1, .dstopts = 8,
+	  .pre = "  ", .split = 24, .next = 24, TINY_THEN_DROPPED },
+	{ "v6_dstopts_invite_fold", .v6 = 1, .dstopts = 8, .post = "\r\n ",
+	  .split = 24, .next = 24, FIRST(DROP, SG_R_ORPHAN),
+	  LATER(DROP, SG_R_FRAG_DROPPED) },
+	{ "v6_dstopts_not_sip_passed", .v6 = 1, .dstopts = 8, .pre = "\x7f",
+	  .split = 24, .next = 24, FIRST(PASS, SG_R_NOT_SIP),
+	  LATER(PASS, SG_R_FRAGMENT) },
+	{ "v6_allowlisted_dstopts_bare_udp", .v6 = 1, .src = PBX6,
+	  .allow = PBX6 "/128", .dstopts = 8, .split = 16, .next = 16,
+	  FIRST(PASS, SG_R_ALLOWLIST), LATER(PASS, SG_R_FRAGMENT) },
+	{ "v6_allowlisted_cut_before_dstopts", .v6 = 1, .src = PBX6,
+	  .allow = PBX6 "/128", .dstopts = 8, .split = 0, .next = 8,
+	  FIRST(PASS, SG_R_ALLOWLIST), LATER(PASS, SG_R_ALLOWLIST) },
+	{ "v6_established_dstopts_blanks", .v6 = 1, .setup = scanner_flow6,
+	  .dstopts = 8, .pre = "        ", .split = 24, .next = 24,
+	  FIRST(PASS, SG_R_ESTABLISHED), LATER(PASS, SG_R_FRAGMENT) },
+};
+
+static int frag_case_build(const struct frag_case *c, struct pkt_frame fr[2])
+{
+	const char *src = c->src ? c->src : c->v6 ? SCAN6 : SCAN4;
+	char req[2048], sip[2300];
+	uint8_t dg[2400];
+	struct pkt_desc d, f;
+	int n, m, i, k, dlen, off = 0;
+
+	if (c->v6)
+		frag_desc6(&d, src, 0x7112);
+	else
+		frag_desc4(&d, src, 0x7112);
+	n = pkt_sip_request(req, sizeof(req), "INVITE", LOCAL4, 0);
+	m = snprintf(sip, sizeof(sip), "%s%.6s%s%s", c->pre ? c->pre : "",
+		     req, c->post ? c->post : " ", req + 7);
+	if (n < 0 || m < 0 || m >= (int)sizeof(sip))
+		return FAIL("request not built");
+	if (c->v6 && c->dstopts) {
+		memset(dg, 0, c->dstopts);
+		dg[0] = PKT_PROTO_UDP;
+		dg[1] = c->dstopts / 8 - 1;
+		dg[2] = 1;			/* PadN */
+		dg[3] = c->dstopts - 4;
+		off = c->dstopts;
+	}
+	dlen = pkt_udp_datagram(&d, sip, m, dg + off, sizeof(dg) - off);
+	if (dlen < 0)
+		return FAIL("datagram not built");
+	dlen += off;
+	for (i = 0; i < 2; i++) {
+		f = d;
+		f.raw_l4 = 1;
+		if (c->v6) {
+			for (k = 0; k < c->n_pre; k++)
+				pkt_add_ext(&f, c->pre_ext[k], 0);
+			k = pkt_add_ext(&f, PKT_EXT_FRAG, 8);
+			f.ext[k].frag_off = i ? c->next / 8 : 0;
+			f.ext[k].more = !i;
+			f.ext[k].id = d.id;
+			f.proto = c->dstopts ? PKT_EXT_DSTOPTS : PKT_PROTO_UDP;
+		} else {
+			f.ip4_optlen = c->optlen;
+			f.ip4_mf = !i;
+			f.ip4_frag_off = i ? c->next / 8 : 0;
+		}
+		fr[i].len = pkt_build(&f, i ? dg + c->next : dg,
+				      i ? dlen - c->next : c->split,
+				      fr[i].data, sizeof(fr[i].data));
+		if (fr[i].len <= 0)
+			return FAIL("fragment %d not built", i);
+	}
+	return 1;
+}
+
+void test_first_fragment_short_every_chain(void)
+{
+	const struct frag_case *c;
+	struct pkt_frame fr[2];
+	size_t i;
+
+	for (i = 0; i < sizeof(frag_cases) / sizeof(frag_cases[0]); i++) {
+		c = &frag_cases[i];
+		if (!subtest(c->name))
+			continue;
+		if (c->allow)
+			allow_add(c->allow);
+		if (c->setup)
+			c->setup();
+		if (!frag_case_build(c, fr))
+			continue;
+		expect_at(__FILE__, __LINE__, "first", fr[0].data, fr[0].len,
+			  c->act1, c->r1,
+			  c->act1 == XDP_DROP ? SG_V_DROP : SG_V_PASS);
+		expect_at(__FILE__, __LINE__, "later", fr[1].data, fr[1].len,
+			  c->act2, c->r2,
+			  c->act2 == XDP_DROP ? SG_V_DROP : SG_V_PASS);
+		ASSERT_EQ(map_count(MAPFD(sg_frags)),
+			  c->act1 == XDP_DROP ? 1 : 0, "frag records");
+	}
+}

@@ -189,6 +189,16 @@ static int case_payload(const struct frame_case *c, uint8_t *b, size_t cap)
 		memcpy(b, tcp, sizeof(tcp));
 		return 20 + pkt_sip_request((char *)b + 20, cap - 20, "INVITE",
 					    LOCAL4, 0);
+	case CP_SHAPED: {
+		char req[2048];
+		int n = pkt_sip_request(req, sizeof(req), c->method, LOCAL4, 0);
+		int m = strlen(c->method);
+
+		if (n < 0)
+			return -1;
+		return snprintf((char *)b, cap, "%s%.*s%s%s", c->text, m, req,
+				c->status, req + m + 1);
+	}
 	case CP_CRLF_INVITE:
 		memset(b, c->fill ? c->fill : '\r', k);
 		for (i = 1; !c->fill && i < k; i += 2)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Orphan INVITEs: an INVITE from a source that is neither allowlisted nor
- * on an established flow is dropped, however it is spelled (any case, a tab
- * after the method, CR/LF before it) and on whatever ports; CR/LF padding
- * beyond what the classifier skips is dropped as such.
+ * on an established flow is dropped, however it is spelled (any case;
+ * blanks, 0x01..0x20, before the method and after it, folds included) and
+ * on whatever ports; blank padding beyond what the classifier skips is
+ * dropped as such.  Every shape from a stranger is dropped, from the
+ * allowlisted PBX and on an established flow delivered, over IPv4 and
+ * IPv6.
  */
 #include "progs.h"
 
@@ -37,9 +40,68 @@ static const struct pkt_case orphan_cases[] = {
 	  PASS(SG_R_ALLOWLIST) },
 };
 
+static void scanner_flows(void)
+{
+	flow_learned(SCAN4, 5060, 5060, 1);
+	flow_learned(SCAN6, 5060, 5060, 1);
+}
+
+/*
+ * Each shape (what stands before the method, what after it) five times:
+ * from the scanner over IPv4 and IPv6 (dropped), from the allowlisted PBX
+ * over both (delivered), and from the scanner on a flow (delivered).
+ */
+#define SHAPE(name, pre, post, reason)					\
+	{ name "_v4_dropped", .frame = { SHAPED(pre, post) },		\
+	  DROP(reason) },						\
+	{ name "_v6_dropped", .frame = { .src = SCAN6, SHAPED(pre, post) }, \
+	  DROP(reason) },						\
+	{ name "_v4_allowlisted_passed", .allow = { PBX4 "/32" },	\
+	  .frame = { .src = PBX4, SHAPED(pre, post) },			\
+	  PASS(SG_R_ALLOWLIST) },					\
+	{ name "_v6_allowlisted_passed", .allow = { PBX6 "/128" },	\
+	  .frame = { .src = PBX6, SHAPED(pre, post) },			\
+	  PASS(SG_R_ALLOWLIST) },					\
+	{ name "_v6_established_passed", .setup = scanner_flows,	\
+	  .frame = { .src = SCAN6, SHAPED(pre, post) },			\
+	  PASS(SG_R_ESTABLISHED) }
+
+#define BLANKS32	" \t\r\n \t\r\n \t\r\n \t\r\n \t\r\n \t\r\n \t\r\n\x0b\x0c\x01\x1f"
+#define BLANKS33	BLANKS32 " "
+
+static const struct pkt_case shape_cases[] = {
+	/* before the method (sofia-sip, pjsip, chan_sip) */
+	SHAPE("leading_sp", " ", " ", SG_R_ORPHAN),
+	SHAPE("leading_htab", "\t", " ", SG_R_ORPHAN),
+	SHAPE("leading_blanks", "  \t ", " ", SG_R_ORPHAN),
+	SHAPE("crlf_sp", "\r\n ", " ", SG_R_ORPHAN),
+	SHAPE("sp_crlf", " \r\n", " ", SG_R_ORPHAN),
+	SHAPE("mixed_folds", "\r\n\t \r\n ", " ", SG_R_ORPHAN),
+	SHAPE("low_control_bytes", "\x0b\x0c\x1f\x01", " ", SG_R_ORPHAN),
+	SHAPE("blanks_32", BLANKS32, " ", SG_R_ORPHAN),
+	/* after the method (oSIP, sofia-sip, pjsip, chan_sip) */
+	SHAPE("sp_sp", "", "  ", SG_R_ORPHAN),
+	SHAPE("sp_htab", "", " \t", SG_R_ORPHAN),
+	SHAPE("fold_crlf_sp", "", "\r\n ", SG_R_ORPHAN),
+	SHAPE("fold_lf_htab", "", "\n\t", SG_R_ORPHAN),
+	SHAPE("fold_cr_sp", "", "\r ", SG_R_ORPHAN),
+	SHAPE("bare_crlf", "", "\r\n", SG_R_ORPHAN),
+	SHAPE("vt", "", "\x0b", SG_R_ORPHAN),
+	/* both */
+	SHAPE("leading_sp_and_fold", " ", "\r\n ", SG_R_ORPHAN),
+	SHAPE("htab_and_lf_fold", "\t", "\n\t", SG_R_ORPHAN),
+	/* more blanks than the classifier skips: padding */
+	SHAPE("blanks_33", BLANKS33, " ", SG_R_CRLF_PADDING),
+};
+
 void test_orphan_invite(void)
 {
 	RUN_CASES(orphan_cases);
+}
+
+void test_orphan_invite_blank_shapes(void)
+{
+	RUN_CASES(shape_cases);
 }
 
 void test_orphan_invite_random_ports_dropped(void)

@@ -11,6 +11,15 @@
 static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
 static const uint8_t echo6[16] = { 128, 0, 0, 0, 0, 1, 0, 1 };
 static const uint8_t zeros[4];
+/* WireGuard transport data (type 4), DTLS application data, NTP client */
+static const uint8_t wireguard[32] = { 4, 0, 0, 0, 0x11, 0x22, 0x33, 0x44 };
+static const uint8_t dtls[24] = { 0x17, 0xfe, 0xfd, 0, 1 };
+static const uint8_t ntp[48] = { 0x1b, 0, 6, 0xec };
+/* a STUN success response (0x0101): its first byte is a blank */
+static const uint8_t stun_ok[20] = { 1, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42, 7 };
+/* "INVITE", NUL, a Request-URI; NUL, "INVITE " */
+static const uint8_t invite_nul[] = "INVITE\0sip:100@192.0.2.10 SIP/2.0\r\n\r\n";
+static const uint8_t nul_invite[] = "\0INVITE sip:100@192.0.2.10 SIP/2.0\r\n\r\n";
 
 static const struct pkt_case pass_cases[] = {
 	{ "arp_passed_non_ip",
@@ -69,6 +78,52 @@ static const struct pkt_case pass_cases[] = {
 	{ "keepalive_eth_padded_counted_keepalive",
 	  .frame = { .payload = CP_TEXT, .text = "\r\n", .eth_pad = 1 },
 	  PASS(SG_R_KEEPALIVE) },
+	/* only blanks: nothing follows, whichever blanks they are */
+	{ "keepalive_blanks_passed",
+	  .frame = { .payload = CP_TEXT, .text = " \t\r\n \x0b" },
+	  PASS(SG_R_KEEPALIVE) },
+	{ "keepalive_blanks_v6_passed",
+	  .frame = { V6, .payload = CP_TEXT, .text = "\r\n \r\n\t" },
+	  PASS(SG_R_KEEPALIVE) },
+	/* low first bytes that are no SIP: decided by the first two */
+	{ "wireguard_passed_not_sip",
+	  .frame = { .sport = 51820, .payload = CP_BYTES, .bytes = wireguard,
+		     .n = sizeof(wireguard) }, PASS(SG_R_NOT_SIP) },
+	{ "wireguard_v6_passed_not_sip",
+	  .frame = { V6, .sport = 51820, .payload = CP_BYTES,
+		     .bytes = wireguard, .n = sizeof(wireguard) },
+	  PASS(SG_R_NOT_SIP) },
+	{ "dtls_passed_not_sip",
+	  .frame = { .payload = CP_BYTES, .bytes = dtls, .n = sizeof(dtls) },
+	  PASS(SG_R_NOT_SIP) },
+	{ "ntp_passed_not_sip",
+	  .frame = { .sport = 123, .payload = CP_BYTES, .bytes = ntp,
+		     .n = sizeof(ntp) }, PASS(SG_R_NOT_SIP) },
+	{ "nul_before_invite_passed_not_sip",
+	  .frame = { .payload = CP_BYTES, .bytes = nul_invite,
+		     .n = sizeof(nul_invite) - 1 }, PASS(SG_R_NOT_SIP) },
+	{ "bang_before_invite_passed_not_sip",
+	  .frame = { .payload = CP_TEXT,
+		     .text = "!INVITE sip:100@192.0.2.10 SIP/2.0\r\n\r\n" },
+	  PASS(SG_R_NOT_SIP) },
+	{ "invite_nul_after_method_passed_not_sip",
+	  .frame = { V6, .payload = CP_BYTES, .bytes = invite_nul,
+		     .n = sizeof(invite_nul) - 1 }, PASS(SG_R_NOT_SIP) },
+	{ "stun_success_0x0101_passed",
+	  .frame = { .sport = 3478, .payload = CP_BYTES, .bytes = stun_ok,
+		     .n = sizeof(stun_ok) }, PASS(SG_R_STUN) },
+	{ "stun_success_0x0101_v6_passed",
+	  .frame = { V6, .sport = 3478, .payload = CP_BYTES, .bytes = stun_ok,
+		     .n = sizeof(stun_ok) }, PASS(SG_R_STUN) },
+	/* responses and other requests after blanks */
+	{ "sip_response_after_blanks_passed",
+	  .frame = { .payload = CP_TEXT,
+		     .text = " \r\nSIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n" },
+	  PASS(SG_R_RESPONSE) },
+	{ "sip_request_OPTIONS_folded_v6_passed",
+	  .frame = { V6, .payload = CP_TEXT,
+		     .text = "\tOPTIONS\r\n sip:100@192.0.2.10 SIP/2.0\r\n\r\n" },
+	  PASS(SG_R_REQUEST) },
 	{ "stun_passed",
 	  .frame = { .sport = 3478, .payload = CP_STUN }, PASS(SG_R_STUN) },
 	{ "stun_v6_passed",

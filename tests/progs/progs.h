@@ -146,6 +146,8 @@ enum case_payload {
 	CP_DNS,		/* a DNS query */
 	CP_TCP_SIP,	/* a TCP header, then an INVITE */
 	CP_CRLF_INVITE,	/* n bytes of fill (CRLF pairs, or one byte) */
+	CP_SHAPED,	/* a request: text, method, status (the bytes that
+			   take the place of the SP after it), the rest */
 };
 
 #define CASE_EXT_MAX	8
@@ -173,8 +175,8 @@ struct frame_case {
 	__u8 eth_pad;		/* pad to the Ethernet minimum as the wire does */
 	enum case_payload payload;
 	const char *method;	/* CP_REQUEST */
-	const char *status;	/* CP_RESPONSE */
-	const char *text;	/* CP_TEXT */
+	const char *status;	/* CP_RESPONSE; CP_SHAPED: after the method */
+	const char *text;	/* CP_TEXT; CP_SHAPED: before the method */
 	const void *bytes;	/* CP_BYTES */
 	int n;			/* CP_BYTES, CP_CRLF_INVITE */
 	char fill;		/* CP_CRLF_INVITE: 0 for CR LF pairs */
@@ -197,6 +199,9 @@ struct pkt_case {
 #define DROP(r)		.act = XDP_DROP, .reason = (r)
 #define REQ(m)		.payload = CP_REQUEST, .method = (m)
 #define INVITE		REQ("INVITE")
+/* An INVITE with PRE before the method and POST instead of the SP after */
+#define SHAPED(pre, post)	.payload = CP_SHAPED, .method = "INVITE",	\
+				.text = (pre), .status = (post)
 
 /* Build the frame of a case into f; false when it could not be built. */
 bool frame_case_build(struct pkt_frame *f, const struct frame_case *c);

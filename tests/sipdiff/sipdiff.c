@@ -13,7 +13,7 @@
  *                                            (sipguard drops it if it is an
  *                                            orphan; no phone would ring)
  *
- * sipguard's "crlf_padding" (more than 32 leading CR/LF bytes, then data)
+ * sipguard's "crlf_padding" (more than 32 leading blanks, then data)
  * counts as caught: the XDP program drops it from every untrusted source,
  * orphan or not (docs/design.md, "Payload tricks are decided").  Such
  * messages are counted on their own line.

@@ -17,7 +17,7 @@
 
 /*
  * sipguard: 1 when classify_sip() says SG_SIP_REQUEST with SG_M_INVITE;
- * 2 when it says SG_SIP_CRLF_PADDING (more leading CR/LF than it skips),
+ * 2 when it says SG_SIP_CRLF_PADDING (more leading blanks than it skips),
  * which bpf/sipguard.bpf.c drops from every untrusted source under its own
  * reason, so that no INVITE can hide behind the padding; else 0.  what, if
  * not NULL, gets what it said ("not_sip", "request OPTIONS", ...).
