@@ -5,9 +5,9 @@ $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
 # BPF_PROG_TEST_RUN unit tests of the XDP and TC programs.
-$(BUILD)/tests/test_xdp: tests/test_xdp.c tests/pkt.h $(SKEL) include/sipguard.h | $(BUILD)/tests
+$(BUILD)/tests/test_xdp: tests/test_xdp.c tests/pkt.h $(SKEL) include/sipguard.h $(LIB_SRCS) $(LIB_HDRS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@ $(PKG_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) $< $(LIB_SRCS) -o $@ $(PKG_LIBS)
 
 # Host tests of the parsing helpers and the SIP classifier.
 $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
@@ -15,9 +15,9 @@ $(BUILD)/tests/test_host: tests/test_host.c tests/pkt.h $(BPF_HDRS) | $(BUILD)/t
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
 
 # Host tests of the header scanner and the User-Agent matcher.
-$(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+$(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< lib/uaset.c -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c
@@ -37,11 +37,11 @@ TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/tes
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-D_GNU_SOURCE -Iinclude -Ibpf -Itests
+		-D_GNU_SOURCE -Iinclude -Ibpf -Ilib -Itests
 
-$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
 	$(call msg,FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< lib/uaset.c -o $@
 
 .PHONY: fuzz
 fuzz: $(BUILD)/tests/fuzz_parse

@@ -25,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "sipguard.h"
+#include "tailcall.h"
 #include "util.h"
 
 #define PLAN_V4_BASE	0xC6120000u	/* 198.18.0.0 */
@@ -120,19 +121,10 @@ static inline void plan_config(struct bpf_object *obj)
 		die("config map: %s", strerror(errno));
 }
 
-/* Mirror the loader: the layer-7 program in its slot, where there is one. */
+/* Mirror the loader: every tail-call slot filled (lib/tailcall.c). */
 static inline void plan_tail_calls(struct bpf_object *obj)
 {
-	struct bpf_map *pa = bpf_object__find_map_by_name(obj, "sg_l7_prog");
-	struct bpf_program *p = bpf_object__find_program_by_name(obj, "sipguard_l7");
-	__u32 zero = 0;
-	int fd;
-
-	if (!pa || !p)
-		return;
-	fd = bpf_program__fd(p);
-	if (fd >= 0)
-		bpf_map_update_elem(bpf_map__fd(pa), &zero, &fd, BPF_ANY);
+	sg_tailcalls_fill(obj, NULL);
 }
 
 static inline void lpm_add(int fd, const struct sg_addr *a, uint32_t plen)
