@@ -5,7 +5,7 @@
  * `sipguard events --json`, a syslog line for the daemon.  Every byte the
  * packet's sender chose goes through sg_escape(); the names come from the
  * X-macros of the ABI header.  No BPF here: tests/test_escape.c links
- * this file with escape.c and names.c alone.
+ * this file with escape.c and lib/names.c alone.
  */
 #include <stdio.h>
 #include <string.h>

@@ -20,7 +20,7 @@ $(BUILD)/tests/test_hdr: tests/test_hdr.c $(BPF_HDRS) lib/uaset.c lib/uaset.h | 
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< lib/uaset.c -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
-ESCAPE_SRCS := loader/escape.c loader/evfmt.c loader/names.c
+ESCAPE_SRCS := loader/escape.c loader/evfmt.c lib/names.c
 $(BUILD)/tests/test_escape: tests/test_escape.c $(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -fsanitize=address,undefined $< $(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)

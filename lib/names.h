@@ -2,10 +2,12 @@
 /*
  * The names the CLI prints for the kernel's numbers: reasons, verdicts,
  * SIP methods (all from the X-macros of include/sipguard.h) and entry
- * origins.  No BPF here: the host test of the event output links it.
+ * origins.  Host code shared by the sipguard program, the tests and the
+ * bench, so that all of them print the kernel's numbers by the same
+ * names.  Needs nothing but the ABI header.
  */
-#ifndef SG_NAMES_H
-#define SG_NAMES_H
+#ifndef SG_LIB_NAMES_H
+#define SG_LIB_NAMES_H
 
 #include <stdbool.h>
 
@@ -22,4 +24,4 @@ const char *sg_verdict_name(unsigned int verdict);
 /* cli, config, learned, import; "unknown" otherwise. */
 const char *sg_origin_name(__u32 origin);
 
-#endif /* SG_NAMES_H */
+#endif /* SG_LIB_NAMES_H */
