@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The pin layout, and opening the pinned maps: the shared ones (from the
- * one list of them, SG_SHARED_MAPS), the settings map and an interface's
- * bookkeeping.  See pins.h.
+ * The pin layout under the pin directory; opening the pinned maps: the
+ * shared ones (from the one list of them, SG_SHARED_MAPS), the settings
+ * map and an interface's bookkeeping; and the pins of an attachment: where
+ * a loaded object pins its maps (SG_SHARED_MAPS, SG_IFACE_PINS) and their
+ * removal at detach.  See pins.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +18,8 @@
 
 #include "cli.h"
 #include "pins.h"
+
+/* ---- pin layout ---- */
 
 void sg_pin_file(char *buf, size_t len, const char *name)
 {
