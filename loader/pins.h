@@ -26,7 +26,14 @@ int sg_unpin(const char *path);
 int sg_list_ifaces(char ***names);
 void sg_free_names(char **names, int n);
 
-/* ---- the shared pinned maps ---- */
+/*
+ * ---- the shared pinned maps ----
+ * A new shared map is one line in SG_SHARED_MAPS (include/sipguard.h):
+ * it gets its member here, its pin at attach, its removal after the last
+ * detach, and, with a table label, its fill in `stats` and the exporter
+ * (`status` shows a fixed choice of tables: add it there by hand).  A new
+ * map of one interface is one line in SG_IFACE_PINS.
+ */
 #define SG_MAPS_FIELD(field, pin, label) int field;
 struct sg_maps {
 	SG_SHARED_MAPS(SG_MAPS_FIELD)
