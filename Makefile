@@ -27,14 +27,18 @@ PKG_LIBS  = $(shell pkg-config --libs $(PKGS)) -lelf -lz
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-	     -D_GNU_SOURCE -Iinclude -Ibpf -I$(BUILD) $(PKG_CFLAGS)
+	     -D_GNU_SOURCE -Iinclude -Ibpf -Ilib -I$(BUILD) $(PKG_CFLAGS)
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
 
 BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c
 BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
-LOADER_SRCS := $(wildcard loader/*.c)
-LOADER_HDRS := $(wildcard loader/*.h)
+# lib/: host code that the sipguard program, the tests and the bench
+# share (the User-Agent set, the tail-call slots), with its own headers.
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_HDRS  := $(wildcard lib/*.h)
+LOADER_SRCS := $(wildcard loader/*.c) $(LIB_SRCS)
+LOADER_HDRS := $(wildcard loader/*.h) $(LIB_HDRS)
 SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
 
 .SECONDARY:

@@ -14,15 +14,27 @@
  *   [user-agents]  block = PATTERN            (repeatable)
  *   [users]        user = USER                (repeatable)
  *   [daemon]       interface = IFACE (repeatable), listen = ADDR:PORT,
- *                  mode = auto|native|generic, learn = on|off (daemon.c)
+ *                  mode = auto|native|generic, learn = on|off
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <ini.h>
 
+#include "addr.h"
+#include "allow.h"
+#include "cli.h"
 #include "config.h"
+#include "deny.h"
+#include "env.h"
+#include "flows.h"
+#include "prefixes.h"
+#include "rules.h"
+#include "settings.h"
 
 #define SG_CFG_LINE_MAX	200	/* inih's INI_MAX_LINE */
 
@@ -262,6 +274,83 @@ static int add_user(struct cfg_parser *p, const char *value)
 	return 1;
 }
 
+/* ---- [daemon]: what `sipguard daemon` attaches and serves ---- */
+
+static int daemon_ifname(struct sg_cfg_daemon *d, const char *v, char *err,
+			 size_t elen)
+{
+	const char *p;
+	int i;
+
+	if (!*v || strlen(v) >= IF_NAMESIZE)
+		goto bad;
+	for (p = v; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ' || *p == '\t' ||
+		    (unsigned char)*p < 0x20)
+			goto bad;
+	for (i = 0; i < d->n_ifaces; i++) {
+		if (!strcmp(d->ifaces[i], v)) {
+			snprintf(err, elen, "interface %s is listed twice", v);
+			return -1;
+		}
+	}
+	if (d->n_ifaces >= SG_IFACES_MAX) {
+		snprintf(err, elen, "more than %d interfaces", SG_IFACES_MAX);
+		return -1;
+	}
+	snprintf(d->ifaces[d->n_ifaces++], IF_NAMESIZE, "%s", v);
+	return 0;
+bad:
+	snprintf(err, elen, "invalid interface name '%s': 1 to %d characters, no '/', ':' or spaces",
+		 v, IF_NAMESIZE - 1);
+	return -1;
+}
+
+static int daemon_key(struct sg_cfg_daemon *d, const char *name,
+		      const char *value, char *err, size_t elen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	bool on;
+
+	if (!strcasecmp(name, "interface"))
+		return daemon_ifname(d, value, err, elen);
+	if (!strcasecmp(name, "listen")) {
+		if (strlen(value) >= sizeof(d->listen) ||
+		    sg_parse_listen(value, &ss, &len, err, elen)) {
+			if (strlen(value) >= sizeof(d->listen))
+				snprintf(err, elen, "listen address too long");
+			return -1;
+		}
+		snprintf(d->listen, sizeof(d->listen), "%s", value);
+		return 0;
+	}
+	if (!strcasecmp(name, "mode")) {
+		if (!strcasecmp(value, "auto"))
+			d->mode[0] = '\0';
+		else if (!strcasecmp(value, "native") || !strcasecmp(value, "generic"))
+			snprintf(d->mode, sizeof(d->mode), "%s", value);
+		else {
+			snprintf(err, elen, "invalid mode '%s': use auto, native or generic",
+				 value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcasecmp(name, "learn")) {
+		if (sg_parse_bool(value, &on)) {
+			snprintf(err, elen, "invalid value '%s' for learn: use on or off",
+				 value);
+			return -1;
+		}
+		d->no_learn = !on;
+		return 0;
+	}
+	snprintf(err, elen, "unknown key '%s' in [daemon]: use interface, listen, mode or learn",
+		 name);
+	return -1;
+}
+
 static int cfg_handler(void *user, const char *section, const char *name,
 		       const char *value)
 {
@@ -302,7 +391,7 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		return 0;
 	}
 	if (!strcasecmp(section, "daemon")) {
-		if (sg_cfg_daemon_key(&p->cfg->daemon, name, value, err, sizeof(err))) {
+		if (daemon_key(&p->cfg->daemon, name, value, err, sizeof(err))) {
 			cfg_error(p, "%s", err);
 			return 0;
 		}

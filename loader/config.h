@@ -7,7 +7,12 @@
 #ifndef SG_CONFIG_H
 #define SG_CONFIG_H
 
-#include "common.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+
+#include "cli.h"
+#include "pins.h"
 
 /* [daemon]: what `sipguard daemon` attaches and serves; attach ignores it. */
 struct sg_cfg_daemon {
@@ -40,8 +45,4 @@ int sg_cfg_parse(const char *path, struct sg_cfg *cfg);
 /* Write the settings and the config entries into the maps. */
 int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m);
 void sg_cfg_free(struct sg_cfg *cfg);
-/* One key of [daemon] (daemon.c): 0, or -1 with the message in ERR. */
-int sg_cfg_daemon_key(struct sg_cfg_daemon *d, const char *name,
-		      const char *value, char *err, size_t elen);
-
 #endif /* SG_CONFIG_H */

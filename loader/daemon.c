@@ -42,94 +42,21 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli.h"
 #include "config.h"
+#include "env.h"
 #include "escape.h"
-#include "observe.h"
-
-int do_attach(int argc, char **argv);
-int do_detach(int argc, char **argv);
+#include "events.h"
+#include "exporter.h"
+#include "iface.h"
+#include "instance.h"
+#include "main.h"
+#include "pins.h"
 
 #define SG_DAEMON_TICK_MS	1000
 #define SG_DAEMON_CHECK_S	1	/* interfaces and the event map */
 #define SG_CFG_SNAPSHOT_MAX	(64 << 20)
 #define SG_EVENT_AGE_S		2	/* older events get age=Ns in the log */
-
-/* ---- the [daemon] section ---- */
-
-static int daemon_ifname(struct sg_cfg_daemon *d, const char *v, char *err,
-			 size_t elen)
-{
-	const char *p;
-	int i;
-
-	if (!*v || strlen(v) >= IF_NAMESIZE)
-		goto bad;
-	for (p = v; *p; p++)
-		if (*p == '/' || *p == ':' || *p == ' ' || *p == '\t' ||
-		    (unsigned char)*p < 0x20)
-			goto bad;
-	for (i = 0; i < d->n_ifaces; i++) {
-		if (!strcmp(d->ifaces[i], v)) {
-			snprintf(err, elen, "interface %s is listed twice", v);
-			return -1;
-		}
-	}
-	if (d->n_ifaces >= SG_IFACES_MAX) {
-		snprintf(err, elen, "more than %d interfaces", SG_IFACES_MAX);
-		return -1;
-	}
-	snprintf(d->ifaces[d->n_ifaces++], IF_NAMESIZE, "%s", v);
-	return 0;
-bad:
-	snprintf(err, elen, "invalid interface name '%s': 1 to %d characters, no '/', ':' or spaces",
-		 v, IF_NAMESIZE - 1);
-	return -1;
-}
-
-int sg_cfg_daemon_key(struct sg_cfg_daemon *d, const char *name,
-		      const char *value, char *err, size_t elen)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	bool on;
-
-	if (!strcasecmp(name, "interface"))
-		return daemon_ifname(d, value, err, elen);
-	if (!strcasecmp(name, "listen")) {
-		if (strlen(value) >= sizeof(d->listen) ||
-		    sg_parse_listen(value, &ss, &len, err, elen)) {
-			if (strlen(value) >= sizeof(d->listen))
-				snprintf(err, elen, "listen address too long");
-			return -1;
-		}
-		snprintf(d->listen, sizeof(d->listen), "%s", value);
-		return 0;
-	}
-	if (!strcasecmp(name, "mode")) {
-		if (!strcasecmp(value, "auto"))
-			d->mode[0] = '\0';
-		else if (!strcasecmp(value, "native") || !strcasecmp(value, "generic"))
-			snprintf(d->mode, sizeof(d->mode), "%s", value);
-		else {
-			snprintf(err, elen, "invalid mode '%s': use auto, native or generic",
-				 value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcasecmp(name, "learn")) {
-		if (sg_parse_bool(value, &on)) {
-			snprintf(err, elen, "invalid value '%s' for learn: use on or off",
-				 value);
-			return -1;
-		}
-		d->no_learn = !on;
-		return 0;
-	}
-	snprintf(err, elen, "unknown key '%s' in [daemon]: use interface, listen, mode or learn",
-		 name);
-	return -1;
-}
 
 /* ---- logging and systemd ---- */
 
@@ -227,35 +154,24 @@ static int snapshot(const char *path)
 
 static int attach_iface(struct dstate *ds, const char *ifname)
 {
-	char a0[] = "attach", a2[] = "--config", a4[] = "--mode";
-	char a6[] = "--no-learn", name[IF_NAMESIZE], conf[64], mode[8];
-	char *argv[8];
-	int argc = 0;
+	struct sg_attach_opts o = {
+		.ifname = ifname,
+		.no_learn = ds->cfg.daemon.no_learn,
+	};
+	const char *mode = ds->cfg.daemon.mode;
+	char conf[64];
 
-	snprintf(name, sizeof(name), "%s", ifname);
+	/* the running configuration: the copy the daemon keeps */
 	snprintf(conf, sizeof(conf), "/proc/self/fd/%d", ds->snap);
-	snprintf(mode, sizeof(mode), "%s", ds->cfg.daemon.mode);
-	argv[argc++] = a0;
-	argv[argc++] = name;
-	argv[argc++] = a2;
-	argv[argc++] = conf;
+	o.config = conf;
+
 	if (mode[0]) {
-		argv[argc++] = a4;
-		argv[argc++] = mode;
+		if (sg_xdp_mode_parse(mode, &o.xdp_flags))
+			return sg_usage("attach", "invalid mode '%s' (use native or generic)",
+					mode);
+		o.mode_given = true;
 	}
-	if (ds->cfg.daemon.no_learn)
-		argv[argc++] = a6;
-	argv[argc] = NULL;
-	return do_attach(argc, argv);
-}
-
-static int detach_iface(const char *ifname)
-{
-	char a0[] = "detach", name[IF_NAMESIZE];
-	char *argv[] = { a0, name, NULL };
-
-	snprintf(name, sizeof(name), "%s", ifname);
-	return do_detach(2, argv);
+	return sg_attach(&o);
 }
 
 static bool listed(const struct sg_cfg_daemon *d, const char *ifname)
@@ -456,7 +372,7 @@ static void reload(struct dstate *ds)
 		if (listed(&nc.daemon, old.daemon.ifaces[i]) ||
 		    !sg_iface_attached(old.daemon.ifaces[i]))
 			continue;
-		if (detach_iface(old.daemon.ifaces[i]))
+		if (sg_detach(old.daemon.ifaces[i]))
 			dlog(LOG_ERR, "cannot detach from %s (see above)",
 			     old.daemon.ifaces[i]);
 	}
@@ -505,6 +421,74 @@ static void ifaces_text(const struct sg_cfg_daemon *d, char *buf, size_t len)
 		o += snprintf(buf + o, len - o, "%s%s", i ? ", " : "", d->ifaces[i]);
 }
 
+/*
+ * Before any thread starts, so that only the signalfd sees them.  An
+ * ignored signal never reaches a signalfd, and a shell starts background
+ * jobs with SIGINT ignored: take them back first.
+ */
+static int signals_setup(struct dstate *ds)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t set;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ds->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	ds->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ds->sigfd < 0 || ds->epfd < 0) {
+		sg_err_errno(errno, "cannot set up the event loop", "try again");
+		return -1;
+	}
+	ev.data.fd = ds->sigfd;
+	epoll_ctl(ds->epfd, EPOLL_CTL_ADD, ds->sigfd, &ev);
+	return 0;
+}
+
+/* Signals, drop events and the periodic checks, until SIGTERM/SIGINT. */
+static int event_loop(struct dstate *ds)
+{
+	struct epoll_event got[4];
+	struct signalfd_siginfo si;
+	__u64 last_check = 0, now;
+	bool stop = false;
+	int n, i;
+
+	while (!stop) {
+		n = epoll_wait(ds->epfd, got, 4, SG_DAEMON_TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			sg_err_errno(errno, "event loop failed", "restart the daemon");
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (got[i].data.fd != ds->sigfd) {
+				if (ds->rb)
+					ring_buffer__consume(ds->rb);
+				continue;
+			}
+			if (read(ds->sigfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP)
+				reload(ds);
+			else
+				stop = true;
+		}
+		now = sg_now_mono_ns();
+		if (now - last_check >= SG_DAEMON_CHECK_S * 1000000000ULL) {
+			last_check = now;
+			attach_missing(ds, false);
+			events_check(ds);
+		}
+	}
+	return 0;
+}
+
 int do_daemon(int argc, char **argv)
 {
 	static const struct option extra[] = {
@@ -514,14 +498,9 @@ int do_daemon(int argc, char **argv)
 	};
 	struct dstate ds = { .snap = -1, .ev_fd = -1, .lock = -1, .epfd = -1,
 			     .sigfd = -1 };
-	struct epoll_event ev = { .events = EPOLLIN }, got[4];
-	struct signalfd_siginfo si;
 	struct daemon_opts o = {};
-	__u64 last_check = 0, now;
 	char names[SG_IFACES_MAX * (IF_NAMESIZE + 2)];
-	bool stop = false;
-	sigset_t set;
-	int first, n, i, ret = SG_EXIT_FAIL;
+	int first, ret = SG_EXIT_FAIL;
 
 	first = sg_getopt(argc, argv, "daemon", "c:", extra, daemon_opt, &o);
 	if (first < 0)
@@ -544,28 +523,8 @@ int do_daemon(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	openlog("sipguard", LOG_PID | (o.to_stderr ? LOG_PERROR : 0), LOG_DAEMON);
 
-	/*
-	 * Before any thread starts, so that only the signalfd sees them.  An
-	 * ignored signal never reaches a signalfd, and a shell starts
-	 * background jobs with SIGINT ignored: take them back first.
-	 */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	ds.sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	ds.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (ds.sigfd < 0 || ds.epfd < 0) {
-		sg_err_errno(errno, "cannot set up the event loop", "try again");
+	if (signals_setup(&ds))
 		goto out;
-	}
-	ev.data.fd = ds.sigfd;
-	epoll_ctl(ds.epfd, EPOLL_CTL_ADD, ds.sigfd, &ev);
 
 	if (ds.cfg.daemon.listen[0]) {
 		ds.exp = sg_exporter_start(ds.cfg.daemon.listen);
@@ -581,32 +540,8 @@ int do_daemon(int argc, char **argv)
 	     ds.cfg.daemon.listen, ds.cfg.daemon.listen[0] ? "/metrics" : "");
 	notify("READY=1");
 
-	while (!stop) {
-		n = epoll_wait(ds.epfd, got, 4, SG_DAEMON_TICK_MS);
-		if (n < 0 && errno != EINTR) {
-			sg_err_errno(errno, "event loop failed", "restart the daemon");
-			goto out;
-		}
-		for (i = 0; i < n; i++) {
-			if (got[i].data.fd != ds.sigfd) {
-				if (ds.rb)
-					ring_buffer__consume(ds.rb);
-				continue;
-			}
-			if (read(ds.sigfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGHUP)
-				reload(&ds);
-			else
-				stop = true;
-		}
-		now = sg_now_mono_ns();
-		if (now - last_check >= SG_DAEMON_CHECK_S * 1000000000ULL) {
-			last_check = now;
-			attach_missing(&ds, false);
-			events_check(&ds);
-		}
-	}
+	if (event_loop(&ds))
+		goto out;
 	if (ds.rb)
 		ring_buffer__consume(ds.rb);
 	notify("STOPPING=1");

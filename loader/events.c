@@ -21,8 +21,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli.h"
+#include "counters.h"
+#include "env.h"
 #include "escape.h"
-#include "observe.h"
+#include "events.h"
+#include "main.h"
+#include "pins.h"
 
 #define SG_EVENTS_POLL_MS	250
 

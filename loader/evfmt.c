@@ -5,7 +5,7 @@
  * `sipguard events --json`, a syslog line for the daemon.  Every byte the
  * packet's sender chose goes through sg_escape(); the names come from the
  * X-macros of the ABI header.  No BPF here: tests/test_escape.c links
- * this file with escape.c alone.
+ * this file with escape.c and lib/names.c alone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,25 +13,14 @@
 #include <arpa/inet.h>
 
 #include "escape.h"
-
-#define EV_REASON_NAME(id, name, drops) [id] = name,
-static const char *const reason_names[SG_REASON_MAX] = {
-	SG_REASONS(EV_REASON_NAME)
-};
-#undef EV_REASON_NAME
-
-#define EV_METHOD_NAME(id, name) [id] = name,
-static const char *const method_names[SG_M_MAX] = {
-	SG_METHODS(EV_METHOD_NAME)
-};
-#undef EV_METHOD_NAME
+#include "names.h"
 
 /* A reason or method the header does not know (a newer BPF object). */
-static const char *name_of(const char *const *names, unsigned int max,
-			   unsigned int v, char *buf, size_t len)
+static const char *name_or_number(const char *name, unsigned int v, char *buf,
+				  size_t len)
 {
-	if (v < max && names[v])
-		return names[v];
+	if (name)
+		return name;
 	snprintf(buf, len, "%u", v);
 	return buf;
 }
@@ -122,10 +111,10 @@ static void ev_fields(struct ev_fields *f, const struct sg_event *e,
 	fmt_quoted(e, e->from_user, e->from_user_len, SG_EV_USER_MAX, f->from,
 		   sizeof(f->from));
 	fmt_quoted(e, e->ua, e->ua_len, SG_EV_UA_MAX, f->ua, sizeof(f->ua));
-	f->reason = name_of(reason_names, SG_REASON_MAX, e->reason, f->rbuf,
-			    sizeof(f->rbuf));
-	f->method = name_of(method_names, SG_M_MAX, e->method, f->mbuf,
-			    sizeof(f->mbuf));
+	f->reason = name_or_number(sg_reason_name(e->reason), e->reason, f->rbuf,
+				   sizeof(f->rbuf));
+	f->method = name_or_number(sg_method_name(e->method), e->method, f->mbuf,
+				   sizeof(f->mbuf));
 	f->action = e->flags & SG_EV_MONITOR ? "monitor" : "drop";
 }
 

@@ -21,7 +21,12 @@
 #include <netinet/in.h>
 #include <microhttpd.h>
 
-#include "observe.h"
+#include "addr.h"
+#include "cli.h"
+#include "env.h"
+#include "exporter.h"
+#include "main.h"
+#include "prom.h"
 
 #define SG_METRICS_PATH		"/metrics"
 #define SG_PROM_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -35,66 +40,6 @@ struct sg_exporter {
 	char (*expect)[IF_NAMESIZE];
 	int n_expect;
 };
-
-int sg_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
-		    char *err, size_t elen)
-{
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 2], perr[SG_ERRBUF];
-	const char *colon, *port, *h = s;
-	bool bracketed = s[0] == '[';
-	size_t hlen;
-	__u16 p;
-
-	memset(ss, 0, sizeof(*ss));
-	if (bracketed) {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':')
-			goto bad;
-		h = s + 1;
-		hlen = close - h;
-		port = close + 2;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || memchr(s, ':', colon - s))
-			goto bad;	/* no port, or IPv6 without brackets */
-		hlen = colon - s;
-		port = colon + 1;
-	}
-	if (hlen >= sizeof(host))
-		goto bad;
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	if (sg_parse_port(port, &p, "port", perr, sizeof(perr))) {
-		snprintf(err, elen, "invalid listen address: %s", perr);
-		return -1;
-	}
-	if (!hlen) {		/* :PORT: every address, both families */
-		a6->sin6_family = AF_INET6;
-		a6->sin6_addr = in6addr_any;
-		a6->sin6_port = htons(p);
-		*len = sizeof(*a6);
-		return 0;
-	}
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons(p);
-		*len = sizeof(*a4);
-		return 0;
-	}
-	if (bracketed && inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons(p);
-		*len = sizeof(*a6);
-		return 0;
-	}
-bad:
-	snprintf(err, elen, "invalid listen address '%s': write ADDR:PORT, [IPV6]:PORT or :PORT, e.g. 127.0.0.1:9877 or [::1]:9877",
-		 s);
-	return -1;
-}
 
 /* A bound, listening socket for LISTEN, or -1 after printing why not. */
 static int listen_socket(const char *listen_on)

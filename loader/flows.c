@@ -18,7 +18,13 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
-#include "common.h"
+#include "addr.h"
+#include "cli.h"
+#include "env.h"
+#include "flows.h"
+#include "main.h"
+#include "names.h"
+#include "pins.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -418,8 +424,8 @@ static int flows_list(int argc, char **argv)
 		return sg_usage("flows", "unexpected argument '%s'", argv[0]);
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	if (sg_config_get(m.config, &cfg) || !cfg.flow_timeout_s)
-		cfg.flow_timeout_s = SG_DEFAULT_FLOW_TIMEOUT;
+	if (sg_config_get(m.config, &cfg))
+		sg_config_defaults(&cfg);
 	err = flows_dump(m.flows, &v, &n);
 	sg_maps_close(&m);
 	if (err) {
@@ -427,7 +433,7 @@ static int flows_list(int argc, char **argv)
 		return SG_EXIT_FAIL;
 	}
 	now = sg_now_mono_ns();
-	timeout_ns = (__u64)cfg.flow_timeout_s * NSEC_PER_SEC;
+	timeout_ns = (__u64)sg_flow_timeout_s(&cfg) * NSEC_PER_SEC;
 
 	arr = sg_env.json ? json_object_new_array() : NULL;
 	if (!arr)
@@ -477,35 +483,25 @@ static int flows_list(int argc, char **argv)
 	return SG_EXIT_OK;
 }
 
-static int run_sub(int argc, char **argv, int (*fn)(int, char **))
-{
-	int first = sg_getopt(argc, argv, "flows", NULL, NULL, NULL, NULL);
-
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	return fn(argc - first, argv + first);
-}
-
 static int do_flows_add(int argc, char **argv)
 {
-	return run_sub(argc, argv, flows_add);
+	return sg_run_sub("flows", argc, argv, flows_add);
 }
 
 static int do_flows_del(int argc, char **argv)
 {
-	return run_sub(argc, argv, flows_del);
+	return sg_run_sub("flows", argc, argv, flows_del);
 }
 
 static int do_flows_list(int argc, char **argv)
 {
-	return run_sub(argc, argv, flows_list);
+	return sg_run_sub("flows", argc, argv, flows_list);
 }
 
 static int do_flows_flush(int argc, char **argv)
 {
-	return run_sub(argc, argv, flows_flush);
+	return sg_run_sub("flows", argc, argv, flows_flush);
 }
-
 
 static const struct sg_cmd flows_cmds[] = {
 	{ "add",    do_flows_add,   "REMOTE_ADDR[:PORT] LOCAL_PORT", "add a static flow" },

@@ -1,32 +1,21 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * sipguard: drops orphan SIP INVITEs with XDP.  This file holds the
- * command table, the global options and the dispatch; each command family
- * lives in a file of its own (attach.c, prefixes.c, flows.c, settings.c,
- * stats.c, rules.c).  To add a verb: write do_VERB, declare it below, add a line
- * to cmds[] (and to docs/sipguard.8).
+ * command table {name, function, synopsis, one-line help}, the global
+ * options and the dispatch; each verb lives in a file of its own, and
+ * main.h declares their entry points.  To add a verb: write do_VERB in
+ * VERB.c, declare it in main.h, add a line to cmds[] (and to
+ * docs/sipguard.8).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
-#include "common.h"
+#include "cli.h"
+#include "env.h"
+#include "main.h"
 
-int do_attach(int argc, char **argv);
-int do_detach(int argc, char **argv);
-int do_status(int argc, char **argv);
-int do_allow(int argc, char **argv);
-int do_flows(int argc, char **argv);
-int do_set(int argc, char **argv);
-int do_stats(int argc, char **argv);
-int do_events(int argc, char **argv);
-int do_exporter(int argc, char **argv);
-int do_daemon(int argc, char **argv);
-int do_deny(int argc, char **argv);
-int do_ua(int argc, char **argv);
-int do_users(int argc, char **argv);
-int do_bans(int argc, char **argv);
 static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
 
@@ -69,16 +58,6 @@ static const struct sg_cmd cmds[] = {
 	{ "version", do_version, NULL, NULL },
 	{ 0 }
 };
-
-const char *sg_cmd_synopsis(const char *name)
-{
-	const struct sg_cmd *c;
-
-	for (c = cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c->args;
-	return NULL;
-}
 
 static void usage(FILE *f)
 {
@@ -144,6 +123,7 @@ int main(int argc, char **argv)
 	const char *pin = getenv("SIPGUARD_PIN_PATH");
 	int c;
 
+	sg_cli_set_cmds(cmds);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jpvhV", opts, NULL)) != -1) {
 		switch (c) {

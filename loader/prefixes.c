@@ -5,8 +5,10 @@
  *   `sipguard deny add|del|import|list`: the deny list, whose SIP requests
  *   are dropped (after the allowlist and established flows).
  * IPv4 is kept as ::ffff:a.b.c.d with prefix length 96 + N and printed back
- * as a.b.c.d/N.  One implementation serves both, told apart by a struct
- * prefix_list.
+ * as a.b.c.d/N.  This file is the one implementation that serves both
+ * (allow.c and deny.c hold the verbs): a struct sg_prefix_list describes a
+ * list, including what depends on it (the allowlist's bitmap filter, the
+ * deny list's flag in the settings), through its prepare and settle hooks.
  *
  * Every change validates all its arguments before it touches the map, and
  * a failed `add` takes back what it already did: all or nothing.  Entries
@@ -19,36 +21,12 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
-#include "common.h"
-
-struct prefix_list {
-	const char *verb;	/* "allow", "deny" */
-	const char *title;	/* "the allowlist" */
-	int max;
-	int (*fd)(const struct sg_maps *m);
-};
-
-static int allow_fd(const struct sg_maps *m)
-{
-	return m->allow;
-}
-
-static int deny_fd(const struct sg_maps *m)
-{
-	return m->deny;
-}
-
-static const struct prefix_list allowlist = {
-	"allow", "the allowlist", SG_ALLOW_MAX, allow_fd,
-};
-static const struct prefix_list denylist = {
-	"deny", "the deny list", SG_DENY_MAX, deny_fd,
-};
-
-struct prefix_entry {
-	struct sg_lpm_key key;
-	struct sg_allow_val val;
-};
+#include "addr.h"
+#include "cli.h"
+#include "env.h"
+#include "names.h"
+#include "pins.h"
+#include "prefixes.h"
 
 /* IPv4 first, then by address, then by prefix length. */
 static int cmp_entry(const void *a, const void *b)
@@ -66,11 +44,10 @@ static int cmp_entry(const void *a, const void *b)
 	return (x->prefixlen > y->prefixlen) - (x->prefixlen < y->prefixlen);
 }
 
-/* All entries of the trie, sorted. */
-static int prefix_dump(int fd, struct prefix_entry **out, size_t *n)
+int sg_prefix_dump(int fd, struct sg_prefix_entry **out, size_t *n)
 {
 	struct sg_lpm_key key, next;
-	struct prefix_entry *v = NULL, *nv;
+	struct sg_prefix_entry *v = NULL, *nv;
 	size_t cap = 0, cnt = 0;
 	void *prev = NULL;
 
@@ -104,15 +81,18 @@ static int prefix_dump(int fd, struct prefix_entry **out, size_t *n)
 	return 0;
 }
 
-static struct prefix_entry *prefix_find(struct prefix_entry *v, size_t n,
+static struct sg_prefix_entry *prefix_find(struct sg_prefix_entry *v, size_t n,
 				      const struct sg_lpm_key *k)
 {
 	return bsearch(k, v, n, sizeof(*v), cmp_entry);
 }
 
-static bool map_full(int err);
+static bool map_full(int err)
+{
+	return abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM;
+}
 
-static int full_or_errno(const struct prefix_list *l, int err, const char *what)
+int sg_prefix_error(const struct sg_prefix_list *l, int err, const char *what)
 {
 	if (map_full(err))
 		sg_err("%s is full (%d entries): remove prefixes with 'sipguard %s del' or use wider ones",
@@ -128,17 +108,17 @@ static int full_or_errno(const struct prefix_list *l, int err, const char *what)
  * failure the entries written so far are put back the way they were: all
  * or nothing.
  */
-static int prefix_put(const struct prefix_list *l, int fd,
+static int prefix_put(const struct sg_prefix_list *l, int fd,
 		      const struct sg_lpm_key *keys, size_t n, __u32 origin)
 {
-	struct prefix_entry *old = NULL, *e;
+	struct sg_prefix_entry *old = NULL, *e;
 	struct sg_allow_val val = { .origin = origin };
 	size_t nold = 0, i, j;
 	int err;
 
-	err = prefix_dump(fd, &old, &nold);
+	err = sg_prefix_dump(fd, &old, &nold);
 	if (err)
-		return full_or_errno(l, err, "cannot read the list");
+		return sg_prefix_error(l, err, "cannot read the list");
 	for (i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY)) {
 			err = -errno;
@@ -150,20 +130,15 @@ static int prefix_put(const struct prefix_list *l, int fd,
 					bpf_map_delete_elem(fd, &keys[j]);
 			}
 			free(old);
-			return full_or_errno(l, err, "cannot add to the list");
+			return sg_prefix_error(l, err, "cannot add to the list");
 		}
 	}
 	free(old);
 	return 0;
 }
 
-static bool map_full(int err)
-{
-	return abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM;
-}
-
 /* Delete the entries of ORIGIN in CUR that WANT (sorted) does not have. */
-static int prefix_drop_stale(int fd, const struct prefix_entry *cur, size_t ncur,
+static int prefix_drop_stale(int fd, const struct sg_prefix_entry *cur, size_t ncur,
 			     const struct sg_lpm_key *want, size_t n, __u32 origin)
 {
 	size_t i;
@@ -190,23 +165,23 @@ static int prefix_drop_stale(int fd, const struct prefix_entry *cur, size_t ncur
  * way (a large list replaced by another) are the old ones taken out
  * first, to make room.
  */
-static int prefix_sync(const struct prefix_list *l, int fd,
+static int prefix_sync(const struct sg_prefix_list *l, int fd,
 		       const struct sg_lpm_key *keys, size_t n, __u32 origin)
 {
 	struct sg_allow_val val = { .origin = origin };
 	struct sg_lpm_key *want = NULL;
-	struct prefix_entry *cur = NULL;
+	struct sg_prefix_entry *cur = NULL;
 	bool stale_gone = false;
 	size_t ncur = 0, i;
 	int err, ret = -1;
 
-	err = prefix_dump(fd, &cur, &ncur);
+	err = sg_prefix_dump(fd, &cur, &ncur);
 	if (err)
-		return full_or_errno(l, err, "cannot read the list");
+		return sg_prefix_error(l, err, "cannot read the list");
 	if (n) {
 		want = malloc(n * sizeof(*want));
 		if (!want) {
-			full_or_errno(l, -ENOMEM, "cannot apply the list");
+			sg_prefix_error(l, -ENOMEM, "cannot apply the list");
 			goto out;
 		}
 		memcpy(want, keys, n * sizeof(*want));
@@ -226,7 +201,7 @@ static int prefix_sync(const struct prefix_list *l, int fd,
 				continue;
 			err = -errno;
 		}
-		full_or_errno(l, err, "cannot add to the list");
+		sg_prefix_error(l, err, "cannot add to the list");
 		goto out;
 	}
 	if (!stale_gone && prefix_drop_stale(fd, cur, ncur, want, n, origin))
@@ -238,101 +213,14 @@ out:
 	return ret;
 }
 
-/* ---- the allowlist's bitmap filter (struct sg_allow_bits) ---- */
-
-static void bit_set(__u64 *words, __u32 i)
+int sg_prefix_sync(const struct sg_prefix_list *l, const struct sg_maps *m,
+		   const struct sg_lpm_key *keys, size_t n, __u32 origin)
 {
-	words[(i >> 6) & (SG_ABITS_WORDS - 1)] |= 1ULL << (i & 63);
-}
-
-/* Do the first LEN bits of A equal those of ::ffff:0.0.0.0? */
-static bool covers_v4_space(const struct sg_addr *a, __u32 len)
-{
-	static const struct sg_addr mapped = { .b = { [10] = 0xff, [11] = 0xff } };
-	__u32 i;
-
-	for (i = 0; i < len && i < 96; i++)
-		if (((a->b[i / 8] ^ mapped.b[i / 8]) >> (7 - i % 8)) & 1)
-			return false;
-	return true;
-}
-
-static void bits_add(struct sg_allow_bits *b, const struct sg_lpm_key *k)
-{
-	const __u8 *a = k->addr.b;
-	__u32 first, span, i, n;
-
-	if (k->prefixlen >= 96 && sg_addr_is_v4(&k->addr)) {
-		n = k->prefixlen - 96;
-		first = (__u32)a[12] << 8 | a[13];
-		span = n >= 16 ? 1 : 1u << (16 - n);
-		first &= ~(span - 1);
-		for (i = 0; i < span; i++)
-			bit_set(b->v4, first + i);
-		return;
-	}
-	if (k->prefixlen <= 96 && covers_v4_space(&k->addr, k->prefixlen))
-		for (i = 0; i < 65536; i++)
-			bit_set(b->v4, i);
-	if (k->prefixlen < 32)
-		b->v6_all = 1;
-	else
-		bit_set(b->v6, sg_v6_bucket((__u32)a[0] << 24 | (__u32)a[1] << 16 |
-					    (__u32)a[2] << 8 | a[3]));
-}
-
-int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
-			  size_t n)
-{
-	struct prefix_entry *cur = NULL;
-	struct sg_allow_bits *b;
-	size_t ncur = 0, i;
-	__u32 zero = 0;
-	int err;
-
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return full_or_errno(&allowlist, -ENOMEM, "cannot build the allowlist filter");
-	err = prefix_dump(m->allow, &cur, &ncur);
-	if (!err) {
-		for (i = 0; i < ncur; i++)
-			bits_add(b, &cur[i].key);
-		for (i = 0; i < n; i++)
-			bits_add(b, &extra[i]);
-		b->valid = 1;
-		if (bpf_map_update_elem(m->allowbits, &zero, b, BPF_ANY))
-			err = -errno;
-	}
-	free(cur);
-	free(b);
-	if (err)
-		sg_err_errno(err, "cannot write the allowlist filter",
-			     "detach and attach again");
-	return err ? -1 : 0;
-}
-
-int sg_allow_sync_config(const struct sg_maps *m, const struct sg_lpm_key *keys,
-			 size_t n)
-{
-	if (sg_allow_bits_rebuild(m, keys, n) ||
-	    prefix_sync(&allowlist, m->allow, keys, n, SG_ORIGIN_CONFIG))
+	if (l->prepare && l->prepare(m, keys, n))
 		return -1;
-	return sg_allow_bits_rebuild(m, NULL, 0);
-}
-
-/* The program skips the deny lookup while the list is empty. */
-static int deny_update_flag(const struct sg_maps *m)
-{
-	return sg_config_flag_if_any(m, m->deny, sizeof(struct sg_lpm_key),
-				     SG_CFG_DENY);
-}
-
-int sg_deny_sync(const struct sg_maps *m, const struct sg_lpm_key *keys,
-		 size_t n, __u32 origin)
-{
-	if (prefix_sync(&denylist, m->deny, keys, n, origin))
+	if (prefix_sync(l, l->fd(m), keys, n, origin))
 		return -1;
-	return deny_update_flag(m);
+	return l->settle ? l->settle(m) : 0;
 }
 
 static int parse_prefixes(int argc, char **argv, struct sg_lpm_key *keys)
@@ -349,7 +237,7 @@ static int parse_prefixes(int argc, char **argv, struct sg_lpm_key *keys)
 	return 0;
 }
 
-static int list_add(const struct prefix_list *l, int argc, char **argv)
+int sg_prefix_add(const struct sg_prefix_list *l, int argc, char **argv)
 {
 	struct sg_lpm_key *keys;
 	struct sg_maps m;
@@ -364,13 +252,13 @@ static int list_add(const struct prefix_list *l, int argc, char **argv)
 		goto out;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		goto out;
-	/* the allowlist's filter learns of the new prefixes first */
-	if (l == &allowlist && sg_allow_bits_rebuild(&m, keys, argc))
+	/* what depends on the list learns of the new prefixes first */
+	if (l->prepare && l->prepare(&m, keys, argc))
 		goto close;
-	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI) &&
-	    (l != &denylist || !deny_update_flag(&m)))
+	if (!prefix_put(l, l->fd(&m), keys, argc, SG_ORIGIN_CLI))
 		ret = SG_EXIT_OK;
-	if (l == &allowlist && sg_allow_bits_rebuild(&m, NULL, 0))
+	/* and is brought up to date after them, whatever became of them */
+	if (l->settle && l->settle(&m))
 		ret = SG_EXIT_FAIL;
 close:
 	sg_maps_close(&m);
@@ -379,9 +267,9 @@ out:
 	return ret;
 }
 
-static int list_del(const struct prefix_list *l, int argc, char **argv)
+int sg_prefix_del(const struct sg_prefix_list *l, int argc, char **argv)
 {
-	struct prefix_entry *cur = NULL;
+	struct sg_prefix_entry *cur = NULL;
 	struct sg_lpm_key *keys;
 	size_t ncur = 0;
 	struct sg_maps m;
@@ -397,9 +285,9 @@ static int list_del(const struct prefix_list *l, int argc, char **argv)
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		goto out;
 	fd = l->fd(&m);
-	err = prefix_dump(fd, &cur, &ncur);
+	err = sg_prefix_dump(fd, &cur, &ncur);
 	if (err) {
-		full_or_errno(l, err, "cannot read the list");
+		sg_prefix_error(l, err, "cannot read the list");
 		goto close;
 	}
 	for (i = 0; i < argc; i++) {
@@ -419,10 +307,8 @@ static int list_del(const struct prefix_list *l, int argc, char **argv)
 			goto close;
 		}
 	}
-	if (l == &denylist && deny_update_flag(&m))
-		goto close;
-	/* and forgets the removed ones after them */
-	if (l == &allowlist && sg_allow_bits_rebuild(&m, NULL, 0))
+	/* what depends on the list forgets the removed ones after them */
+	if (l->settle && l->settle(&m))
 		goto close;
 	ret = SG_EXIT_OK;
 close:
@@ -433,9 +319,9 @@ out:
 	return ret;
 }
 
-static int list_show(const struct prefix_list *l, int argc, char **argv)
+int sg_prefix_show(const struct sg_prefix_list *l, int argc, char **argv)
 {
-	struct prefix_entry *v = NULL;
+	struct sg_prefix_entry *v = NULL;
 	json_object *arr, *o;
 	struct sg_maps m;
 	char buf[64];
@@ -446,10 +332,10 @@ static int list_show(const struct prefix_list *l, int argc, char **argv)
 		return sg_usage(l->verb, "unexpected argument '%s'", argv[0]);
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	err = prefix_dump(l->fd(&m), &v, &n);
+	err = sg_prefix_dump(l->fd(&m), &v, &n);
 	sg_maps_close(&m);
 	if (err) {
-		full_or_errno(l, err, "cannot read the list");
+		sg_prefix_error(l, err, "cannot read the list");
 		return SG_EXIT_FAIL;
 	}
 	if (sg_env.json) {
@@ -542,108 +428,13 @@ fail:
 	return -1;
 }
 
-static int deny_import(int argc, char **argv)
-{
-	struct sg_lpm_key *keys = NULL;
-	struct sg_maps m;
-	size_t n = 0;
-	int ret = SG_EXIT_FAIL;
-
-	if (argc != 1)
-		return sg_usage("deny", "deny import needs exactly one FILE");
-	if (sg_read_prefix_file(argv[0], &keys, &n))
-		return SG_EXIT_FAIL;
-	if (sg_need_privileges(false) || sg_maps_open(&m))
-		goto out;
-	if (!sg_deny_sync(&m, keys, n, SG_ORIGIN_IMPORT)) {
-		printf("deny list: %zu prefixes imported from %s\n", n, argv[0]);
-		ret = SG_EXIT_OK;
-	}
-	sg_maps_close(&m);
-out:
-	free(keys);
-	return ret;
-}
-
 /* Sub-verbs get argv with the sub-verb at [0]; options are parsed here. */
-static int run_sub(const struct prefix_list *l, int argc, char **argv,
-		   int (*fn)(const struct prefix_list *, int, char **))
+int sg_prefix_run(const struct sg_prefix_list *l, int argc, char **argv,
+		   int (*fn)(const struct sg_prefix_list *, int, char **))
 {
 	int first = sg_getopt(argc, argv, l->verb, NULL, NULL, NULL, NULL);
 
 	if (first < 0)
 		return SG_EXIT_USAGE;
 	return fn(l, argc - first, argv + first);
-}
-
-static int do_allow_add(int argc, char **argv)
-{
-	return run_sub(&allowlist, argc, argv, list_add);
-}
-
-static int do_allow_del(int argc, char **argv)
-{
-	return run_sub(&allowlist, argc, argv, list_del);
-}
-
-static int do_allow_list(int argc, char **argv)
-{
-	return run_sub(&allowlist, argc, argv, list_show);
-}
-
-static int do_deny_add(int argc, char **argv)
-{
-	return run_sub(&denylist, argc, argv, list_add);
-}
-
-static int do_deny_del(int argc, char **argv)
-{
-	return run_sub(&denylist, argc, argv, list_del);
-}
-
-static int do_deny_list(int argc, char **argv)
-{
-	return run_sub(&denylist, argc, argv, list_show);
-}
-
-static int do_deny_import(int argc, char **argv)
-{
-	int first = sg_getopt(argc, argv, "deny", NULL, NULL, NULL, NULL);
-
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	return deny_import(argc - first, argv + first);
-}
-
-
-static const struct sg_cmd allow_cmds[] = {
-	{ "add",    do_allow_add,  "PREFIX...", "add prefixes to the allowlist" },
-	{ "del",    do_allow_del,  "PREFIX...", "remove prefixes from the allowlist" },
-	{ "delete", do_allow_del,  NULL, NULL },
-	{ "list",   do_allow_list, "[--json]",  "show the allowlist" },
-	{ 0 }
-};
-
-static const struct sg_cmd deny_cmds[] = {
-	{ "add",    do_deny_add,    "PREFIX...", "add prefixes to the deny list" },
-	{ "del",    do_deny_del,    "PREFIX...", "remove prefixes from the deny list" },
-	{ "delete", do_deny_del,    NULL, NULL },
-	{ "import", do_deny_import, "FILE",
-	  "replace the imported part of the deny list with FILE's prefixes" },
-	{ "list",   do_deny_list,   "[--json]",  "show the deny list" },
-	{ 0 }
-};
-
-int do_allow(int argc, char **argv)
-{
-	if (argc < 2)
-		return sg_usage("allow", "allow needs a command");
-	return sg_dispatch(allow_cmds, "sipguard allow", argc - 1, argv + 1);
-}
-
-int do_deny(int argc, char **argv)
-{
-	if (argc < 2)
-		return sg_usage("deny", "deny needs a command");
-	return sg_dispatch(deny_cmds, "sipguard deny", argc - 1, argv + 1);
 }

@@ -2,8 +2,8 @@
 /*
  * The Prometheus text exposition (format 0.0.4) of sipguard's counters,
  * table fill and drop-event totals, for `sipguard stats --prometheus` and
- * the HTTP exporter; and the readers of the table fill and event totals
- * that `sipguard stats` prints too.
+ * the HTTP exporter: the renderer beside statsfmt.c's text and JSON, over
+ * the same readers (counters.c).
  *
  * Every reason/verdict pair that can occur is written, zeros included,
  * so that rate() and increase() see a series from its first scrape on.
@@ -18,206 +18,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "counters.h"
 #include "escape.h"
-#include "observe.h"
-#include "stats.h"
-
-/* The tables whose fill is shown, and the pinned map of each. */
-static const struct {
-	const char *name;
-	const char *map;
-} tables[] = {
-	{ "allowlist", SG_MAP_ALLOW },
-	{ "flows",     SG_MAP_FLOWS },
-	{ "fragments", SG_MAP_FRAGS },
-	{ "deny",      SG_MAP_DENY },
-	{ "bans",      SG_MAP_BANS },
-	{ "users",     SG_MAP_USERS },
-};
-
-static int open_pin(const char *name)
-{
-	char path[SG_PATH_MAX];
-
-	sg_pin_file(path, sizeof(path), name);
-	return bpf_obj_get(path);
-}
-
-int sg_tables_read(struct sg_table_fill *t, int max)
-{
-	struct bpf_map_info info;
-	__u32 len;
-	int i, n = 0, fd;
-
-	for (i = 0; i < (int)(sizeof(tables) / sizeof(tables[0])) && n < max; i++) {
-		fd = open_pin(tables[i].map);
-		if (fd < 0)
-			continue;	/* an older object without this map */
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			close(fd);
-			continue;
-		}
-		t[n].name = tables[i].name;
-		t[n].max = info.max_entries;
-		t[n].entries = sg_map_count(fd, info.key_size);
-		close(fd);
-		n++;
-	}
-	return n;
-}
-
-/*
- * Entry 0 of the pinned per-CPU array NAME, one value of SIZE bytes per
- * possible CPU, into a buffer the caller frees.  NULL with *ERR set when
- * it cannot be read.
- */
-static void *percpu_entry(const char *name, size_t size, int *ncpu, int *err)
-{
-	__u32 zero = 0;
-	void *v;
-	int fd;
-
-	*ncpu = libbpf_num_possible_cpus();
-	if (*ncpu <= 0) {
-		*err = *ncpu ? *ncpu : -EINVAL;
-		return NULL;
-	}
-	fd = open_pin(name);
-	if (fd < 0) {
-		*err = fd;
-		return NULL;
-	}
-	v = calloc(*ncpu, size);
-	if (!v)
-		*err = -ENOMEM;
-	else if (bpf_map_lookup_elem(fd, &zero, v)) {
-		*err = -errno;
-		free(v);
-		v = NULL;
-	}
-	close(fd);
-	return v;
-}
-
-int sg_evtotals_read(struct sg_evtotals *t)
-{
-	struct sg_evstate *st;
-	int ncpu, c, err = 0;
-
-	memset(t, 0, sizeof(*t));
-	st = percpu_entry(SG_MAP_EVSTATE, sizeof(*st), &ncpu, &err);
-	if (!st)
-		return err;
-	for (c = 0; c < ncpu; c++) {
-		t->sent += st[c].sent;
-		t->suppressed += st[c].suppressed;
-	}
-	free(st);
-	return 0;
-}
-
-int sg_flowtotals_read(struct sg_flowtotals *t)
-{
-	struct sg_flowstat *st;
-	int ncpu, c, err = 0;
-
-	memset(t, 0, sizeof(*t));
-	st = percpu_entry(SG_MAP_FLOWSTAT, sizeof(*st), &ncpu, &err);
-	if (!st)
-		return err;
-	for (c = 0; c < ncpu; c++) {
-		t->learned += st[c].learned;
-		t->evicted += st[c].evicted;
-		t->full += st[c].full;
-	}
-	free(st);
-	return 0;
-}
-
-void sg_stats_extras_print(FILE *f)
-{
-	struct sg_table_fill t[SG_TABLES_MAX];
-	struct sg_flowtotals fl;
-	struct sg_evtotals ev;
-	int n, i;
-
-	n = sg_tables_read(t, SG_TABLES_MAX);
-	fprintf(f, "tables:");
-	for (i = 0; i < n; i++)
-		if (t[i].entries >= 0)
-			fprintf(f, "%s %s %ld/%ld", i ? "," : "", t[i].name,
-				t[i].entries, t[i].max);
-	fputc('\n', f);
-	if (!sg_evtotals_read(&ev))
-		fprintf(f, "drop events: %llu sent, %llu suppressed\n", ev.sent,
-			ev.suppressed);
-	if (!sg_flowtotals_read(&fl))
-		fprintf(f, "learned flows: %llu learned, %llu evicted from a full table, %llu not recorded (table full of static flows)\n",
-			fl.learned, fl.evicted, fl.full);
-}
-
-void sg_stats_extras_json(json_object *root)
-{
-	struct sg_table_fill t[SG_TABLES_MAX];
-	json_object *tabs = json_object_new_object(), *o;
-	struct sg_flowtotals fl;
-	struct sg_evtotals ev;
-	int n, i;
-
-	n = sg_tables_read(t, SG_TABLES_MAX);
-	for (i = 0; i < n; i++) {
-		if (t[i].entries < 0)
-			continue;
-		o = json_object_new_object();
-		json_object_object_add(o, "entries", json_object_new_int64(t[i].entries));
-		json_object_object_add(o, "max", json_object_new_int64(t[i].max));
-		json_object_object_add(tabs, t[i].name, o);
-	}
-	json_object_object_add(root, "tables", tabs);
-	if (!sg_evtotals_read(&ev)) {
-		o = json_object_new_object();
-		json_object_object_add(o, "sent", json_object_new_uint64(ev.sent));
-		json_object_object_add(o, "suppressed",
-				       json_object_new_uint64(ev.suppressed));
-		json_object_object_add(root, "events", o);
-	}
-	if (!sg_flowtotals_read(&fl)) {
-		o = json_object_new_object();
-		json_object_object_add(o, "learned", json_object_new_uint64(fl.learned));
-		json_object_object_add(o, "evicted", json_object_new_uint64(fl.evicted));
-		json_object_object_add(o, "not_recorded", json_object_new_uint64(fl.full));
-		json_object_object_add(root, "learner", o);
-	}
-}
-
-bool sg_iface_attached(const char *ifname)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-	char path[SG_PATH_MAX];
-	unsigned int ifindex;
-	bool live = false;
-	int fd;
-
-	ifindex = if_nametoindex(ifname);
-	if (!ifindex)
-		return false;
-	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return false;
-	/* The link's program must be the one on the interface of this name
-	 * here: an equal ifindex in another namespace does not count. */
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-	    info.xdp.ifindex == ifindex && !bpf_xdp_query(ifindex, 0, &q) &&
-	    q.prog_id == info.prog_id)
-		live = true;
-	close(fd);
-	return live;
-}
+#include "iface.h"
+#include "names.h"
+#include "pins.h"
+#include "prom.h"
 
 /* A label value: made valid UTF-8 first, then the format's escaping. */
 static void prom_label(FILE *f, const char *s)
@@ -283,7 +89,7 @@ static struct prom_iface *collect(char (*expect)[IF_NAMESIZE], int n_expect,
 		sg_free_names(names, n_pin);
 		return NULL;
 	}
-	fd = open_pin(SG_MAP_CONFIG);
+	fd = sg_pin_open(SG_MAP_CONFIG);
 	if (fd >= 0) {
 		sg_config_get(fd, &cfg);
 		close(fd);
@@ -355,13 +161,52 @@ static void iface_gauge(FILE *f, const char *name, const char *iface, int val)
 	fprintf(f, "\"} %d\n", val);
 }
 
+/* The table fill and the totals, as statsfmt.c shows them in text. */
+static void extras_families(FILE *f, const struct sg_extras *x)
+{
+	const struct sg_table_fill *t = x->tables;
+	int i;
+
+	family(f, "sipguard_table_entries", "gauge",
+	       "Entries in a sipguard table (flows hold two entries per learned flow).");
+	for (i = 0; i < x->n_tables; i++)
+		if (t[i].entries >= 0)
+			fprintf(f, "sipguard_table_entries{table=\"%s\"} %ld\n",
+				t[i].name, t[i].entries);
+	family(f, "sipguard_table_capacity", "gauge",
+	       "Maximum entries of a sipguard table.");
+	for (i = 0; i < x->n_tables; i++)
+		if (t[i].entries >= 0)
+			fprintf(f, "sipguard_table_capacity{table=\"%s\"} %ld\n",
+				t[i].name, t[i].max);
+
+	if (x->have_events) {
+		family(f, "sipguard_events_sent_total", "counter",
+		       "Drop events the XDP program sent to the ring buffer.");
+		fprintf(f, "sipguard_events_sent_total %llu\n", x->events.sent);
+		family(f, "sipguard_events_suppressed_total", "counter",
+		       "Drop events the per-CPU token bucket suppressed (the drops were still counted).");
+		fprintf(f, "sipguard_events_suppressed_total %llu\n",
+			x->events.suppressed);
+	}
+	if (x->have_learner) {
+		family(f, "sipguard_flows_learned_total", "counter",
+		       "Flows the TC learner recorded from the LAN's outbound requests.");
+		fprintf(f, "sipguard_flows_learned_total %llu\n", x->learner.learned);
+		family(f, "sipguard_flows_evicted_total", "counter",
+		       "Learned flows evicted, oldest first, to make room in a full table.");
+		fprintf(f, "sipguard_flows_evicted_total %llu\n", x->learner.evicted);
+		family(f, "sipguard_flows_not_recorded_total", "counter",
+		       "New flows the learner could not record: the table held nothing to evict.");
+		fprintf(f, "sipguard_flows_not_recorded_total %llu\n", x->learner.full);
+	}
+}
+
 int sg_prom_write(FILE *f, char (*expect)[IF_NAMESIZE], int n_expect)
 {
-	struct sg_table_fill t[SG_TABLES_MAX];
-	struct sg_flowtotals fl;
-	struct sg_evtotals ev;
 	struct prom_iface *v;
-	int n = 0, nt, i;
+	struct sg_extras x;
+	int n = 0, i;
 
 	v = collect(expect, n_expect, &n);
 	if (!v)
@@ -387,39 +232,7 @@ int sg_prom_write(FILE *f, char (*expect)[IF_NAMESIZE], int n_expect)
 	counter_family(f, v, n, true);
 	free(v);
 
-	nt = sg_tables_read(t, SG_TABLES_MAX);
-	family(f, "sipguard_table_entries", "gauge",
-	       "Entries in a sipguard table (flows hold two entries per learned flow).");
-	for (i = 0; i < nt; i++)
-		if (t[i].entries >= 0)
-			fprintf(f, "sipguard_table_entries{table=\"%s\"} %ld\n",
-				t[i].name, t[i].entries);
-	family(f, "sipguard_table_capacity", "gauge",
-	       "Maximum entries of a sipguard table.");
-	for (i = 0; i < nt; i++)
-		if (t[i].entries >= 0)
-			fprintf(f, "sipguard_table_capacity{table=\"%s\"} %ld\n",
-				t[i].name, t[i].max);
-
-	if (!sg_evtotals_read(&ev)) {
-		family(f, "sipguard_events_sent_total", "counter",
-		       "Drop events the XDP program sent to the ring buffer.");
-		fprintf(f, "sipguard_events_sent_total %llu\n", ev.sent);
-		family(f, "sipguard_events_suppressed_total", "counter",
-		       "Drop events the per-CPU token bucket suppressed (the drops were still counted).");
-		fprintf(f, "sipguard_events_suppressed_total %llu\n",
-			ev.suppressed);
-	}
-	if (!sg_flowtotals_read(&fl)) {
-		family(f, "sipguard_flows_learned_total", "counter",
-		       "Flows the TC learner recorded from the LAN's outbound requests.");
-		fprintf(f, "sipguard_flows_learned_total %llu\n", fl.learned);
-		family(f, "sipguard_flows_evicted_total", "counter",
-		       "Learned flows evicted, oldest first, to make room in a full table.");
-		fprintf(f, "sipguard_flows_evicted_total %llu\n", fl.evicted);
-		family(f, "sipguard_flows_not_recorded_total", "counter",
-		       "New flows the learner could not record: the table held nothing to evict.");
-		fprintf(f, "sipguard_flows_not_recorded_total %llu\n", fl.full);
-	}
+	sg_extras_read(&x);
+	extras_families(f, &x);
 	return ferror(f) ? -EIO : 0;
 }

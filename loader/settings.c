@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * `sipguard set NAME VALUE...`: the runtime settings in the pinned config
- * map (the config file's [settings] go through sg_setting_apply() too).  One read-modify-write of its single entry; the programs read it
+ * map (the config file's [settings] go through sg_setting_apply() too).
+ * One read-modify-write of its single entry; the programs read it
  * per packet, so a change takes effect at once, without a reload.
  */
 #include <errno.h>
@@ -9,7 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common.h"
+#include "cli.h"
+#include "env.h"
+#include "main.h"
+#include "pins.h"
+#include "settings.h"
 
 enum setting_kind {
 	SET_BOOL,	/* on|off: a SG_CFG_* flag */
@@ -147,8 +152,7 @@ int do_set(int argc, char **argv)
 		sg_err_errno(err, "cannot read the settings", "detach and attach again");
 		goto out;
 	}
-	if (!cfg.flow_timeout_s)
-		cfg.flow_timeout_s = SG_DEFAULT_FLOW_TIMEOUT;
+	cfg.flow_timeout_s = sg_flow_timeout_s(&cfg);
 	for (i = 0; i < argc; i += 2)
 		apply_setting(&cfg, argv[i], argv[i + 1]);
 	err = sg_config_set(m.config, &cfg);

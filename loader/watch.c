@@ -13,8 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "observe.h"
-#include "stats.h"
+#include "cli.h"
+#include "counters.h"
+#include "names.h"
+#include "statsfmt.h"
+#include "watch.h"
 
 #define SG_WATCH_MAX_S	86400
 
@@ -58,7 +61,7 @@ static double rate(__u64 now, __u64 before, double dt)
 
 static void print_round(const struct sg_iface_stats *st, int n,
 			const struct sg_iface_stats *prev, int pn, double dt,
-			bool all, unsigned int secs)
+			const struct sg_extras *x, bool all, unsigned int secs)
 {
 	const struct sg_iface_stats *p;
 	const struct sg_counter *c, *pc;
@@ -97,7 +100,7 @@ static void print_round(const struct sg_iface_stats *st, int n,
 			}
 		}
 	}
-	sg_stats_extras_print(stdout);
+	sg_extras_text(stdout, x);
 }
 
 /* Add packets_per_s and bytes_per_s to each counter of the JSON. */
@@ -135,6 +138,7 @@ int sg_stats_watch(const char *only, bool all, unsigned int secs)
 {
 	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
 	struct sg_iface_stats *st = NULL, *prev = NULL;
+	struct sg_extras x;
 	__u64 t, prev_t = 0;
 	bool tty = isatty(STDOUT_FILENO);
 	struct timespec ts;
@@ -152,9 +156,10 @@ int sg_stats_watch(const char *only, bool all, unsigned int secs)
 		}
 		t = sg_now_mono_ns();
 		dt = (t - prev_t) / 1e9;
+		sg_extras_read(&x);
 		if (sg_env.json) {
 			root = sg_stats_json(st, n);
-			sg_stats_extras_json(root);
+			sg_extras_json(root, &x);
 			json_object_object_add(root, "interval_s",
 					       round ? json_object_new_double(dt) : NULL);
 			json_rates(root, st, n, prev, pn, dt);
@@ -164,7 +169,7 @@ int sg_stats_watch(const char *only, bool all, unsigned int secs)
 				fputs("\033[H\033[2J", stdout);
 			else if (round)
 				putchar('\n');
-			print_round(st, n, prev, pn, dt, all, secs);
+			print_round(st, n, prev, pn, dt, &x, all, secs);
 		}
 		fflush(stdout);
 		free(prev);

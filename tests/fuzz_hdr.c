@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "sip_hdr.h"
-#include "../loader/uaset.h"
+#include "uaset.h"
 
 static struct sg_ua_set *set;
 

@@ -27,9 +27,9 @@ harness_cc = $(CC) $(TEST_CFLAGS) -I$(BUILD)/tests \
 XDP_TEST_SRCS := $(wildcard tests/progs/*.c)
 $(BUILD)/tests/test_xdp.tests.h: $(XDP_TEST_SRCS) tests/progs
 $(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/test_xdp.tests.h \
-		$(HARNESS) tests/pkt.h $(SKEL) include/sipguard.h loader/uaset.h | $(BUILD)/tests
+		$(HARNESS) tests/pkt.h $(SKEL) include/sipguard.h $(LIB_SRCS) $(LIB_HDRS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) -o $@ $(PKG_LIBS)
+	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) $(LIB_SRCS) -o $@ $(PKG_LIBS)
 
 # Host tests (tests/host/) of the parsing helpers and the SIP classifier.
 HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c
@@ -43,12 +43,12 @@ $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
 HDR_TEST_SRCS := tests/host/hdr.c
 $(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS) tests/host
 $(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
-		$(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+		$(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HDR_TEST_SRCS) -o $@
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HDR_TEST_SRCS) lib/uaset.c -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
-ESCAPE_SRCS := loader/escape.c loader/evfmt.c
+ESCAPE_SRCS := loader/escape.c loader/evfmt.c lib/names.c
 ESCAPE_TEST_SRCS := tests/host/escape.c
 $(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS) tests/host
 $(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests.h $(HARNESS) \
@@ -69,11 +69,11 @@ TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/tes
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-D_GNU_SOURCE -Iinclude -Ibpf -Itests
+		-D_GNU_SOURCE -Iinclude -Ibpf -Ilib -Itests
 
-$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) loader/uaset.h | $(BUILD)/tests
+$(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
 	$(call msg,FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< lib/uaset.c -o $@
 
 .PHONY: fuzz
 fuzz: $(BUILD)/tests/fuzz_parse

@@ -7,7 +7,7 @@
 BENCH_DIR    := $(BUILD)/bench
 BENCH_BPFOBJ := $(BENCH_DIR)/bench.bpf.o
 BENCH_SKEL   := $(BENCH_DIR)/bench.skel.h
-BENCH_HDRS   := $(wildcard tools/bench/*.h) tests/pkt.h include/sipguard.h loader/uaset.h
+BENCH_HDRS   := $(wildcard tools/bench/*.h) tests/pkt.h include/sipguard.h $(LIB_HDRS)
 BENCH_CFLAGS  = $(CFLAGS) -Itools/bench -Itests -I$(BENCH_DIR)
 BENCH_BINS   := $(BENCH_DIR)/cost $(BENCH_DIR)/xdpgen $(BENCH_DIR)/sgrx
 
@@ -25,9 +25,11 @@ $(BENCH_SKEL): $(BENCH_BPFOBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@.tmp && mv $@.tmp $@
 
-$(BENCH_DIR)/%: tools/bench/%.c $(BENCH_HDRS) $(SKEL) $(BENCH_SKEL) | $(BENCH_DIR)
+# lib/ (the User-Agent set, the tail-call slots) is linked as the
+# sipguard program links it.
+$(BENCH_DIR)/%: tools/bench/%.c $(BENCH_HDRS) $(LIB_SRCS) $(SKEL) $(BENCH_SKEL) | $(BENCH_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@ $(PKG_LIBS)
+	$(Q)$(CC) $(BENCH_CFLAGS) $< $(LIB_SRCS) -o $@ $(PKG_LIBS)
 
 bench-tools: $(BENCH_BINS)
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sip_hdr.h"
-#include "../loader/uaset.h"
+#include "uaset.h"
 #include "harness.h"
 
 /* Scan msg as the kernel would: the first SG_SCAN_MAX bytes of it. */

@@ -12,14 +12,14 @@
 #include <unistd.h>
 
 #include "progs.h"
-
-#define SG_REASON_NAME(id, name, drops) [id] = name,
-static const char *const reason_names[] = { SG_REASONS(SG_REASON_NAME) };
-#undef SG_REASON_NAME
+#include "names.h"
+#include "tailcall.h"
 
 const char *rname(int r)
 {
-	return r >= 0 && r < SG_REASON_MAX ? reason_names[r] : "?";
+	const char *n = r >= 0 ? sg_reason_name(r) : NULL;
+
+	return n ? n : "?";
 }
 
 const char *xdp_name(int a)
@@ -310,27 +310,13 @@ void expect_at(const char *file, int line, const char *what, const void *data,
 /* What attach does: every slot of the tail-call array gets its program. */
 static int fill_tailcalls(struct sipguard_bpf *o)
 {
-#define SG_TAIL_ENTRY(slot, prog) { slot, prog },
-	static const struct {
-		__u32 slot;
-		const char *prog;
-	} tails[] = { SG_TAILCALLS(SG_TAIL_ENTRY) };
-#undef SG_TAIL_ENTRY
-	struct bpf_program *p;
-	size_t i;
-	int fd;
+	const char *failed = NULL;
+	int err = sg_tailcalls_fill(o->obj, &failed);
 
-	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
-		p = bpf_object__find_program_by_name(o->obj, tails[i].prog);
-		fd = p ? bpf_program__fd(p) : -1;
-		if (fd < 0 || bpf_map_update_elem(bpf_map__fd(o->maps.sg_l7_prog),
-						  &tails[i].slot, &fd, BPF_ANY)) {
-			fprintf(stderr, "cannot install %s in slot %u: %s\n",
-				tails[i].prog, tails[i].slot, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	if (err)
+		fprintf(stderr, "cannot install %s in its tail-call slot: %s\n",
+			failed ? failed : "?", strerror(-err));
+	return err;
 }
 
 /* The programs loaded with per-interface flags in .rodata, or NULL. */

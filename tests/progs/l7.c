@@ -7,7 +7,7 @@
  */
 #include "progs.h"
 #include "sip_hdr.h"
-#include "../loader/uaset.h"
+#include "uaset.h"
 
 static struct sg_ua_set *ua_buf;
 

@@ -42,7 +42,7 @@
 #include "bench_abi.h"
 #include "bench.skel.h"
 #include "sgmaps.h"
-#include "../../loader/uaset.h"
+#include "uaset.h"
 #include "pkt.h"
 #include "util.h"
 

@@ -25,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "sipguard.h"
+#include "tailcall.h"
 #include "util.h"
 
 #define PLAN_V4_BASE	0xC6120000u	/* 198.18.0.0 */
@@ -120,32 +121,10 @@ static inline void plan_config(struct bpf_object *obj)
 		die("config map: %s", strerror(errno));
 }
 
-/*
- * Mirror the loader: every tail-call slot of SG_TAILCALLS gets its
- * program, where the object has it loaded (sipguard_l7 is not loaded on
- * kernels without bpf_loop; its slot then stays empty and the tail call
- * falls through, as it does under `sipguard attach`).
- */
+/* Mirror the loader: every tail-call slot filled (lib/tailcall.c). */
 static inline void plan_tail_calls(struct bpf_object *obj)
 {
-#define PLAN_TAIL_PROG(slot, prog) [slot] = prog,
-	static const char *const progs[SG_TAIL_MAX] = {
-		SG_TAILCALLS(PLAN_TAIL_PROG)
-	};
-#undef PLAN_TAIL_PROG
-	struct bpf_map *pa = bpf_object__find_map_by_name(obj, SG_MAP_L7_PROG);
-	struct bpf_program *p;
-	__u32 slot;
-	int fd;
-
-	if (!pa)
-		return;
-	for (slot = 0; slot < SG_TAIL_MAX; slot++) {
-		p = bpf_object__find_program_by_name(obj, progs[slot]);
-		fd = p ? bpf_program__fd(p) : -1;
-		if (fd >= 0)
-			bpf_map_update_elem(bpf_map__fd(pa), &slot, &fd, BPF_ANY);
-	}
+	sg_tailcalls_fill(obj, NULL);
 }
 
 static inline void lpm_add(int fd, const struct sg_addr *a, uint32_t plen)

@@ -26,12 +26,10 @@
 #include "sipguard.skel.h"
 #include "bench_abi.h"
 #include "bench.skel.h"
+#include "names.h"
 #include "sgmaps.h"
 #include "util.h"
 
-#define SG_NAME(id, name, drops) name,
-static const char *reason_names[] = { SG_REASONS(SG_NAME) };
-#undef SG_NAME
 
 static void set_netns(const char *name)
 {
@@ -140,7 +138,7 @@ static void print_stats(struct bpf_object *obj)
 			if (!sum)
 				continue;
 			printf("%s\"%s/%s\": %llu", first ? "" : ", ",
-			       reason_names[r], v == SG_V_DROP ? "drop" : "pass",
+			       sg_reason_names[r], sg_verdict_name(v),
 			       (unsigned long long)sum);
 			first = 0;
 		}

@@ -1,24 +1,13 @@
-/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/*
- * Building a User-Agent blocklist (struct sg_ua_set) from patterns.  Used
- * by the sipguard command and by the host tests of the matcher, so both
- * build it the same way.
- */
-#ifndef SG_UASET_H
-#define SG_UASET_H
-
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The User-Agent set builder: see uaset.h. */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
-#include "sipguard.h"
+#include <strings.h>
 
-/*
- * Add one pattern (matched as a case-insensitive substring).  Returns 0,
- * -EEXIST when it is there already, -ENOSPC when the set is full, -EINVAL
- * when it is shorter than SG_UA_PAT_MIN or longer than SG_UA_PAT_MAX bytes
- * or holds a control byte.
- */
-static inline int sg_ua_set_add(struct sg_ua_set *set, const char *pat)
+#include "uaset.h"
+
+int sg_ua_set_add(struct sg_ua_set *set, const char *pat)
 {
 	size_t n = strlen(pat), i;
 	struct sg_ua_pat *p;
@@ -47,9 +36,8 @@ static inline int sg_ua_set_add(struct sg_ua_set *set, const char *pat)
 	return 0;
 }
 
-/* The pattern as text (lower case), NUL-terminated into buf. */
-static inline const char *sg_ua_set_pattern(const struct sg_ua_set *set,
-					    __u32 i, char *buf, size_t size)
+const char *sg_ua_set_pattern(const struct sg_ua_set *set, __u32 i, char *buf,
+			      size_t size)
 {
 	size_t n = set->pat[i].len < size - 1 ? set->pat[i].len : size - 1;
 
@@ -57,5 +45,3 @@ static inline const char *sg_ua_set_pattern(const struct sg_ua_set *set,
 	buf[n] = 0;
 	return buf;
 }
-
-#endif /* SG_UASET_H */

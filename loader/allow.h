@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The allowlist (allow.c): what attach and the config file write. */
+#ifndef SG_ALLOW_H
+#define SG_ALLOW_H
+
+#include <stddef.h>
+
+#include "pins.h"
+
+/*
+ * Make the allowlist's entries of origin CONFIG equal KEYS: add the new
+ * ones first, then delete those no longer listed.  CLI entries stay.
+ */
+int sg_allow_sync_config(const struct sg_maps *m, const struct sg_lpm_key *keys,
+			 size_t n);
+/*
+ * Rewrite the allowlist's bitmap filter from the trie, plus EXTRA keys
+ * about to go in (so it stays a superset while they are added).
+ */
+int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
+			  size_t n);
+
+#endif /* SG_ALLOW_H */

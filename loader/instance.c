@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * sg_attach() and sg_detach(): one sipguard instance on one interface.
+ *
+ * The XDP program is attached through a bpf_link pinned at
+ * <pin>/if_<ifname>/xdp_link, so the attachment outlives this process and
+ * a second attach replaces the program atomically (bpf_link_update) while
+ * the pinned maps and their contents stay.  The TC egress learner is a
+ * clsact filter with a fixed handle and priority, replaced in place.  What
+ * we did to an interface is written down in its sg_ifmeta map, so that
+ * detach undoes exactly that, also from another process.
+ *
+ * An attach runs as steps over one struct attach: check, load, fill,
+ * link, record.  A step that fails returns STEP_UNDO when the new
+ * attachment must be taken back, STEP_KEEP when what is there stays.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "allow.h"
+#include "cli.h"
+#include "config.h"
+#include "counters.h"
+#include "env.h"
+#include "iface.h"
+#include "instance.h"
+#include "load.h"
+#include "pins.h"
+#include "tailcall.h"
+#include "sipguard.skel.h"
+
+enum { STEP_OK = 0, STEP_UNDO = -1, STEP_KEEP = -2 };
+
+struct attach {
+	const struct sg_attach_opts *o;
+	__u32 xdp_flags;
+	struct sg_cfg cfg;
+	bool have_cfg;
+	int ifindex;
+	const struct sg_link_type *lt;
+	unsigned int ltype;
+	enum sg_link_state state;
+	struct bpf_link_info info;
+	int link_fd;
+	bool replace;
+	bool shared_existed;
+	bool pinned_here;
+	bool have_l7;
+	struct sipguard_bpf *skel;
+	struct sg_maps maps;
+	struct sg_iface_meta prev;
+	struct sg_iface_meta meta;
+};
+
+/* ---- checks before anything changes ---- */
+
+/*
+ * Frames of a device without a link-layer header start at the IP
+ * header: the programs must know (SG_IF_L3, recomputed on every attach).
+ * Such drivers (ppp, WireGuard, raw-IP modems) have no native XDP, and
+ * tun runs it only in tap mode: without --mode the kernel would pick
+ * native on tun, where the program sees nothing.
+ */
+static int check_link_type(struct attach *a)
+{
+	const char *ifname = a->o->ifname;
+
+	a->lt = sg_link_type_check(ifname, &a->ltype);
+	if (!a->lt)
+		return -1;
+	if (!a->lt->l3)
+		return 0;
+	if (a->o->mode_given && (a->xdp_flags & XDP_FLAGS_DRV_MODE)) {
+		sg_err("%s has no link-layer header (link type %s): native XDP is not available there (ppp, tun, WireGuard and raw-IP devices run XDP in generic mode only): leave --mode out, or use --mode generic",
+		       ifname, a->lt->name);
+		return -1;
+	}
+	a->xdp_flags = XDP_FLAGS_SKB_MODE;
+	return 0;
+}
+
+/* What is on the interface now: ours to replace, free, or someone else's. */
+static int check_link(struct attach *a)
+{
+	const char *ifname = a->o->ifname;
+	__u32 prog_id = 0;
+	char name[64];
+	__u8 mode;
+
+	a->state = sg_link_pinned(ifname, a->ifindex, &a->link_fd, &a->info);
+	switch (a->state) {
+	case SG_LINK_ERROR:
+		return -1;
+	case SG_LINK_ELSEWHERE:
+		sg_err("the pins under %s for %s belong to another interface or network namespace (XDP link %u on ifindex %u): use another --pin-path here",
+		       sg_env.pin, ifname, a->info.id, a->info.xdp.ifindex);
+		return -1;
+	case SG_LINK_HERE:
+		mode = sg_xdp_query_mode(a->ifindex, NULL);
+		if (a->lt->l3 && mode == XDP_ATTACHED_DRV) {
+			sg_err("%s is attached in native mode, where XDP sees none of its packets (link type %s): run 'sipguard detach %s' and attach again",
+			       ifname, a->lt->name, ifname);
+			return -1;
+		}
+		if (a->o->mode_given &&
+		    strcmp(sg_xdp_mode_name(mode), sg_xdp_flags_mode_name(a->xdp_flags))) {
+			sg_err("%s is attached in %s mode: changing to %s mode needs 'sipguard detach %s' first",
+			       ifname, sg_xdp_mode_name(mode),
+			       sg_xdp_flags_mode_name(a->xdp_flags), ifname);
+			return -1;
+		}
+		break;
+	case SG_LINK_NONE:
+	case SG_LINK_DEFUNCT:
+		mode = sg_xdp_query_mode(a->ifindex, &prog_id);
+		if (mode != XDP_ATTACHED_NONE && prog_id) {
+			sg_prog_name(prog_id, name, sizeof(name));
+			sg_err("%s already has XDP program '%s' (id %u): detach it first",
+			       ifname, name, prog_id);
+			return -1;
+		}
+		break;
+	}
+	a->replace = a->state == SG_LINK_HERE;
+	return 0;
+}
+
+/* Everything that can be known before a change; a bad config file first. */
+static int attach_check(struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+
+	if (o->config) {
+		if (sg_cfg_parse(o->config, &a->cfg))
+			return -1;
+		a->have_cfg = true;
+	}
+	a->ifindex = sg_ifindex(o->ifname, true);
+	if (!a->ifindex)
+		return -1;
+	if (sg_need_privileges(true) || sg_check_kernel() || sg_ensure_bpffs())
+		return -1;
+	if (o->conntrack && sg_conntrack_usable())
+		return -1;
+	if (check_link_type(a))
+		return -1;
+	return check_link(a);
+}
+
+/* ---- load and fill, before the program goes live ---- */
+
+static int attach_load(struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+	struct sg_load_req req = {};
+	char path[SG_PATH_MAX];
+	int err;
+
+	sg_pin_file(path, sizeof(path), SG_MAP_CONFIG);
+	a->shared_existed = sg_path_exists(path);
+	sg_iface_dir(path, sizeof(path), o->ifname);
+	err = sg_mkdir_p(path);
+	if (err) {
+		sg_err_errno(err, "cannot create the pin directory", "check --pin-path");
+		return STEP_KEEP;
+	}
+	a->pinned_here = true;
+
+	req.ifname = o->ifname;
+	req.if_flags = (o->monitor ? SG_IF_MONITOR : 0) | (a->lt->l3 ? SG_IF_L3 : 0);
+	req.conntrack = o->conntrack;
+	req.l7 = a->have_l7 = sg_l7_supported();
+	req.learn = !o->no_learn;
+	a->skel = sg_load(&req);
+	return a->skel ? STEP_OK : STEP_UNDO;
+}
+
+/* Tail calls, settings and entries go in before the program goes live. */
+static int attach_fill(struct attach *a)
+{
+	struct bpf_object *obj = a->skel->obj;
+	__u32 zero = 0;
+	int err;
+
+	if (a->have_l7) {
+		err = sg_tailcalls_fill(obj, NULL);
+		if (err) {
+			sg_err_errno(err, "cannot install the layer-7 program",
+				     "run with --verbose for details");
+			return STEP_UNDO;
+		}
+	}
+#define SG_MAPS_FROM_OBJ(field, pin, label) \
+	a->maps.field = bpf_map__fd(bpf_object__find_map_by_name(obj, pin));
+	SG_SHARED_MAPS(SG_MAPS_FROM_OBJ)
+#undef SG_MAPS_FROM_OBJ
+	if (!a->shared_existed) {
+		struct sg_config def;
+
+		sg_config_defaults(&def);
+		err = sg_config_set(a->maps.config, &def);
+		if (err) {
+			sg_err_errno(err, "cannot write the settings", "try again");
+			return STEP_UNDO;
+		}
+	}
+	if (a->have_cfg && sg_cfg_apply(&a->cfg, &a->maps))
+		return STEP_UNDO;
+	/* the allowlist's filter, also when the pins came from an older run */
+	if (sg_allow_bits_rebuild(&a->maps, NULL, 0))
+		return STEP_UNDO;
+	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.sg_ifmeta), &zero, &a->prev))
+		memset(&a->prev, 0, sizeof(a->prev));
+	return STEP_OK;
+}
+
+/* ---- going live ---- */
+
+static int xdp_link_create(const char *ifname, int ifindex, int prog_fd,
+			   __u32 xdp_flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = xdp_flags);
+	char path[SG_PATH_MAX];
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0) {
+		if ((fd == -EOPNOTSUPP || fd == -EINVAL) &&
+		    (xdp_flags & XDP_FLAGS_DRV_MODE))
+			sg_err("cannot attach XDP to %s in native mode: %s: the driver may lack native XDP, use --mode generic",
+			       ifname, strerror(-fd));
+		else if (fd == -EBUSY || fd == -EEXIST)
+			sg_err("%s already has an XDP program: detach it first",
+			       ifname);
+		else
+			sg_err_errno(fd, "cannot attach XDP", "run with --verbose for details");
+		return -1;
+	}
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		close(fd);	/* the link goes with its last reference */
+		sg_err_errno(err, "cannot pin the XDP link", "check --pin-path");
+		return -1;
+	}
+	return fd;
+}
+
+/* Replace the program of our link in place, or make and pin a new link. */
+static int attach_link(struct attach *a)
+{
+	int prog_fd = bpf_program__fd(a->skel->progs.sipguard_xdp);
+	char path[SG_PATH_MAX];
+	int err;
+
+	if (a->replace) {
+		err = bpf_link_update(a->link_fd, prog_fd, NULL);
+		if (err) {
+			sg_err_errno(err, "cannot replace the XDP program",
+				     "run with --verbose, or detach and attach again");
+			return STEP_KEEP;
+		}
+		return STEP_OK;
+	}
+	if (a->link_fd >= 0) {	/* defunct: its interface is gone */
+		close(a->link_fd);
+		a->link_fd = -1;
+		sg_iface_file(path, sizeof(path), a->o->ifname, SG_PIN_XDP_LINK);
+		sg_unpin(path);
+	}
+	a->link_fd = xdp_link_create(a->o->ifname, a->ifindex, prog_fd, a->xdp_flags);
+	return a->link_fd < 0 ? STEP_UNDO : STEP_OK;
+}
+
+/* The learner, then the record of what we did (sg_ifmeta). */
+static int attach_record(struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+	struct sg_iface_meta *meta = &a->meta;
+	__u32 zero = 0;
+	int err;
+
+	meta->ifindex = a->ifindex;
+	meta->link_type = a->ltype;
+	if (o->monitor)
+		meta->flags |= SG_META_MONITOR;
+	if (o->conntrack)
+		meta->flags |= SG_META_CONNTRACK;
+	if (!o->no_learn) {
+		err = sg_learner_attach(a->ifindex,
+					bpf_program__fd(a->skel->progs.sipguard_learn),
+					&a->prev, &meta->flags);
+		if (err) {
+			sg_err_errno(err, "cannot attach the TC egress learner",
+				     "run with --verbose, or attach with --no-learn");
+			return a->replace ? STEP_KEEP : STEP_UNDO;
+		}
+	} else if ((int)a->prev.ifindex == a->ifindex) {
+		sg_learner_detach(a->ifindex, a->prev.flags);
+	}
+	meta->xdp_flags = o->mode_given || !a->replace ? a->xdp_flags :
+			  a->prev.xdp_flags;
+	meta->attached_at = a->replace && a->prev.attached_at ? a->prev.attached_at :
+			    (__u64)time(NULL);
+	snprintf(meta->ifname, sizeof(meta->ifname), "%s", o->ifname);
+	if (bpf_map_update_elem(bpf_map__fd(a->skel->maps.sg_ifmeta), &zero, meta,
+				BPF_ANY))
+		sg_err_errno(errno, "cannot record the attachment",
+			     "detach may leave the learner behind");
+	return STEP_OK;
+}
+
+static void attach_summary(const struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+	__u8 mode = sg_xdp_query_mode(a->ifindex, NULL);
+
+	printf("sipguard %s %s (%s XDP, learner %s%s%s%s): ",
+	       a->replace ? "replaced on" : "attached to", o->ifname,
+	       sg_xdp_mode_name(mode),
+	       a->meta.flags & SG_META_LEARN ? "on" : "off",
+	       o->conntrack ? ", conntrack" : "",
+	       o->monitor ? ", monitor" : "",
+	       a->have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
+	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
+		     sg_map_count(a->maps.flows, sizeof(struct sg_flow_key)));
+	putchar('\n');
+}
+
+/* A new attachment that failed leaves nothing behind. */
+static void attach_undo(struct attach *a)
+{
+	if (a->replace || !a->pinned_here)
+		return;
+	if (a->link_fd >= 0) {
+		close(a->link_fd);
+		a->link_fd = -1;
+	}
+	sipguard_bpf__destroy(a->skel);
+	a->skel = NULL;
+	sg_iface_unpin(a->o->ifname);
+	sg_shared_unpin_if_unused();
+}
+
+int sg_attach(const struct sg_attach_opts *o)
+{
+	struct attach a = { .o = o, .xdp_flags = o->xdp_flags, .link_fd = -1 };
+	int step;
+
+	if (attach_check(&a)) {
+		step = STEP_KEEP;
+		goto out;
+	}
+	step = attach_load(&a);
+	if (!step)
+		step = attach_fill(&a);
+	if (!step)
+		step = attach_link(&a);
+	if (!step)
+		step = attach_record(&a);
+	if (!step)
+		attach_summary(&a);
+	else if (step == STEP_UNDO)
+		attach_undo(&a);
+out:
+	if (a.link_fd >= 0)
+		close(a.link_fd);
+	sipguard_bpf__destroy(a.skel);
+	if (a.have_cfg)
+		sg_cfg_free(&a.cfg);
+	return step ? -1 : 0;
+}
+
+/* ---- detach ---- */
+
+/* Take the XDP link off, if it is live here.  0, or -1 after an error. */
+static int detach_link(const char *ifname, int ifindex)
+{
+	struct bpf_link_info info;
+	int fd, err, ret = 0;
+
+	switch (sg_link_pinned(ifname, ifindex, &fd, &info)) {
+	case SG_LINK_ERROR:
+		return -1;
+	case SG_LINK_ELSEWHERE:
+		if (!ifindex)
+			sg_err("%s is not in this network namespace, but its XDP link is live (ifindex %u): run detach in the interface's namespace (nsenter --net=...)",
+			       ifname, info.xdp.ifindex);
+		else
+			sg_err("the pins for %s belong to another interface or network namespace (ifindex %u): run detach there, or use its --pin-path",
+			       ifname, info.xdp.ifindex);
+		ret = -1;
+		break;
+	case SG_LINK_HERE:
+		err = bpf_link_detach(fd);
+		if (err && err != -EOPNOTSUPP && err != -EINVAL) {
+			sg_err_errno(err, "cannot detach the XDP link", "try again");
+			ret = -1;
+		}
+		break;
+	case SG_LINK_NONE:
+	case SG_LINK_DEFUNCT:
+		break;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int sg_detach(const char *ifname)
+{
+	struct sg_iface_meta meta;
+	char path[SG_PATH_MAX];
+	int ifindex, err;
+
+	if (sg_check_ifname(ifname) || sg_need_privileges(true))
+		return -1;
+	sg_iface_dir(path, sizeof(path), ifname);
+	if (!sg_path_exists(path)) {
+		sg_err("%s is not attached (nothing pinned under %s): see 'sipguard status'",
+		       ifname, path);
+		return -1;
+	}
+	ifindex = sg_ifindex(ifname, false);
+	sg_iface_meta_read(ifname, &meta);
+	if (detach_link(ifname, ifindex))
+		return -1;
+	if (ifindex && (int)meta.ifindex == ifindex)
+		sg_learner_detach(ifindex, meta.flags);
+
+	err = sg_iface_unpin(ifname);
+	if (err) {
+		sg_err_errno(err, "cannot remove the interface's pins",
+			     "remove the directory by hand");
+		return -1;
+	}
+	if (sg_shared_unpin_if_unused())
+		printf("sipguard detached from %s; nothing left pinned under %s\n",
+		       ifname, sg_env.pin);
+	else
+		printf("sipguard detached from %s\n", ifname);
+	return 0;
+}

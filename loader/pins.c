@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The pin layout under the pin directory; opening the pinned maps: the
+ * shared ones (from the one list of them, SG_SHARED_MAPS), the settings
+ * map and an interface's bookkeeping; and the pins of an attachment: where
+ * a loaded object pins its maps (SG_SHARED_MAPS, SG_IFACE_PINS) and their
+ * removal at detach.  See pins.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "pins.h"
+
+/* ---- pin layout ---- */
+
+void sg_pin_file(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", sg_env.pin, name);
+}
+
+/*
+ * An interface's name as a bpffs directory name and back.  bpffs refuses
+ * names with a dot, which VLAN sub-interfaces have (eth0.100): a dot is
+ * kept as ':', which no interface name can hold.
+ */
+static void iface_pin_name(char *out, size_t len, const char *ifname, char from,
+			   char to)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && ifname[i]; i++)
+		out[i] = ifname[i] == from ? to : ifname[i];
+	if (len)
+		out[i] = 0;
+}
+
+void sg_iface_dir(char *buf, size_t len, const char *ifname)
+{
+	char n[64];
+
+	iface_pin_name(n, sizeof(n), ifname, '.', ':');
+	snprintf(buf, len, "%s/" SG_IFACE_DIR_PREFIX "%s", sg_env.pin, n);
+}
+
+void sg_iface_file(char *buf, size_t len, const char *ifname, const char *name)
+{
+	char n[64];
+
+	iface_pin_name(n, sizeof(n), ifname, '.', ':');
+	snprintf(buf, len, "%s/" SG_IFACE_DIR_PREFIX "%s/%s", sg_env.pin,
+		 n, name);
+}
+
+bool sg_path_exists(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sg_list_ifaces(char ***names)
+{
+	size_t plen = strlen(SG_IFACE_DIR_PREFIX);
+	char **v = NULL, **nv;
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	*names = NULL;
+	d = opendir(sg_env.pin);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, SG_IFACE_DIR_PREFIX, plen) ||
+		    !de->d_name[plen])
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[n] = strdup(de->d_name + plen);
+		if (!v[n])
+			break;
+		iface_pin_name(v[n], strlen(v[n]) + 1, de->d_name + plen, ':', '.');
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	return n;
+}
+
+void sg_free_names(char **names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int sg_pin_open(const char *name)
+{
+	char path[SG_PATH_MAX];
+
+	sg_pin_file(path, sizeof(path), name);
+	return bpf_obj_get(path);
+}
+
+int sg_unpin(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* ---- the shared pinned maps ---- */
+
+/* Each shared map: its pin name and where struct sg_maps keeps its fd. */
+#define SG_MAPS_ENTRY(field, pin, label) { pin, offsetof(struct sg_maps, field) },
+static const struct {
+	const char *pin;
+	size_t off;
+} shared_maps[] = {
+	SG_SHARED_MAPS(SG_MAPS_ENTRY)
+};
+#undef SG_MAPS_ENTRY
+
+#define N_SHARED_MAPS	(sizeof(shared_maps) / sizeof(shared_maps[0]))
+
+static int *map_fd(struct sg_maps *m, size_t i)
+{
+	return (int *)((char *)m + shared_maps[i].off);
+}
+
+int sg_maps_open(struct sg_maps *m)
+{
+	char path[SG_PATH_MAX];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < N_SHARED_MAPS; i++)
+		*map_fd(m, i) = -1;
+	sg_pin_file(path, sizeof(path), SG_MAP_CONFIG);
+	if (stat(path, &st)) {
+		if (sg_is_perm(errno)) {
+			sg_err_perm();
+			return -1;
+		}
+		sg_err("sipguard is not attached (nothing pinned under %s): run 'sipguard attach IFACE' first",
+		       sg_env.pin);
+		return -1;
+	}
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		fd = sg_pin_open(shared_maps[i].pin);
+		if (fd < 0) {
+			sg_pin_file(path, sizeof(path), shared_maps[i].pin);
+			sg_err_errno(fd, path,
+				     "detach and attach again to repair the pins");
+			sg_maps_close(m);
+			return -1;
+		}
+		*map_fd(m, i) = fd;
+	}
+	return 0;
+}
+void sg_maps_close(struct sg_maps *m)
+{
+	size_t i;
+
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		if (*map_fd(m, i) >= 0)
+			close(*map_fd(m, i));
+		*map_fd(m, i) = -1;
+	}
+}
+
+int sg_config_flag_if_any(const struct sg_maps *m, int fd, size_t key_size,
+			  __u32 flag)
+{
+	struct sg_config cfg;
+	__u8 key[64];
+	bool any;
+	int err;
+
+	if (key_size > sizeof(key))
+		return -1;
+	any = !bpf_map_get_next_key(fd, NULL, key);
+	err = sg_config_get(m->config, &cfg);
+	if (!err) {
+		if (any)
+			cfg.flags |= flag;
+		else
+			cfg.flags &= ~flag;
+		err = sg_config_set(m->config, &cfg);
+	}
+	if (err)
+		sg_err_errno(err, "cannot update the settings", "detach and attach again");
+	return err ? -1 : 0;
+}
+
+void sg_config_defaults(struct sg_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flow_timeout_s = SG_DEFAULT_FLOW_TIMEOUT;
+	cfg->ban_time_s = SG_DEFAULT_BAN_TIME;
+	cfg->event_rate = SG_DEFAULT_EVENT_RATE;
+	cfg->event_burst = SG_DEFAULT_EVENT_BURST;
+}
+
+int sg_config_get(int fd, struct sg_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, cfg))
+		return -errno;
+	return 0;
+}
+
+int sg_config_set(int fd, const struct sg_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(fd, &zero, cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+long sg_map_count(int fd, size_t key_size)
+{
+	unsigned char key[64], next[64];
+	long n = 0;
+	void *prev = NULL;
+
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return errno == ENOENT ? n : -errno;
+}
+
+__u32 sg_flow_timeout_s(const struct sg_config *cfg)
+{
+	return cfg->flow_timeout_s ? cfg->flow_timeout_s : SG_DEFAULT_FLOW_TIMEOUT;
+}
+
+int sg_iface_meta_read(const char *ifname, struct sg_iface_meta *meta)
+{
+	char path[SG_PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	memset(meta, 0, sizeof(*meta));
+	sg_iface_file(path, sizeof(path), ifname, SG_MAP_IFMETA);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &zero, meta))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* ---- the pins of an attachment ---- */
+
+#define SG_PIN_IFACE(name) name,
+static const char *const iface_pins[] = {
+	SG_IFACE_PINS(SG_PIN_IFACE)
+};
+#undef SG_PIN_IFACE
+
+#define N_IFACE_PINS	(sizeof(iface_pins) / sizeof(iface_pins[0]))
+
+int sg_pins_set(struct bpf_object *obj, const char *ifname)
+{
+	char path[SG_PATH_MAX];
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		map = bpf_object__find_map_by_name(obj, shared_maps[i].pin);
+		if (!map)
+			continue;
+		sg_pin_file(path, sizeof(path), shared_maps[i].pin);
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < N_IFACE_PINS; i++) {
+		map = bpf_object__find_map_by_name(obj, iface_pins[i]);
+		if (!map)
+			continue;	/* the link, pinned by instance.c */
+		sg_iface_file(path, sizeof(path), ifname, iface_pins[i]);
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int sg_iface_unpin(const char *ifname)
+{
+	char path[SG_PATH_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < N_IFACE_PINS; i++) {
+		sg_iface_file(path, sizeof(path), ifname, iface_pins[i]);
+		err = sg_unpin(path);
+		if (err)
+			return err;
+	}
+	sg_iface_dir(path, sizeof(path), ifname);
+	if (rmdir(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+bool sg_shared_unpin_if_unused(void)
+{
+	char path[SG_PATH_MAX], **ifs;
+	size_t i;
+	int n;
+
+	n = sg_list_ifaces(&ifs);
+	sg_free_names(ifs, n > 0 ? n : 0);
+	if (n != 0)
+		return false;
+	for (i = 0; i < N_SHARED_MAPS; i++) {
+		sg_pin_file(path, sizeof(path), shared_maps[i].pin);
+		if (sg_unpin(path))
+			return false;
+	}
+	return !rmdir(sg_env.pin) || errno == ENOENT;
+}
