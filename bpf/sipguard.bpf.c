@@ -166,6 +166,64 @@ static __always_inline int later_fragment(struct xdp_md *ctx,
 }
 
 /*
+ * The classifier's answer for the payload at P: the INVITE of a flood
+ * right here (straight-line code), everything else in the classifier.
+ * A frame longer than its datagram carries Ethernet padding, which the
+ * classifier read as payload.  Only a datagram shorter than a minimal
+ * frame is padded: as a first fragment that is a tiny one, and a payload
+ * of nothing but blanks is a keep-alive.
+ */
+static __always_inline struct sg_sip classify_payload(struct xdp_md *ctx,
+						      const struct sg_info *in,
+						      const __u8 *p, void *end,
+						      __u8 c, __u32 plen)
+{
+	struct sg_sip sip;
+
+	if (flood_invite(p, end, c)) {
+		sip.kind = SG_SIP_REQUEST;
+		sip.method = SG_M_INVITE;
+		sip.truncated = 0;
+		sip.start = 0;
+	} else if (!plen) {
+		/* nothing to classify; only a first fragment gets here */
+		sip.kind = SG_SIP_NONE;
+		sip.method = SG_M_NONE;
+		sip.truncated = 1;
+		sip.start = 0;
+	} else {
+		sip = sip_unpack(sg_classify_xdp(ctx, in->poff));
+	}
+	if (plen < (__u32)(end - (void *)p)) {
+		sip.truncated = 1;
+		if (sip.kind == SG_SIP_NONE && sip.start && sip.start >= plen)
+			sip.kind = SG_SIP_KEEPALIVE;
+	}
+	return sip;
+}
+
+/* Decide by what the classifier found. */
+static __always_inline int decide(struct xdp_md *ctx, struct sg_info *in,
+				  struct sg_sip sip)
+{
+	switch (sip.kind) {
+	case SG_SIP_REQUEST:
+		in->method = sip.method;
+		return request(ctx, in);
+	case SG_SIP_RESPONSE:
+		return verdict(ctx, SG_R_RESPONSE);
+	case SG_SIP_KEEPALIVE:
+		return verdict(ctx, SG_R_KEEPALIVE);
+	case SG_SIP_STUN:
+		return verdict(ctx, SG_R_STUN);
+	case SG_SIP_CRLF_PADDING:
+		return judge(ctx, in, SG_R_CRLF_PADDING);
+	default:
+		return verdict(ctx, SG_R_NOT_SIP);
+	}
+}
+
+/*
  * WAN ingress: parse -> classify -> the verdict lookups of request() or
  * judge() (fragments: later_fragment()) -> layer 7 by tail call -> count,
  * with a sampled event for a drop.  Most traffic is decided by the first
@@ -243,34 +301,8 @@ int sipguard_xdp(struct xdp_md *ctx)
 	p = data + in.poff;
 	if (in.pkt.is_frag)
 		frag_forget(&in);	/* a dropped one records itself anew */
-	/* the INVITE of a flood here, everything else in the classifier */
-	if (flood_invite(p, end, c)) {
-		sip.kind = SG_SIP_REQUEST;
-		sip.method = SG_M_INVITE;
-		sip.truncated = 0;
-		sip.start = 0;
-	} else if (!plen) {
-		/* nothing to classify; only a first fragment gets here */
-		sip.kind = SG_SIP_NONE;
-		sip.method = SG_M_NONE;
-		sip.truncated = 1;
-		sip.start = 0;
-	} else {
-		sip = sip_unpack(sg_classify_xdp(ctx, in.poff));
-	}
+	sip = classify_payload(ctx, &in, p, end, c, plen);
 	in.have_ports = 1;
-	if (plen < (__u32)(end - (void *)p)) {
-		/*
-		 * The frame is longer than its datagram: Ethernet padding,
-		 * which the classifier read as payload.  Only a datagram
-		 * shorter than a minimal frame is padded: as a first
-		 * fragment that is a tiny one, and a payload of nothing but
-		 * blanks is a keep-alive.
-		 */
-		sip.truncated = 1;
-		if (sip.kind == SG_SIP_NONE && sip.start && sip.start >= plen)
-			sip.kind = SG_SIP_KEEPALIVE;
-	}
 	in.poff += sip.start;
 	/*
 	 * A first fragment that ends before its payload can be told from
@@ -282,22 +314,7 @@ int sipguard_xdp(struct xdp_md *ctx)
 	if (in.pkt.more_frags && sip.truncated)
 		return judge(ctx, &in, SG_R_TINY_FRAG);
 
-	/* decide by what the classifier found */
-	switch (sip.kind) {
-	case SG_SIP_REQUEST:
-		in.method = sip.method;
-		return request(ctx, &in);
-	case SG_SIP_RESPONSE:
-		return verdict(ctx, SG_R_RESPONSE);
-	case SG_SIP_KEEPALIVE:
-		return verdict(ctx, SG_R_KEEPALIVE);
-	case SG_SIP_STUN:
-		return verdict(ctx, SG_R_STUN);
-	case SG_SIP_CRLF_PADDING:
-		return judge(ctx, &in, SG_R_CRLF_PADDING);
-	default:
-		return verdict(ctx, SG_R_NOT_SIP);
-	}
+	return decide(ctx, &in, sip);
 }
 
 SEC("xdp")

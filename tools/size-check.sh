@@ -1,6 +1,7 @@
 #!/bin/sh
 # Files over 700 lines and functions over 100 lines in the sipguard
-# program's sources (loader/ and lib/, or the directories given).  A
+# sources of the program and its BPF side (loader/, lib/ and bpf/, or the
+# directories given).  A
 # function runs from its definition at the start of a line to the "}"
 # that closes it at the start of a line.  Exit 1 when one is too long.
 #
@@ -8,7 +9,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 FILE_MAX=700
 FUNC_MAX=100
-[ $# -gt 0 ] || set -- loader lib
+[ $# -gt 0 ] || set -- loader lib bpf
 bad=0
 for f in $(find "$@" -name '*.[ch]' | sort); do
 	n=$(wc -l < "$f")
