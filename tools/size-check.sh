@@ -1,9 +1,8 @@
 #!/bin/sh
-# Files over 700 lines and functions over 100 lines in the sipguard
-# sources of the program and its BPF side (loader/, lib/ and bpf/, or the
-# directories given).  A
-# function runs from its definition at the start of a line to the "}"
-# that closes it at the start of a line.  Exit 1 when one is too long.
+# Files over 700 lines and functions over 100 lines in sipguard's sources
+# (loader/, lib/ and bpf/, or the directories given).  A function runs
+# from its definition at the start of a line to the "}" that closes it at
+# the start of a line.  Exit 1 when one is too long.
 #
 #   tools/size-check.sh [DIR...]
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
