@@ -105,7 +105,7 @@ def send(a):
         print(i)
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     l = sub.add_parser("listen")
@@ -132,10 +132,21 @@ def main():
                    help="bytes before the method (Python escapes)")
     s.add_argument("--after", default=" ",
                    help="bytes instead of the SP after the method")
-    a = p.parse_args()
+    return p
+
+
+def args(argv=None):
+    """The command line (or ARGV) parsed, escapes decoded: what send() and
+    listen() take.  tests/links/sipbatch.py builds its batches with it."""
+    a = parser().parse_args(argv)
     if a.cmd == "send":
         a.before = codecs.decode(a.before, "unicode_escape")
         a.after = codecs.decode(a.after, "unicode_escape")
+    return a
+
+
+def main():
+    a = args()
     listen(a) if a.cmd == "listen" else send(a)
 
 

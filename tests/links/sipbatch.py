@@ -25,11 +25,10 @@ def batch(spec, port):
     f = spec.split(",")
     if len(f) not in (4, 5):
         raise SystemExit("sipbatch.py: bad batch %r: want SRC,DST,TAG,COUNT[,METHOD]" % spec)
-    return argparse.Namespace(
-        src=f[0], dst=f[1], tag=f[2], count=int(f[3]),
-        method=f[4] if len(f) == 5 else "INVITE",
-        port=port, sport=5060, rate=0, until=None, ua="sipguard-test",
-        user="100", pad=0)
+    # sipudp's own parser: its defaults for every option not given here
+    return sipudp.args(["send", "--src", f[0], "--dst", f[1], "--tag", f[2],
+                        "--count", f[3], "--port", str(port),
+                        "--method", f[4] if len(f) == 5 else "INVITE"])
 
 
 def main():
