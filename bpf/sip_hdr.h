@@ -700,26 +700,38 @@ static __always_inline __u32 sg_first2(const struct sg_scan *s, __u32 at)
  * few units; a real match within the first positions is never cut off
  * (tests/host/hdr.c).
  */
-#define SG_UA_BUDGET	256
+#define SG_UA_BUDGET	128
+
+/* The index of the one bit set in B (a popcount of the bits below it). */
+static __always_inline __u32 sg_bit_index(__u32 b)
+{
+	__u32 v = b - 1;
+
+	v = v - ((v >> 1) & 0x55555555);
+	v = (v & 0x33333333) + ((v >> 2) & 0x33333333);
+	v = (((v + (v >> 4)) & 0x0f0f0f0f) * 0x01010101) >> 24;
+	return v & (SG_UA_MAX - 1);
+}
 
 /* Returns the pattern's index + 1, 0 for none, -1 when the budget is gone. */
 static __always_inline int sg_ua_at(struct sg_scan *s,
 				    const struct sg_ua_set *set, __u32 i)
 {
 	struct sg_span ua = s->hdr[SG_H_UA];
-	__u32 at = ua.off + i, mask, j, k;
+	__u32 at = ua.off + i, mask, j, k, t;
 
 	if (i + 1 >= ua.len)
 		return 0;
 	mask = set->first2[sg_first2(s, at)];
-	if (!mask)
-		return 0;
-	for (j = 0; j < SG_UA_MAX; j++) {
-		const struct sg_ua_pat *p = &set->pat[j];
-		__u32 n = p->len;
+	/* only the patterns that start so: one round per bit of the mask */
+	for (t = 0; t < SG_UA_MAX && mask; t++) {
+		const struct sg_ua_pat *p;
+		__u32 n;
 
-		if (!(mask & (1u << j)))
-			continue;
+		j = sg_bit_index(mask & -mask);
+		mask &= mask - 1;
+		p = &set->pat[j];
+		n = p->len;
 		if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX || i + n > ua.len)
 			continue;
 		/*
