@@ -36,7 +36,7 @@
 #define SG_SCAN_BUF	2048	/* power of two: offsets are masked with it */
 #define SG_SCAN_MASK	(SG_SCAN_BUF - 1)
 #define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
-#define SG_SCAN_STEPS	48	/* steps at most: two a wanted line, one more per 256 bytes hopped */
+#define SG_SCAN_STEPS	48	/* steps at most: two a needed line, one a value end or fold, one per 256 bytes hopped */
 #define SG_LINE_WORDS	32	/* 8-byte loads per step */
 #define SG_NAME_BLANKS	4	/* blanks allowed between a name and ':' */
 #define SG_VALUE_BLANKS	8	/* blanks skipped after the colon */
@@ -738,8 +738,8 @@ static __always_inline int sg_ua_at(struct sg_scan *s,
 		 * The budget lives in memory, not in a register: the verifier
 		 * then has no bound of it to tell the ways round apart by.
 		 */
-		if (s->ua_left < SG_UA_PAT_MAX)
-			return -1;	/* a try could overspend: stop here */
+		if (s->ua_left < n)
+			return -1;	/* this try could overspend: stop here */
 		for (k = 2; k < SG_UA_PAT_MAX; k++) {
 			if (k >= n)
 				return j + 1;
