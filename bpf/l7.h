@@ -86,9 +86,12 @@ static __always_inline long load_bytes(struct xdp_md *ctx, __u32 off, void *to,
 	return bpf_xdp_load_bytes(ctx, off, to, n + 1);
 }
 
-/* Copy the request's first SG_SCAN_MAX bytes and scan its headers. */
+/*
+ * Copy the request's first SG_SCAN_MAX bytes and scan its headers for the
+ * ones in WANT (SG_W() bits): the scan stops when it has them all.
+ */
 __attribute__((noinline))
-int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
+int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc, __u32 want)
 {
 	struct scan_loop l = { .sc = sc };
 	__u32 len, off;
@@ -98,17 +101,20 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc)
 	off = sc->payload_off;
 	len = ctx->data_end - ctx->data;
 	len = len > off ? len - off : 0;
-	if (len > SG_SCAN_MAX)
-		len = SG_SCAN_MAX;
 	__builtin_memset(&sc->scan, 0, offsetof(struct sg_scan, buf));
+	if (len > SG_SCAN_MAX) {
+		len = SG_SCAN_MAX;
+		sc->scan.cut = 1;
+	}
 	if (len && load_bytes(ctx, off, sc->scan.buf, len))
 		len = 0;
 	sc->scan.len = len;
+	sc->scan.want = want & SG_WANT_ALL;
 	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
 	return len;
 }
 
-/* Does a pattern of SET start at byte I of the User-Agent? */
+/* Does a pattern of SET start at byte I of the User-Agent?  -1: budget gone */
 __attribute__((noinline))
 int l7_ua_at(struct sg_scratch *sc, struct sg_ua_set *set, __u32 i)
 {
@@ -139,6 +145,7 @@ int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 	set = bpf_map_lookup_elem(&sg_ua, &slot);
 	if (!set || !set->count)
 		return 0;
+	sc->scan.ua_left = SG_UA_BUDGET;
 	for (i = 0; i < SG_UA_SCAN; i++) {
 		if (i + 1 >= ua.len)
 			break;
@@ -147,7 +154,7 @@ int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 			continue;
 		r = l7_ua_at(sc, set, i);
 		if (r)
-			return r;
+			return r > 0 ? r : 0;	/* budget gone: no match */
 	}
 	return 0;
 }
@@ -210,7 +217,8 @@ static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
 		if (!l7_known_user(sc))
 			return SG_R_UNKNOWN_USER;
 	}
-	if (!l7_uri_user(sc, 1))
+	/* no From user: a drop only when the From was read whole (fail open) */
+	if (!l7_uri_user(sc, 1) && sg_from_sure(&sc->scan))
 		return SG_R_BAD_FROM;
 	if (l7_to_tag(sc))
 		return SG_R_TO_TAG;

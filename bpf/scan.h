@@ -17,6 +17,12 @@ struct sg_scan;
 __attribute__((noinline))
 int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
 #define SG_FIND_BYTE(s, off, n, c) ((__u32)sg_find_byte_g((s), (off), (n), (c)))
+__attribute__((noinline))
+int sg_find_long_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
+#define SG_FIND_LONG(s, off, n, c) ((__u32)sg_find_long_g((s), (off), (n), (c)))
+__attribute__((noinline))
+int sg_param_is_tag_g(const struct sg_scan *s, __u32 off, __u32 end);
+#define SG_PARAM_IS_TAG(s, off, end) sg_param_is_tag_g((s), (off), (end))
 
 #include "sip_hdr.h"
 
@@ -28,6 +34,24 @@ int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)
 	if (n > SG_FIND_MAX)
 		n = SG_FIND_MAX;
 	return sg_find_byte(s, off, n, c);
+}
+
+__attribute__((noinline))
+int sg_find_long_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)
+{
+	if (!s)
+		return n;
+	if (n > SG_SCAN_MAX)
+		n = SG_SCAN_MAX;
+	return sg_find_long(s, off, n, c);
+}
+
+__attribute__((noinline))
+int sg_param_is_tag_g(const struct sg_scan *s, __u32 off, __u32 end)
+{
+	if (!s)
+		return 0;
+	return sg_param_is_tag(s, off, end);
 }
 
 #endif /* SG_SCAN_H */

@@ -329,7 +329,8 @@ int sipguard_l7(struct xdp_md *ctx)
 	if (!sc || !cfg)
 		return XDP_PASS;
 	mode = sc->mode;
-	l7_scan(ctx, sc);
+	/* every mode may end in a drop event, which shows From and UA */
+	l7_scan(ctx, sc, SG_WANT_ALL);
 
 	if (mode == SG_L7_EVENT)
 		reason = sc->reason;

@@ -75,6 +75,29 @@ test_allowlisted_pbx_inside_denied_prefix_rings() {
 	expect_eq "OPTIONS after deny del" 2 "$(arrived undenied)"
 }
 
+# Issue 10, item 7: inspect joins folded To/From lines and reads long ones.
+test_inspect_reads_folded_and_long_headers() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "layer 7" need_l7
+	check "policy" sg set unknown-invite inspect
+	send $SCAN4 fold4 2 --fold-to-tag
+	send $SCAN6 fold6 2 --fold-to-tag
+	expect_eq "in-dialog-looking INVITEs, folded To tag" 0 "$(arrived fold4)"
+	expect_eq "the same over IPv6" 0 "$(arrived fold6)"
+	expect_eq "to_tag drops" 4 "$(counter to_tag drop)"
+	send $SCAN4 long4 2 --display 400
+	send $SCAN6 long6 2 --display 400
+	expect_eq "clean INVITEs with 400-byte From and To" 2 "$(arrived long4)"
+	expect_eq "the same over IPv6" 2 "$(arrived long6)"
+	expect_eq "no bad_from drops" 0 "$(counter bad_from drop)"
+	check "allow" sg allow add $PBX4 $PBX6
+	send $PBX4 pbx4 2 --fold-to-tag --display 400
+	send $PBX6 pbx6 2 --fold-to-tag --display 400
+	expect_eq "the allowlisted PBX's folded re-INVITEs" 2 "$(arrived pbx4)"
+	expect_eq "the same over IPv6" 2 "$(arrived pbx6)"
+}
+
 # 100 000 prefixes, the scanner's /32 among them; SALT varies the rest.
 deny_file() {
 	python3 - "$1" "$2" <<'EOF'

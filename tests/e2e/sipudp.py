@@ -69,18 +69,23 @@ def listen(a):
 def message(a, i):
     host = "[%s]" % a.dst if ":" in a.dst else a.dst
     src = "[%s]" % a.src if ":" in a.src else a.src
+    # --display N: a quoted display name of N bytes in From and To;
+    # --fold-to-tag: the To tag on a continuation line (RFC 3261 7.3.1)
+    name = '"%s" ' % ("d" * a.display) if a.display else ""
+    to_tail = "\r\n ;tag=%s-%d" % (a.tag, i) if a.fold_to_tag else ""
     return (
         "%s%s%ssip:%s@%s SIP/2.0\r\n"
         "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s-%d\r\n"
         "Max-Forwards: 70\r\n"
-        "From: <sip:%s@%s>;tag=%d\r\n"
-        "To: <sip:100@%s>\r\n"
+        "From: %s<sip:%s@%s>;tag=%d\r\n"
+        "To: %s<sip:100@%s>%s\r\n"
         "Call-ID: %s-%d\r\n"
         "CSeq: 1 %s\r\n"
         "User-Agent: %s\r\n"
         "%s"
         "Content-Length: 0\r\n\r\n"
-        % (a.before, a.method, a.after, a.user, host, src, a.sport, a.tag, i, a.tag, src, i, host,
+        % (a.before, a.method, a.after, a.user, host, src, a.sport, a.tag, i, name, a.tag, src, i,
+           name, host, to_tail,
            a.tag, i, a.method, a.ua,
            "X-Pad: %s\r\n" % ("a" * a.pad) if a.pad else "")
     ).encode("latin-1")
@@ -123,6 +128,10 @@ def parser():
     s.add_argument("--ua", default="sipguard-test")
     s.add_argument("--tag", default="t")
     s.add_argument("--user", default="100", help="the Request-URI user")
+    s.add_argument("--display", type=int, default=0,
+                   help="a display name of this many bytes in From and To")
+    s.add_argument("--fold-to-tag", action="store_true",
+                   help="a To tag on a folded continuation line")
     s.add_argument("--pad", type=int, default=0,
                    help="add a header of this many bytes (forces IP fragments)")
     s.add_argument("--until", metavar="FILE",

@@ -71,7 +71,9 @@ void test_long_names_found(void)
 	ASSERT_STREQ(span_str(s, s->hdr[SG_H_TO]), "\"sipvicious\"<sip:100@1.1.1.1>", "to");
 	ASSERT_EQ(strcmp(from_user(s), "100"), 0, "from user");
 	ASSERT_EQ(sg_has_tag(s, s->hdr[SG_H_TO]), 0, "to tag");
-	ASSERT_EQ(s->lines, 8, "lines");
+	/* the scan stops once UA, From and To are found (issue 10, item 6) */
+	ASSERT_EQ(s->lines, 5, "lines");
+	ASSERT_EQ(s->done, 1, "done");
 	free(s);
 }
 
@@ -306,5 +308,263 @@ void test_ua_set_rejects_bad_patterns(void)
 		ASSERT_EQ(sg_ua_set_add(set, name), 0, "fill");
 	}
 	ASSERT_EQ(sg_ua_set_add(set, "one-more"), -ENOSPC, "full");
+	free(set);
+}
+
+/*
+ * Issue 10, item 7: folded and long To/From values.  A fold (CRLF or LF,
+ * then SP or HTAB) continues the value; inspect reads the joined value.
+ */
+static int to_tag(const char *to_lines)
+{
+	char msg[2048];
+	struct sg_scan *s;
+	int r;
+
+	snprintf(msg, sizeof(msg), "INVITE sip:100@192.0.2.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK-2\r\n"
+		 "From: <sip:alice@198.51.100.7>;tag=9\r\n%s\r\n"
+		 "Call-ID: 7\r\nCSeq: 1 INVITE\r\n\r\n", to_lines);
+	s = scan(msg);
+	r = s->hdr[SG_H_TO].len ? sg_has_tag(s, s->hdr[SG_H_TO]) : -1;
+	free(s);
+	return r;
+}
+
+void test_folded_to_tag_is_seen(void)
+{
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>;tag=1"), 1, "one line");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>\r\n ;tag=abc"), 1, "tag on a continuation line");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>;\r\n\ttag=abc"), 1, "fold after the ';'");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>\n  ; tag = abc"), 1, "LF fold, blanks around ';' and '='");
+	ASSERT_EQ(to_tag("t:\r\n <sip:100@192.0.2.1>\r\n ;TAG=abc"), 1, "compact name, empty first line, two folds");
+	ASSERT_EQ(to_tag("TO :\t<sip:100@192.0.2.1>;x=1\r\n\t;y=2\r\n ;tag=z"), 1, "any case, params before it");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>\r\n ;tags=abc"), 0, "another parameter");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1;tag=1>\r\n ;x=2"), 0, "a URI parameter is no tag");
+	ASSERT_EQ(to_tag("To: <sip:100@192.0.2.1>\r\nX-Tag: ;tag=1"), 0, "the next header is no continuation");
+}
+
+static const char *from_of(const char *from_lines, int *sure)
+{
+	static char u[128];
+	char msg[2048];
+	struct sg_scan *s;
+	__u32 off = 0, n;
+
+	snprintf(msg, sizeof(msg), "INVITE sip:100@192.0.2.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK-2\r\n"
+		 "%s\r\nTo: <sip:100@192.0.2.1>\r\nCall-ID: 7\r\n\r\n", from_lines);
+	s = scan(msg);
+	n = sg_uri_user(s, s->hdr[SG_H_FROM], &off);
+	memcpy(u, s->buf + off, n);
+	u[n] = 0;
+	*sure = sg_from_sure(s);
+	free(s);
+	return u;
+}
+
+void test_folded_from_is_read(void)
+{
+	int sure;
+
+	ASSERT_STREQ(from_of("From: \"Alice\"\r\n <sip:alice@198.51.100.7>;tag=1", &sure), "alice", "display name, then a fold");
+	ASSERT_STREQ(from_of("From:\r\n  sip:bob@198.51.100.7;tag=1", &sure), "bob", "empty first line, no brackets");
+	ASSERT_STREQ(from_of("f: \r\n\t\t<sips:carol@198.51.100.7>\r\n ;tag=1", &sure), "carol", "compact, tabs");
+	ASSERT_STREQ(from_of("FROM:\n <tel:+15550100>", &sure), "+15550100", "LF only, tel");
+	ASSERT_EQ(sure, 1, "read whole");
+	ASSERT_STREQ(from_of("From: <sip:198.51.100.7>\r\n ;tag=1", &sure), "", "no user, folded");
+	ASSERT_EQ(sure, 1, "no user is a fact");
+}
+
+/* A value of N bytes: a display name of filler, then the URI and params. */
+static void long_value(char *out, size_t size, const char *name, int n,
+		       const char *tail)
+{
+	int k = snprintf(out, size, "%s: \"", name);
+	int fill = n - (int)strlen(tail) - 3;
+
+	while (fill-- > 0 && k < (int)size - 2)
+		out[k++] = 'a' + fill % 26;
+	snprintf(out + k, size - k, "\" %s", tail);
+}
+
+void test_long_to_and_from_are_read_whole(void)
+{
+	char from[700], to[700], msg[1600];
+	struct sg_scan *s;
+	__u32 off = 0, n;
+
+	long_value(from, sizeof(from), "From", 450, "<sip:alice@198.51.100.7>;tag=77");
+	long_value(to, sizeof(to), "To", 450, "<sip:100@192.0.2.1>");
+	snprintf(msg, sizeof(msg), "INVITE sip:100@192.0.2.1 SIP/2.0\r\n%s\r\n%s\r\n"
+		 "Call-ID: 7\r\nCSeq: 1 INVITE\r\n\r\n", from, to);
+	ASSERT_TRUE(strlen(msg) < SG_SCAN_MAX, "fits the scan");
+	s = scan(msg);
+	ASSERT_TRUE(s->hdr[SG_H_FROM].len > 400, "From whole");
+	n = sg_uri_user(s, s->hdr[SG_H_FROM], &off);
+	ASSERT_EQ(n, 5, "From user found after a long display name");
+	ASSERT_EQ(memcmp(s->buf + off, "alice", 5), 0, "From user");
+	ASSERT_EQ(sg_has_tag(s, s->hdr[SG_H_TO]), 0, "long To without a tag");
+	free(s);
+
+	/* a tag several hundred bytes into the To value */
+	long_value(to, sizeof(to), "To", 600, "<sip:100@192.0.2.1>;x=1;tag=5");
+	snprintf(msg, sizeof(msg), "INVITE sip:100@192.0.2.1 SIP/2.0\r\n%s\r\n%s\r\n\r\n", to,
+		 "From: <sip:a@198.51.100.7>");
+	s = scan(msg);
+	ASSERT_EQ(sg_has_tag(s, s->hdr[SG_H_TO]), 1, "tag 600 bytes in");
+	free(s);
+}
+
+/*
+ * Issue 10, item 6: the worst cases.  Count the steps the scan takes (the
+ * kernel's bpf_loop callbacks) and check an unfinished scan proves
+ * nothing.
+ */
+static struct sg_scan *scan_steps(const char *msg, size_t n, int cut, int *steps)
+{
+	struct sg_scan *s = calloc(1, sizeof(*s));
+	int i;
+
+	if (n > SG_SCAN_MAX) {
+		n = SG_SCAN_MAX;
+		cut = 1;
+	}
+	memset(s->buf, 'x', sizeof(s->buf));
+	memcpy(s->buf, msg, n);
+	s->len = n;
+	s->cut = cut;
+	sg_request_uri(s);
+	for (i = 0; i < SG_SCAN_STEPS; i++)
+		if (sg_scan_step(s))
+			break;
+	*steps = i < SG_SCAN_STEPS ? i + 1 : i;
+	return s;
+}
+
+/* a request line, then LINE repeated to fill the scan, then TAIL */
+static size_t flood(char *out, size_t size, const char *line, const char *tail)
+{
+	size_t k = snprintf(out, size, "INVITE sip:100@192.0.2.1 SIP/2.0\r\n");
+
+	while (k + strlen(line) + strlen(tail) + 2 < SG_SCAN_MAX && k < size)
+		k += snprintf(out + k, size - k, "%s", line);
+	k += snprintf(out + k, size - k, "%s\r\n", tail);
+	return k;
+}
+
+void test_worst_case_lines_stop_at_the_step_limit_and_fail_open(void)
+{
+	static const char *const lines[] = {
+		"t\r\n", "to\r\n", "f\n", "u\n", "User-Agen\r\n", "From\r\n", "T  x\r\n", NULL,
+	};
+	char msg[4096];
+	const char *const *l;
+	struct sg_scan *s;
+	size_t n;
+	int steps;
+
+	for (l = lines; *l; l++) {
+		n = flood(msg, sizeof(msg), *l, "From: <sip:@198.51.100.7>");
+		s = scan_steps(msg, n, 0, &steps);
+		ASSERT_TRUE(steps <= SG_SCAN_STEPS, "steps bounded");
+		ASSERT_EQ(s->done, 0, "unfinished");
+		ASSERT_EQ(s->hdr[SG_H_FROM].len, 0, "the From past the limit is not seen");
+		ASSERT_EQ(sg_from_sure(s), 0, "so no bad_from: fail open");
+		free(s);
+	}
+	/* a repeated header that was found is hopped over inside a step */
+	n = flood(msg, sizeof(msg), "To: <sip:1@x>\r\n", "From: <sip:@198.51.100.7>");
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_TRUE(steps < 16, "repeated To lines cost no steps");
+	ASSERT_EQ(s->hdr[SG_H_FROM].len > 0, 1, "From found");
+	ASSERT_EQ(sg_from_sure(s), 1, "read whole");
+	free(s);
+	/* many folds of the value being read: one step each, bounded too */
+	n = snprintf(msg, sizeof(msg), "INVITE sip:1@x SIP/2.0\r\nFrom: <sip:a@b>");
+	while (n + 4 < SG_SCAN_MAX)
+		n += snprintf(msg + n, sizeof(msg) - n, "\r\n ;");
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_TRUE(steps <= SG_SCAN_STEPS, "folds bounded");
+	ASSERT_EQ(s->hdr[SG_H_FROM].len, 0, "the unfinished From is not recorded");
+	ASSERT_EQ(sg_from_sure(s), 0, "fail open");
+	free(s);
+}
+
+void test_cut_copy_proves_nothing(void)
+{
+	char msg[2048];
+	struct sg_scan *s;
+	int steps, n;
+
+	/* the From runs past the copy: its user may lie beyond */
+	n = snprintf(msg, sizeof(msg), "INVITE sip:1@x SIP/2.0\r\nTo: <sip:1@x>\r\nFrom: \"");
+	while (n < SG_SCAN_MAX + 50)
+		msg[n++] = 'a';
+	n += snprintf(msg + n, sizeof(msg) - n, "\" <sip:alice@x>\r\n\r\n");
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_EQ(s->cut, 1, "cut");
+	ASSERT_TRUE(s->hdr[SG_H_FROM].len > 0, "From seen in part");
+	ASSERT_EQ(sg_from_sure(s), 0, "not whole: no bad_from");
+	free(s);
+	/* the same message, short enough: the From ends at the data's end */
+	n = snprintf(msg, sizeof(msg), "INVITE sip:1@x SIP/2.0\r\nTo: <sip:1@x>\r\nFrom: <sip:x>");
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_EQ(sg_from_sure(s), 1, "the whole payload: a fact");
+	free(s);
+	s = scan_steps(msg, n, 1, &steps);
+	ASSERT_EQ(sg_from_sure(s), 0, "a cut copy: not");
+	free(s);
+}
+
+/* Patterns that all start alike, and a User-Agent of near-matches. */
+void test_ua_near_matches_spend_a_bounded_budget(void)
+{
+	static const char *const shipped[] = {
+		"friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sipscan",
+		"vaxsipuseragent", "pplsip", "iwar", "sipsak", "sundayddr", "ozeki",
+		"nmap nse", NULL,
+	};
+	struct sg_ua_set *set = calloc(1, sizeof(*set));
+	char pat[40], ua[300], msg[512];
+	struct sg_scan *s;
+	int i, r;
+
+	for (i = 0; i < SG_UA_MAX; i++) {
+		snprintf(pat, sizeof(pat), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa%c", '!' + i);
+		ASSERT_EQ(sg_ua_set_add(set, pat), 0, "pattern");
+	}
+	memset(ua, 'a', 200);
+	ua[200] = 0;
+	snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\nUser-Agent: %s\r\n\r\n", ua);
+	s = scan(msg);
+	r = sg_ua_match(s, set);
+	ASSERT_EQ(r, 0, "no match");
+	ASSERT_TRUE(s->ua_left <= SG_UA_BUDGET, "budget not overspent (no wrap)");
+	ASSERT_TRUE(s->ua_left < SG_UA_PAT_MAX, "and spent: the match gave up");
+	free(s);
+	/* a real match behind the near-matches is given up: fail open */
+	memcpy(ua + 60, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa#", 30);
+	snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\nUser-Agent: %s\r\n\r\n", ua);
+	s = scan(msg);
+	ASSERT_EQ(sg_ua_match(s, set), 0, "past the budget: not matched, passes");
+	free(s);
+	/* a match at the start is found */
+	memcpy(ua, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa$", 30);
+	snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\nUser-Agent: %s\r\n\r\n", ua);
+	s = scan(msg);
+	ASSERT_EQ(sg_ua_match(s, set), 4, "a match up front");
+	free(s);
+	free(set);
+
+	set = ua_set(shipped);
+	if (!ASSERT_OK_PTR(set, "shipped list"))
+		return;
+	/* near-matches of the shipped list, then the real one */
+	snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\nUser-Agent: "
+		 "sipviciou sipsa sip-sca friendly-scanne sipvicious\r\n\r\n");
+	s = scan(msg);
+	ASSERT_EQ(sg_ua_match(s, set), 2, "an ordinary amount of near-matches does not hide it");
+	free(s);
 	free(set);
 }

@@ -320,3 +320,83 @@ void test_l7_without_layer7_program_requests_pass(void)
 	EXPECT_DROP("and with it back", &f, SG_R_UA_BLOCKED);
 }
 
+
+/* Issue 10, item 7: inspect reads folded and long To and From values. */
+void test_l7_inspect_folded_headers(void)
+{
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, NULL);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10>\r\n ;tag=abc\r\n", NULL);
+	EXPECT_DROP("To tag on a continuation line", &f, SG_R_TO_TAG);
+	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM,
+		"t: <sip:100@192.0.2.10>;\r\n\tTAG = abc\r\n", NULL);
+	EXPECT_DROP("compact t, fold after ';', IPv6", &f, SG_R_TO_TAG);
+	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
+		"To: <sip:100@192.0.2.10>\r\n ;x=1\r\n", NULL);
+	EXPECT_PASS("a folded To without a tag", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100",
+		"From: \"Bob\"\r\n <sip:200@198.51.100.99>\r\n ;tag=42\r\n", GOOD_TO, NULL);
+	EXPECT_PASS("From URI on a continuation line", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "f:\r\n\tsip:200@198.51.100.99\r\n", GOOD_TO, NULL);
+	EXPECT_PASS("compact f, empty first line", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: \"Bob\"\r\n <sip:198.51.100.99>\r\n", GOOD_TO, NULL);
+	EXPECT_DROP("a folded From without a user is still bad", &f, SG_R_BAD_FROM);
+}
+
+/* "Name: \"<n bytes of display name>\" TAIL\r\n" */
+static void long_hdr(char *out, size_t size, const char *name, int n, const char *tail)
+{
+	int k = snprintf(out, size, "%s: \"", name), i;
+
+	for (i = 0; i < n && k < (int)size - 40; i++)
+		out[k++] = 'a' + i % 26;
+	snprintf(out + k, size - k, "\" %s\r\n", tail);
+}
+
+void test_l7_inspect_long_to_and_from(void)
+{
+	char from[600], to[600];
+	struct pkt_frame f;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	long_hdr(from, sizeof(from), "From", 400, "<sip:200@198.51.100.99>;tag=42");
+	long_hdr(to, sizeof(to), "To", 400, "<sip:100@192.0.2.10>");
+	sip_msg(&f, SCAN4, "INVITE", "100", from, to, PHONE_UA);
+	ASSERT_TRUE(f.len - 42 < SG_SCAN_MAX, "within the scan limit");
+	EXPECT_PASS("400-byte To and From: a clean call", &f, SG_R_INSPECTED);
+	long_hdr(to, sizeof(to), "To", 400, "<sip:100@192.0.2.10>;tag=1");
+	sip_msg(&f, SCAN6, "INVITE", "100", from, to, NULL);
+	EXPECT_DROP("a tag 400 bytes into To", &f, SG_R_TO_TAG);
+	long_hdr(from, sizeof(from), "From", 400, "<sip:198.51.100.99>;tag=42");
+	sip_msg(&f, SCAN4, "INVITE", "100", from, GOOD_TO, NULL);
+	EXPECT_DROP("a long From without a user", &f, SG_R_BAD_FROM);
+}
+
+/* Issue 10, item 6: an unfinished scan never drops. */
+void test_l7_worst_case_unfinished_scan_passes(void)
+{
+	char extra[1500], big[1600];
+	struct pkt_frame f;
+	int k = 0;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	/* header lines that start like To, more than the steps can read */
+	while (k < 1000)
+		k += snprintf(extra + k, sizeof(extra) - k, "to\r\n");
+	sip_msg(&f, SCAN4, "INVITE", "100", extra, "From: <sip:198.51.100.99>\r\n", NULL);
+	EXPECT_PASS("From past the step limit: unfinished, passes", &f, SG_R_INSPECTED);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", extra, GOOD_TO, SCANNER_UA);
+	EXPECT_PASS("UA past the step limit: not seen, passes", &f, SG_R_REQUEST);
+	/* no From in the first SG_SCAN_MAX bytes of a longer request */
+	k = snprintf(big, sizeof(big), "X-Pad: ");
+	while (k < 1450)
+		big[k++] = 'p';
+	snprintf(big + k, sizeof(big) - k, "\r\n");
+	sip_msg(&f, SCAN4, "INVITE", "100", big, "From: <sip:198.51.100.99>\r\n", NULL);
+	EXPECT_PASS("From beyond the copy: passes", &f, SG_R_INSPECTED);
+	/* the same From within the copy is read whole: a drop */
+	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>\r\n", extra, NULL);
+	EXPECT_DROP("From read whole before the flood", &f, SG_R_BAD_FROM);
+}

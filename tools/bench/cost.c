@@ -477,6 +477,72 @@ static void spin(struct sipguard_bpf *sg, struct bench_bpf *b,
 static char probe[2048];
 static int probe_len;
 
+/*
+ * The header scan's worst cases (issue 10, item 6), each within the
+ * SG_SCAN_MAX bytes the scan copies:
+ * - lines_t: 2-byte lines that start like a To ("t" LF): the most lines
+ *   that each cost the scan two steps, until the step limit ends it;
+ * - lines_to: "to" CRLF lines: past the second-byte look of any filter;
+ * - folds: a From value folded every few bytes: one step per fold;
+ * - ua_near: a User-Agent of near-matches of the shipped list, every
+ *   position a candidate ("sip" and "fr" prefixes failing late);
+ * - ua_list32: 32 patterns that share 29 bytes, a User-Agent of 'a's: each
+ *   position tries every pattern to its last byte, until the budget ends it;
+ * - long_hdrs: an INVITE whose From and To are 450 bytes each, read whole.
+ * INVITEs are measured under inspect, OPTIONS with the UA list; all pass.
+ */
+enum { W_LINES_T = 1, W_LINES_TO, W_FOLDS, W_UA_NEAR, W_UA_LIST32, W_LONG };
+
+static int build_worst(int which, const char *method)
+{
+	int n, lim = 1390;
+
+	n = snprintf(probe, sizeof(probe), "%s sip:100@" DST4 " SIP/2.0\r\n"
+		     "Via: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bK-1\r\n", method);
+	switch (which) {
+	case W_LINES_T:
+	case W_LINES_TO:
+		while (n < lim - 40)
+			n += snprintf(probe + n, sizeof(probe) - n,
+				      which == W_LINES_T ? "t\n" : "to\r\n");
+		n += snprintf(probe + n, sizeof(probe) - n,
+			      "From: <sip:1@198.18.0.1>\r\n");
+		break;
+	case W_FOLDS:
+		n += snprintf(probe + n, sizeof(probe) - n, "From: <sip:1@198.18.0.1>");
+		while (n < lim - 40)
+			n += snprintf(probe + n, sizeof(probe) - n, "\r\n ;");
+		n += snprintf(probe + n, sizeof(probe) - n, "\r\n");
+		break;
+	case W_UA_NEAR:
+	case W_UA_LIST32:
+		n += snprintf(probe + n, sizeof(probe) - n,
+			      "From: <sip:1@198.18.0.1>;tag=1\r\nTo: <sip:100@" DST4 ">\r\n"
+			      "User-Agent: ");
+		while (n < lim - 40)
+			n += snprintf(probe + n, sizeof(probe) - n, "%s",
+				      which == W_UA_NEAR ? "sipviciou sipsa friendly-scanne "
+							 : "aaaaaaaa");
+		n += snprintf(probe + n, sizeof(probe) - n, "\r\n");
+		break;
+	case W_LONG: {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			n += snprintf(probe + n, sizeof(probe) - n, "%s: \"", k ? "To" : "From");
+			while ((k ? n < 1010 : n < 540))
+				{ probe[n] = 'a' + n % 26; n++; }
+			n += snprintf(probe + n, sizeof(probe) - n, k ?
+				      "\" <sip:100@" DST4 ">\r\n" :
+				      "\" <sip:1@198.18.0.1>;tag=1\r\n");
+		}
+		break;
+	}
+	}
+	n += snprintf(probe + n, sizeof(probe) - n, "Content-Length: 0\r\n\r\n");
+	return n;
+}
+
 static int b_probe(const struct cls *c, const uint8_t *src, uint8_t *buf,
 		   int *off)
 {
@@ -505,6 +571,29 @@ static void build_probe(void)
 	probe_len = n;
 }
 
+/* Write the User-Agent list PATS and the config that uses it. */
+static void ua_list(struct sipguard_bpf *sg, struct sg_config *cfg,
+		    const char *const *pats)
+{
+	struct sg_ua_set *set = calloc(1, sizeof(*set));
+	__u32 zero = 0;
+	size_t i;
+
+	if (!set)
+		die("out of memory");
+	for (i = 0; pats[i]; i++)
+		sg_ua_set_add(set, pats[i]);
+	if (bpf_map_update_elem(bpf_map__fd(obj_map(sg->obj, SG_MAP_UA)), &zero,
+				set, BPF_ANY))
+		die("ua set: %s", strerror(errno));
+	cfg->ua_slot = 0;
+	cfg->ua_count = set->count;
+	if (bpf_map_update_elem(bpf_map__fd(obj_map(sg->obj, SG_MAP_CONFIG)), &zero,
+				cfg, BPF_ANY))
+		die("config map: %s", strerror(errno));
+	free(set);
+}
+
 static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		   const struct plan *p, int *first)
 {
@@ -518,8 +607,28 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		  P_ORPHAN, b_invite, 0 },
 		{ "options_1400", "OPTIONS probe, 1400-byte header block, UA scanned",
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		/* the scan's worst cases: build_worst(), index - 1 */
+		{ "worst_lines_t", "INVITE, 't' LF lines to the step limit, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_lines_to", "OPTIONS, 'to' CRLF lines to the step limit, UA list",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_folds", "INVITE, From folded every 3 bytes, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_ua_near", "OPTIONS, User-Agent of near-matches, shipped list",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_ua_list32", "OPTIONS, 'a' User-Agent, 32 patterns sharing 29 bytes",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_long_hdrs", "INVITE, From and To of 450 bytes, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 	};
-	struct sg_ua_set *set = calloc(1, sizeof(*set));
+	static const struct { int which; const char *method; } worst[] = {
+		{ 0, NULL }, { 0, NULL }, { W_LINES_T, "INVITE" }, { W_LINES_TO, "OPTIONS" },
+		{ W_FOLDS, "INVITE" }, { W_UA_NEAR, "OPTIONS" }, { W_UA_LIST32, "OPTIONS" },
+		{ W_LONG, "INVITE" },
+	};
+	int bytes[sizeof(l7) / sizeof(l7[0])];
+	static char list32_buf[SG_UA_MAX][32];
+	static const char *list32[SG_UA_MAX + 1];
 	uint8_t frame[PKT_FRAME_MAX];
 	struct bpf_map *m = obj_map(sg->obj, SG_MAP_CONFIG);
 	struct sg_config cfg;
@@ -529,26 +638,25 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 	int len, off;
 	struct meas me;
 
-	if (!set)
-		die("out of memory");
-	for (i = 0; pats[i]; i++)
-		sg_ua_set_add(set, pats[i]);
-	if (bpf_map_update_elem(bpf_map__fd(obj_map(sg->obj, SG_MAP_UA)), &zero,
-				set, BPF_ANY))
-		die("ua set: %s", strerror(errno));
+	for (i = 0; i < SG_UA_MAX; i++) {
+		snprintf(list32_buf[i], sizeof(list32_buf[i]),
+			 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa%c", (int)('!' + i));
+		list32[i] = list32_buf[i];
+	}
 	if (bpf_map_lookup_elem(bpf_map__fd(m), &zero, &cfg))
 		die("config map: %s", strerror(errno));
 	cfg.flags |= SG_CFG_INSPECT;
-	cfg.ua_slot = 0;
-	cfg.ua_count = set->count;
-	if (bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY))
-		die("config map: %s", strerror(errno));
-	build_probe();
 	for (i = 0; i < sizeof(l7) / sizeof(l7[0]); i++) {
 		const struct cls *c = &l7[i];
 
+		if (worst[i].which)
+			probe_len = build_worst(worst[i].which, worst[i].method);
+		else
+			build_probe();
+		bytes[i] = c->build == b_probe ? probe_len : invite_len;
 		if (E.only && !strstr(E.only, c->name))
 			continue;
+		ua_list(sg, &cfg, worst[i].which == W_UA_LIST32 ? list32 : pats);
 		pool_src(p, c->pool, 0, &src);
 		len = c->build(c, src.b + 12, frame, &off);
 		if (len < 0)
@@ -556,17 +664,17 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		measure(c, b, bpf_program__fd(sg->progs.sipguard_xdp),
 			bpf_program__fd(b->progs.bare_pass), 0, frame, len, &me);
 		emit(c, "hot", 1, &me, first);
-		fprintf(stderr, "cost: layer 7        %-14s hot   sg %3d ns  bare %3d ns  (%d bytes of SIP)\n",
+		fprintf(stderr, "cost: layer 7        %-15s hot   sg %4d ns  bare %3d ns  (%d bytes of SIP)\n",
 			c->name, median_u32(me.k_sg, E.rounds),
-			median_u32(me.k_bare, E.rounds),
-			c->build == b_probe ? probe_len : invite_len);
+			median_u32(me.k_bare, E.rounds), bytes[i]);
 	}
-	fprintf(E.out, ",\n      {\"layer7_bytes\": {\"invite_inspect\": %d, \"options_1400\": %d}}",
-		invite_len, probe_len);
+	fprintf(E.out, ",\n      {\"layer7_bytes\": {");
+	for (i = 0; i < sizeof(l7) / sizeof(l7[0]); i++)
+		fprintf(E.out, "%s\"%s\": %d", i ? ", " : "", l7[i].name, bytes[i]);
+	fprintf(E.out, "}}");
 	cfg.flags &= ~SG_CFG_INSPECT;
 	cfg.ua_count = 0;
 	bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY);
-	free(set);
 }
 
 static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
