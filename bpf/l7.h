@@ -11,7 +11,7 @@
  * packet pointer kept across it): the facts come from struct sg_info.
  *
  * sipguard_l7 copies the start of the request into the scratch buffer,
- * scans the header block with bpf_loop() (scan.h, sip_hdr.h) and decides
+ * scans the header block with bpf_loop() (scan.h, sip_hdr.h, sip_val.h) and decides
  * with the functions below: the inspect policy's checks of an INVITE, the
  * User-Agent blocklist with its bans, and the drop event with the header
  * fields.

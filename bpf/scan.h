@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The header scanner of sip_hdr.h as the kernel build uses it: its byte
- * search goes behind a global function, declared before sip_hdr.h is read
- * so that SG_FIND_BYTE names it.  Every file of bpf/ that needs the
- * scanner (maps.h for the scratch buffer, l7.h for the checks) includes
- * this header, never sip_hdr.h itself; the host tests include sip_hdr.h
- * and get the plain, inline search.
+ * The header scanner (sip_hdr.h, and sip_val.h for what its values say) as
+ * the kernel build uses it: its byte searches go behind global functions,
+ * declared before sip_val.h is read so that SG_FIND_BYTE and its kin name
+ * them.  Every file of bpf/ that needs the scanner (maps.h for the scratch
+ * buffer, l7.h for the checks) includes this header, never sip_hdr.h or
+ * sip_val.h itself; the host tests include sip_val.h and get the plain,
+ * inline searches.
  */
 #ifndef SG_SCAN_H
 #define SG_SCAN_H
 
 #include <linux/types.h>
 
-/* See SG_FIND_BYTE in sip_hdr.h. */
+/* See SG_FIND_BYTE in sip_val.h. */
 struct sg_scan;
 __attribute__((noinline))
 int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c);
@@ -24,7 +25,7 @@ __attribute__((noinline))
 int sg_param_is_tag_g(const struct sg_scan *s, __u32 off, __u32 end);
 #define SG_PARAM_IS_TAG(s, off, end) sg_param_is_tag_g((s), (off), (end))
 
-#include "sip_hdr.h"
+#include "sip_val.h"
 
 __attribute__((noinline))
 int sg_find_byte_g(const struct sg_scan *s, __u32 off, __u32 n, __u32 c)

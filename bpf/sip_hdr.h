@@ -9,8 +9,10 @@
  * masked to the buffer and the verifier has no packet ranges to track.
  * One sg_scan_step() either tells which header starts a line, or finds
  * line ends a word at a time (eight bytes per compare, not one), hopping
- * over lines that cannot be a wanted header.  The kernel drives the steps with bpf_loop(), the host
- * with a for loop: the same code either way.
+ * over lines that cannot be a wanted header.  The kernel drives the steps
+ * with bpf_loop(), the host with a for loop (sg_scan_all() in sip_val.h,
+ * which also holds what is read out of the values): the same code either
+ * way.
  *
  * Header names are matched in any case, long or compact, with blanks
  * before the colon (RFC 3261 7.3.1, 7.3.3).  A wanted header's value runs
@@ -18,7 +20,7 @@
  * HTAB) is joined by overwriting its line break with blanks in the buffer,
  * which RFC 3261 7.3.1 makes equivalent to the folded value.
  *
- * The work per packet is bounded (issue 10, item 6): at most SG_SCAN_STEPS
+ * The work per packet is bounded: at most SG_SCAN_STEPS
  * steps, a line that can only repeat a header already found is hopped over
  * inside a step, the scan stops once every wanted header is found, and
  * the User-Agent match spends at most SG_UA_BUDGET compares.  A scan that
@@ -336,6 +338,33 @@ static __always_inline int sg_wanted(__u32 letters, __u8 c)
 }
 
 /*
+ * The step after the line of the value being read ended at pos - 1: a
+ * continuation line is joined to the value, any other line closes it.
+ * Returns 1 when the scan is over (every header wanted is found).
+ */
+static __always_inline int sg_value_line_end(struct sg_scan *s, __u32 pos)
+{
+	__u32 eol = (pos - 1) & SG_SCAN_MASK;
+	__u8 c = sg_at(s, pos);
+
+	s->in_line = 1;
+	if (c == ' ' || c == '\t') {
+		/* a continuation line of the value: join it */
+		sg_fold(s, eol);
+		s->lines++;
+		return 0;
+	}
+	sg_close_value(s, eol, 1);
+	if (!sg_need(s)) {
+		/* nothing more to read */
+		s->done = 1;
+		return 1;
+	}
+	s->in_line = 0;	/* the next step looks at the line at pos */
+	return 0;
+}
+
+/*
  * One step of the scan.  Returns 1 when the scan is over.  A step does
  * one of three things:
  *  - tells which header starts a line that begins like a needed one;
@@ -365,26 +394,8 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 		s->done = 1;
 		return 1;
 	}
-	if (s->in_line == 2) {
-		/* the line of the value being read ended at pos - 1 */
-		eol = (pos - 1) & SG_SCAN_MASK;
-		c = sg_at(s, pos);
-		s->in_line = 1;
-		if (c == ' ' || c == '\t') {
-			/* a continuation line of the value: join it */
-			sg_fold(s, eol);
-			s->lines++;
-			return 0;
-		}
-		sg_close_value(s, eol, 1);
-		if (!sg_need(s)) {
-			/* every header wanted is found: nothing more to read */
-			s->done = 1;
-			return 1;
-		}
-		s->in_line = 0;	/* the next step looks at the line at pos */
-		return 0;
-	}
+	if (s->in_line == 2)
+		return sg_value_line_end(s, pos);
 	letters = sg_letters(s);
 	if (!s->in_line) {
 		s->in_line = 1;
@@ -451,334 +462,6 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 	}
 	s->pos = pos;
 	return 0;
-}
-
-/*
- * Index of the first byte C in the N bytes at OFF (N when there is none),
- * a word at a time: the has-zero-byte test on the word XOR C repeated.
- * N is at most SG_FIND_MAX.
- */
-#define SG_FIND_MAX	128
-#define SG_TAG_PARAMS	8	/* header parameters looked at for a tag */
-
-static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
-					  __u32 n, __u8 c)
-{
-	__u32 pos = off, i;
-	__u64 m;
-	int w;
-
-	for (w = 0; w <= SG_FIND_MAX / 8; w++) {
-		if (pos - off >= n)
-			return n;
-		m = sg_match_from(s, pos, c);
-		if (m) {
-			i = (pos & ~7u) + sg_first_byte(m) - off;
-			return i < n ? i : n;
-		}
-		pos = (pos & ~7u) + 8;
-	}
-	return n;
-}
-
-/*
- * Where a byte search is called from code that searches several times in
- * a row, the kernel build makes SG_FIND_BYTE a global function, which the
- * verifier checks once; on the host it is sg_find_byte itself.
- */
-#ifndef SG_FIND_BYTE
-#define SG_FIND_BYTE(s, off, n, c) sg_find_byte(s, off, n, c)
-#endif
-
-/*
- * The same search over up to SG_SCAN_MAX bytes (a whole header value),
- * SG_FIND_MAX bytes per call: the calls stop at the first hit, so a
- * search costs what it reads.
- */
-#define SG_FIND_CHUNKS	((SG_SCAN_MAX + SG_FIND_MAX - 1) / SG_FIND_MAX)
-
-static __always_inline __u32 sg_find_long(const struct sg_scan *s, __u32 off,
-					  __u32 n, __u8 c)
-{
-	__u32 done = 0, m, i;
-	int k;
-
-	for (k = 0; k < SG_FIND_CHUNKS; k++) {
-		if (done >= n)
-			return n;
-		m = n - done < SG_FIND_MAX ? n - done : SG_FIND_MAX;
-		i = SG_FIND_BYTE(s, (off + done) & SG_SCAN_MASK, m, c);
-		if (i < m)
-			return done + i;
-		done += m;
-	}
-	return n;
-}
-
-/* The kernel build makes this one a global function too (scan.h). */
-#ifndef SG_FIND_LONG
-#define SG_FIND_LONG(s, off, n, c) sg_find_long(s, off, n, c)
-#endif
-
-/*
- * The Request-URI: between the first and the second blank of the start
- * line.  Called once, before the steps.
- */
-#define SG_METHOD_SCAN	16	/* the blank after the method is this near */
-#define SG_RURI_SCAN	128	/* bytes of a Request-URI looked at */
-
-static __always_inline void sg_request_uri(struct sg_scan *s)
-{
-	__u32 start, n, i;
-
-	/* the blank after the method, in bytes 1..SG_METHOD_SCAN - 1 */
-	n = s->len > SG_METHOD_SCAN ? SG_METHOD_SCAN - 1 : s->len ? s->len - 1 : 0;
-	start = SG_FIND_BYTE(s, 1, n, ' ');
-	i = SG_FIND_BYTE(s, 1, n, '\t');
-	if (i < start)
-		start = i;
-	if (start >= n)
-		return;
-	start = (start + 2) & SG_SCAN_MASK;
-	n = s->len - start;
-	if (n > SG_RURI_SCAN)
-		n = SG_RURI_SCAN;
-	/* the Request-URI ends at a blank or at the line's end */
-	i = SG_FIND_BYTE(s, start, n, ' ');
-	if (i < n)
-		n = i;
-	i = SG_FIND_BYTE(s, start, n, '\t');
-	if (i < n)
-		n = i;
-	i = SG_FIND_BYTE(s, start, n, '\r');
-	if (i < n)
-		n = i;
-	i = SG_FIND_BYTE(s, start, n, '\n');
-	if (i < n)
-		n = i;
-	s->ruri.off = start;
-	s->ruri.len = n;
-}
-
-/*
- * The user part of a SIP/SIPS/tel URI in the span: after "<" if there is
- * one (looked for in the whole value: a display name may be long), then
- * the scheme, up to '@' (sip, sips) or the end of the number (tel).
- * Returns the user's length (0: none) and its offset in *off.  A user
- * that runs on past SG_URI_SCAN bytes is taken as there, SG_URI_SCAN
- * long: unsure is not "no user".
- */
-#define SG_URI_SCAN	96	/* bytes of a user looked at */
-
-static __always_inline __u32 sg_uri_user(const struct sg_scan *s,
-					 struct sg_span sp, __u32 *off)
-{
-	__u32 u = sp.off, end = sp.off + sp.len, lim, i, n;
-	int tel = 0;
-
-	lim = sp.len < SG_SCAN_MAX ? sp.len : SG_SCAN_MAX;
-	i = SG_FIND_LONG(s, sp.off, lim, '<');
-	if (i < lim)
-		u = sp.off + i + 1;
-	u = sg_skip_blanks(s, u & SG_SCAN_MASK) & SG_SCAN_MASK;
-	if (sg_name_is(s, u, "sip:", 4))
-		u += 4;
-	else if (sg_name_is(s, u, "sips:", 5))
-		u += 5;
-	else if (sg_name_is(s, u, "tel:", 4)) {
-		u += 4;
-		tel = 1;
-	} else
-		return 0;
-	u &= SG_SCAN_MASK;
-
-	for (n = 0; n < SG_URI_SCAN && u + n < end; n++) {
-		__u8 c = sg_at(s, u + n);
-
-		if (c == '@')
-			break;
-		if (c == '>' || c == ';' || c == ' ' || c == '\t' ||
-		    c == '?' || (!tel && c == ':')) {
-			if (!tel)
-				return 0;	/* sip URI without a user */
-			break;
-		}
-	}
-	if (n == SG_URI_SCAN && u + n < end) {
-		*off = u;	/* a long user: there, as far as we read */
-		return n;
-	}
-	if (!tel && (u + n >= end || sg_at(s, u + n) != '@'))
-		return 0;
-	*off = u;
-	return n;
-}
-
-/*
- * Is "no From user" a fact?  Only when the From value was read whole (it
- * ended at a line end), or when there is no From and the scan saw the
- * whole header block.  A scan that ran out of steps, or a copy that ends
- * inside the value, proves nothing: the request passes (fail open).
- */
-static __always_inline int sg_from_sure(const struct sg_scan *s)
-{
-	if (s->hdr[SG_H_FROM].len)
-		return !!(s->closed & SG_W(SG_H_FROM));
-	return s->whole;
-}
-
-/*
- * Does the (To) value carry a tag parameter?  Parameters inside <...>
- * belong to the URI, so with brackets only what follows '>' counts.  The
- * whole value is looked at, and blanks may sit around the ';' and the '='
- * (RFC 3261 25.1, SEMI and EQUAL), as a joined fold leaves them.
- */
-/* Is the parameter at OFF (after its ';'), which ends by END, a tag? */
-static __always_inline int sg_param_is_tag(const struct sg_scan *s, __u32 off,
-					   __u32 end)
-{
-	__u32 p = sg_skip_blanks(s, off & SG_SCAN_MASK);
-
-	if (p + 3 >= end || !sg_name_is(s, p, "tag", 3))
-		return 0;
-	p = sg_skip_blanks(s, (p + 3) & SG_SCAN_MASK);
-	return p < end && sg_at(s, p) == '=';
-}
-
-#ifndef SG_PARAM_IS_TAG
-#define SG_PARAM_IS_TAG(s, off, end) sg_param_is_tag(s, off, end)
-#endif
-
-static __always_inline int sg_has_tag(const struct sg_scan *s,
-				      struct sg_span sp)
-{
-	__u32 lim = sp.len < SG_SCAN_MAX ? sp.len : SG_SCAN_MAX, at, i, k;
-
-	at = SG_FIND_LONG(s, sp.off, lim, '>');
-	at = at < lim ? at + 1 : 0;
-	/* each ';' that follows: is it "tag="? */
-	for (k = 0; k < SG_TAG_PARAMS; k++) {
-		if (at >= lim)
-			return 0;
-		i = SG_FIND_LONG(s, (sp.off + at) & SG_SCAN_MASK, lim - at, ';');
-		at += i;
-		if (at >= lim)
-			return 0;
-		/* at < lim <= SG_SCAN_MAX: the mask changes nothing, but lets
-		 * every way round the loop end in one verifier state */
-		at = (at + 1) & SG_SCAN_MASK;
-		if (SG_PARAM_IS_TAG(s, sp.off + at, sp.off + lim))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * One position of the User-Agent blocklist match: does a pattern start at
- * byte i of the value?  Returns the pattern's index + 1, or 0.
- */
-#define SG_UA_SCAN	128	/* bytes of a User-Agent value looked at */
-
-/*
- * The index of set->first2 for the two bytes at AT, case folded.  An ADD,
- * not an OR: Linux 6.1's verifier tracks the bounds of a sum of two
- * variables but forgets them for an OR, and would refuse the index.
- */
-static __always_inline __u32 sg_first2(const struct sg_scan *s, __u32 at)
-{
-	__u32 hi = (__u32)sg_lc(sg_at(s, at + 1)) << 8;
-
-	SG_OPAQUE(hi);
-	return sg_lc(sg_at(s, at)) + hi;
-}
-
-/*
- * Each pattern tried costs the bytes it compares (its first two count), out of
- * SG_UA_BUDGET per packet.  A User-Agent made of near-matches (many
- * positions where patterns start, each failing late) spends it and is
- * then not matched: it passes (fail open).  Ordinary User-Agents spend a
- * few units; a real match within the first positions is never cut off
- * (tests/host/hdr.c).
- */
-#define SG_UA_BUDGET	128
-
-/* The index of the one bit set in B (a popcount of the bits below it). */
-static __always_inline __u32 sg_bit_index(__u32 b)
-{
-	__u32 v = b - 1;
-
-	v = v - ((v >> 1) & 0x55555555);
-	v = (v & 0x33333333) + ((v >> 2) & 0x33333333);
-	v = (((v + (v >> 4)) & 0x0f0f0f0f) * 0x01010101) >> 24;
-	return v & (SG_UA_MAX - 1);
-}
-
-/* Returns the pattern's index + 1, 0 for none, -1 when the budget is gone. */
-static __always_inline int sg_ua_at(struct sg_scan *s,
-				    const struct sg_ua_set *set, __u32 i)
-{
-	struct sg_span ua = s->hdr[SG_H_UA];
-	__u32 at = ua.off + i, mask, j, k, t;
-
-	if (i + 1 >= ua.len)
-		return 0;
-	mask = set->first2[sg_first2(s, at)];
-	/* only the patterns that start so: one round per bit of the mask */
-	for (t = 0; t < SG_UA_MAX && mask; t++) {
-		const struct sg_ua_pat *p;
-		__u32 n;
-
-		j = sg_bit_index(mask & -mask);
-		mask &= mask - 1;
-		p = &set->pat[j];
-		n = p->len;
-		if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX || i + n > ua.len)
-			continue;
-		/*
-		 * The budget lives in memory, not in a register: the verifier
-		 * then has no bound of it to tell the ways round apart by.
-		 */
-		if (s->ua_left < n)
-			return -1;	/* this try could overspend: stop here */
-		for (k = 2; k < SG_UA_PAT_MAX; k++) {
-			if (k >= n)
-				return j + 1;
-			if (sg_lc(sg_at(s, at + k)) != p->s[k])
-				break;
-		}
-		if (k == SG_UA_PAT_MAX && n == SG_UA_PAT_MAX)
-			return j + 1;
-		s->ua_left -= k;
-	}
-	return 0;
-}
-
-/* Host driver of the whole match (the kernel has its own). */
-static inline int sg_ua_match(struct sg_scan *s, const struct sg_ua_set *set)
-{
-	__u32 i;
-	int r;
-
-	if (!set->count || !s->hdr[SG_H_UA].len)
-		return 0;
-	s->ua_left = SG_UA_BUDGET;
-	for (i = 0; i < SG_UA_SCAN; i++) {
-		r = sg_ua_at(s, set, i);
-		if (r)
-			return r > 0 ? r : 0;
-	}
-	return 0;
-}
-
-/* Host driver of the scan (the kernel drives sg_scan_step with bpf_loop). */
-static inline void sg_scan_all(struct sg_scan *s)
-{
-	int i;
-
-	sg_request_uri(s);
-	for (i = 0; i < SG_SCAN_STEPS; i++)
-		if (sg_scan_step(s))
-			break;
 }
 
 #endif /* SG_SIP_HDR_H */

@@ -30,10 +30,12 @@
  * so the skeleton and the verifier see one object.  One header per stage,
  * included below in this order; each includes only headers above it in
  * the list (or include/sipguard.h and the shared parsing.h, sip.h,
- * sip_hdr.h, compiler.h, which the host tests and fuzzers compile too):
+ * sip_hdr.h, sip_val.h, compiler.h, which the host tests and fuzzers
+ * compile too):
  *
  *   maps.h      every map, the .rodata flags, the config entry, the clock
- *   scan.h      the header scanner of sip_hdr.h, kernel build (via maps.h)
+ *   scan.h      the header scanner of sip_hdr.h and sip_val.h, kernel
+ *               build (via maps.h)
  *   verdict.h   count under the reason, return the action; monitor mode
  *   classify.h  two-byte early exit, flood INVITE, classify_sip() (sip.h)
  *               behind a global function; struct sg_info

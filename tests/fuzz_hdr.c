@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * libFuzzer target over the header scanner and the layer-7 checks built on
- * it (bpf/sip_hdr.h), with a fixed User-Agent blocklist.  Beyond memory
+ * it (bpf/sip_hdr.h, bpf/sip_val.h), with a fixed User-Agent blocklist.  Beyond memory
  * safety (ASan, UBSan) it checks what the kernel relies on: every span the
  * scan reports lies inside the data, and the scan ends within its step
  * budget.
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sip_hdr.h"
+#include "sip_val.h"
 #include "uaset.h"
 
 static struct sg_ua_set *set;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Host tests of the SIP header scanner (bpf/sip_hdr.h): the very code the
+ * Host tests of the SIP header scanner (bpf/sip_hdr.h, sip_val.h): the very code the
  * kernel's sipguard_l7 runs, driven here by plain loops and checked under
  * AddressSanitizer.  Every message is copied into a buffer of its exact
  * size first, as the kernel copies the packet into its scratch buffer.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sip_hdr.h"
+#include "sip_val.h"
 #include "uaset.h"
 #include "harness.h"
 

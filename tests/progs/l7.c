@@ -6,7 +6,7 @@
  * flows override.
  */
 #include "progs.h"
-#include "sip_hdr.h"
+#include "sip_val.h"
 #include "uaset.h"
 
 static struct sg_ua_set *ua_buf;
