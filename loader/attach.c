@@ -43,7 +43,7 @@
 static const char *const shared_maps[] = {
 	SG_MAP_ALLOW, SG_MAP_FLOWS, SG_MAP_FRAGS, SG_MAP_CONFIG,
 	SG_MAP_DENY, SG_MAP_BANS, SG_MAP_USERS, SG_MAP_UA, SG_MAP_ALLOWBITS,
-	SG_MAP_EVENTS, SG_MAP_EVSTATE, SG_MAP_FLOWSTAT,
+	SG_MAP_EVENTS, SG_MAP_EVSTATE, SG_MAP_FLOWSTAT, SG_MAP_BANSTAT,
 	NULL
 };
 
@@ -946,6 +946,14 @@ int do_attach(int argc, char **argv)
 		goto out;
 	if (sg_need_privileges(true) || sg_check_kernel() || sg_ensure_bpffs())
 		goto out;
+	/*
+	 * Conntrack cannot tell the phone's request from its answer to a
+	 * stranger; the learner's flows can, and conntrack trust needs one.
+	 */
+	if (o.conntrack && o.no_learn) {
+		sg_err("--conntrack needs the learner: conntrack trusts a connection only where the learner saw the LAN send a request on it (a phone's answer to a stranger also opens a conntrack entry); attach without --no-learn");
+		goto out;
+	}
 	if (o.conntrack && conntrack_usable())
 		goto out;
 
@@ -1350,6 +1358,22 @@ static json_object *iface_status(const char *ifname, const struct sg_config *cfg
 	return o;
 }
 
+/* The ban quota's counts (sg_banstat); false where it is not pinned. */
+static bool ban_stat(struct sg_ban_stat *st)
+{
+	char path[SG_PATH_MAX];
+	__u32 zero = 0;
+	int fd, err;
+
+	sg_pin_file(path, sizeof(path), SG_MAP_BANSTAT);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	err = bpf_map_lookup_elem(fd, &zero, st);
+	close(fd);
+	return !err;
+}
+
 static json_object *fill_json(long n, long max)
 {
 	json_object *o = json_object_new_object();
@@ -1362,6 +1386,7 @@ static json_object *fill_json(long n, long max)
 int do_status(int argc, char **argv)
 {
 	json_object *root = NULL, *ifs = NULL, *set, *o;
+	struct sg_ban_stat bst;
 	struct sg_config cfg;
 	struct sg_maps m;
 	char path[SG_PATH_MAX], **names = NULL;
@@ -1442,6 +1467,9 @@ int do_status(int argc, char **argv)
 		json_object_object_add(root, "bans",
 				       fill_json(sg_map_count(m.bans, sizeof(struct sg_addr)),
 						 SG_BANS_MAX));
+		if (ban_stat(&bst))
+			json_object_object_add(root, "bans_refused",
+					       json_object_new_int64(bst.refused));
 		json_object_object_add(root, "allowlist",
 				       fill_json(sg_map_count(m.allow, sizeof(struct sg_lpm_key)),
 						 SG_ALLOW_MAX));
@@ -1460,6 +1488,9 @@ int do_status(int argc, char **argv)
 		       cfg.ua_count, SG_UA_MAX,
 		       sg_map_count(m.users, sizeof(struct sg_user_key)), SG_USERS_MAX,
 		       sg_map_count(m.bans, sizeof(struct sg_addr)));
+		if (ban_stat(&bst) && bst.refused)
+			printf("bans refused (the quota of new bans was spent): %llu\n",
+			       (unsigned long long)bst.refused);
 	}
 	sg_maps_close(&m);
 	sg_free_names(names, n);
