@@ -225,16 +225,49 @@ static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
 	return SG_R_INSPECTED;
 }
 
+/*
+ * Ban the request's source for ban-time.  A live ban is renewed in place
+ * (a banned source only gets here when a flow exempts it); a new ban, or
+ * one that ran out and waits in the table, takes a place of the window's quota
+ * (SG_BANS_QUOTA per ban-time), or is refused and counted when none is
+ * left, so that a flood of spoofed sources never makes sg_bans full of
+ * live bans and the LRU never pushes a live one out.  The check and the
+ * count are not one atomic step: CPUs racing at the end of a window may
+ * take a few places more, far from the half of the table kept in reserve.
+ */
 static __always_inline void ban(const struct sg_scratch *sc,
 				const struct sg_config *cfg, __u32 reason)
 {
-	struct sg_ban_val b = { .reason = reason };
+	struct sg_ban_val b = { .reason = reason }, *old;
+	struct sg_ban_stat *st;
+	__u64 len;
+	__u32 zero = 0;
 
 	if (!cfg->ban_time_s)
 		return;
+	len = cfg->ban_time_s * NSEC_PER_SEC;
 	b.banned_ns = sg_now();
-	b.expires_ns = b.banned_ns + cfg->ban_time_s * NSEC_PER_SEC;
-	bpf_map_update_elem(&sg_bans, &sc->saddr, &b, BPF_ANY);
+	b.expires_ns = b.banned_ns + len;
+	old = bpf_map_lookup_elem(&sg_bans, &sc->saddr);
+	if (old && old->expires_ns > b.banned_ns) {
+		*old = b;
+		return;
+	}
+	st = bpf_map_lookup_elem(&sg_banstat, &zero);
+	if (!st)
+		return;
+	/* signed: a start a tick ahead of the coarse clock is this window */
+	if ((__s64)(b.banned_ns - st->window_ns) >= (__s64)len) {
+		st->window_ns = b.banned_ns;
+		st->in_window = 0;
+	}
+	if (st->in_window >= SG_BANS_QUOTA) {
+		__sync_fetch_and_add(&st->refused, 1);
+		return;
+	}
+	__sync_fetch_and_add(&st->in_window, 1);
+	if (!bpf_map_update_elem(&sg_bans, &sc->saddr, &b, BPF_ANY))
+		__sync_fetch_and_add(&st->granted, 1);
 }
 
 /* A drop event with the header fields the scan found. */

@@ -103,6 +103,12 @@ static __always_inline void learn_flow(const struct sg_flow_key *exact,
 	__u64 now = sg_now();
 
 	wild.remote_port = 0;
+	/*
+	 * The LAN asks this address for something: whatever a datagram
+	 * naming it as its source earned it, a ban no longer applies.
+	 */
+	if (opens)
+		bpf_map_delete_elem(&sg_bans, &exact->addr);
 	v = bpf_map_lookup_elem(&sg_flows, exact);
 	if (v) {
 		v->last_seen_ns = now;

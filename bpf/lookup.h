@@ -90,11 +90,40 @@ static __always_inline int established(const struct sg_config *cfg,
 	return v && flow_fresh(v, cfg);
 }
 
-static __always_inline int banned(const struct sg_addr *src)
+/*
+ * Did the LAN send SRC an opening request on the connection {src, sport
+ * -> local dport}, as the learner saw it?  A learned flow (or a hand-made
+ * one) under that exact key, however old: the question is who opened the
+ * connection, not whether it is fresh.  The learner's wildcard copies do
+ * not count: they stand for a remote address, not a connection.
+ */
+static __always_inline int lan_requested(const struct sg_addr *src,
+					 __u16 sport, __u16 dport)
+{
+	struct sg_flow_key k = { .remote_port = sport, .local_port = dport };
+	struct sg_flow_val *v;
+
+	k.addr = *src;
+	v = bpf_map_lookup_elem(&sg_flows, &k);
+	return v && !(v->flags & SG_FLOW_SHADOW);
+}
+
+/*
+ * Is SRC banned?  A ban is only ever evidence from one unauthenticated
+ * datagram, so it yields to what the LAN itself did: a source that the
+ * LAN sent an opening request to from this local port (a flow under the
+ * wildcard key, however old) is never banned.  Fresh flows, the
+ * allowlist and conntrack are asked before, in request().
+ */
+static __always_inline int banned(const struct sg_addr *src, __u16 dport)
 {
 	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
+	struct sg_flow_key k = { .local_port = dport };
 
-	return b && sg_now() < b->expires_ns;
+	if (!b || sg_now() >= b->expires_ns)
+		return 0;
+	k.addr = *src;
+	return bpf_map_lookup_elem(&sg_flows, &k) == NULL;
 }
 
 #ifdef SG_CONNTRACK
@@ -128,10 +157,13 @@ extern void bpf_ct_release(struct nf_conn *ct) __ksym;
 
 /*
  * Does the packet match the reply direction of a conntrack entry?  Then
- * the LAN side opened the connection (the phone's REGISTER, masqueraded).
+ * a LAN packet opened the connection (the phone's REGISTER, masqueraded).
  * An entry that a stranger's own packet opened, say an OPTIONS sent
  * through a port forward and answered by the phone, matches in the
- * original direction and proves nothing.
+ * original direction and proves nothing.  Nor does the reply direction
+ * alone: the phone's answer to a stranger's OPTIONS goes to the Via port
+ * the stranger chose (RFC 3261 18.2.2) and opens an entry there.  The
+ * caller asks lan_requested() first, which only a request does.
  */
 static __always_inline int ct_lan_opened(struct xdp_md *ctx,
 					 const struct sg_info *in)

@@ -169,6 +169,14 @@ struct {
 	__uint(max_entries, 1);
 } sg_ifmeta SEC(".maps");
 
+/* The ban quota and its counts (sg_ban_stat); shared like the bans. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_ban_stat);
+	__uint(max_entries, 1);
+} sg_banstat SEC(".maps");
+
 /*
  * Each map of SG_SHARED_MAPS(field, pin name, label) is defined above as
  * sg_<field>, and its pin name is its map name: a map renamed or dropped

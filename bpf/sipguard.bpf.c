@@ -20,7 +20,9 @@
  * Built a second time with SG_CONNTRACK (sipguard_ct.bpf.c), the XDP
  * program also asks netfilter conntrack (bpf_xdp_ct_lookup, a kfunc: that
  * object needs kernel BTF) whether an unknown INVITE matches the reply
- * direction of an entry, that is, a connection the LAN side opened.
+ * direction of an entry on a connection where the learner saw the LAN
+ * send a request: a connection the LAN side opened and that is still
+ * alive, however old its flow.
  *
  * No CO-RE, no kernel BTF: only uapi headers and maps with BTF of their own,
  * so the object loads on router kernels built without BTF.
@@ -126,7 +128,12 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);
 #ifdef SG_CONNTRACK
-	if (ct_lan_opened(ctx, in))
+	/*
+	 * The learner says that the LAN sent a request on this connection
+	 * (however long ago), conntrack that the connection is still alive.
+	 */
+	if (lan_requested(&in->src, in->pkt.sport, in->pkt.dport) &&
+	    ct_lan_opened(ctx, in))
 		return verdict(ctx, SG_R_CONNTRACK);
 #endif
 	if (invite && !(cfg->flags & SG_CFG_INSPECT)) {
@@ -135,7 +142,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 	}
 	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))
 		return drop(ctx, in, SG_R_DENIED, cfg);
-	if (cfg->ban_time_s && banned(&in->src))
+	if (cfg->ban_time_s && banned(&in->src, in->pkt.dport))
 		return drop(ctx, in, SG_R_BANNED, cfg);
 	if (invite || cfg->ua_count)
 		to_l7(ctx, in, invite ? SG_L7_INSPECT : SG_L7_UA, 0);

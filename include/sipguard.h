@@ -146,6 +146,24 @@ struct sg_ban_val {
 	__u32 pad;
 };
 
+/*
+ * The ban quota (one shared entry): at most SG_BANS_QUOTA new bans in a
+ * window of ban-time seconds, so that the bans alive at any moment (made
+ * in the last ban-time) fill at most half of sg_bans and the LRU's
+ * victims are bans that have run out, never live ones.  A ban beyond the
+ * quota is refused and counted; the request that asked for it is dropped
+ * all the same.  docs/design.md, "Bans".
+ */
+#define SG_BANS_QUOTA		(SG_BANS_MAX / 4)
+
+struct sg_ban_stat {
+	__u64 window_ns;	/* start of the current window (sg_now clock) */
+	__u64 granted;		/* new bans made, ever */
+	__u64 refused;		/* new bans refused: the window's quota was spent */
+	__u32 in_window;	/* new bans made in the current window */
+	__u32 pad;
+};
+
 struct sg_user_key {
 	char user[SG_USER_MAX];	/* zero padded, compared exactly */
 };
@@ -346,6 +364,7 @@ struct sg_iface_meta {
 #define SG_MAP_FLOWSTAT		"sg_flowstat"
 #define SG_MAP_DENY		"sg_deny"
 #define SG_MAP_BANS		"sg_bans"
+#define SG_MAP_BANSTAT		"sg_banstat"
 #define SG_MAP_USERS		"sg_users"
 #define SG_MAP_UA		"sg_ua"
 #define SG_MAP_EVENTS		"sg_events"
@@ -375,7 +394,8 @@ struct sg_iface_meta {
 	X(allowbits,	SG_MAP_ALLOWBITS,	NULL)			\
 	X(events,	SG_MAP_EVENTS,		NULL)			\
 	X(evstate,	SG_MAP_EVSTATE,		NULL)			\
-	X(flowstat,	SG_MAP_FLOWSTAT,	NULL)
+	X(flowstat,	SG_MAP_FLOWSTAT,	NULL)			\
+	X(banstat,	SG_MAP_BANSTAT,		NULL)
 
 /*
  * What belongs to one attached interface, pinned in <pin>/if_<ifname>/.

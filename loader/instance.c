@@ -147,6 +147,14 @@ static int attach_check(struct attach *a)
 		return -1;
 	if (sg_need_privileges(true) || sg_check_kernel() || sg_ensure_bpffs())
 		return -1;
+	/*
+	 * Conntrack cannot tell the phone's request from its answer to a
+	 * stranger; the learner's flows can, and conntrack trust needs one.
+	 */
+	if (o->conntrack && o->no_learn) {
+		sg_err("--conntrack needs the learner: conntrack trusts a connection only where the learner saw the LAN send a request on it (a phone's answer to a stranger also opens a conntrack entry); attach without --no-learn");
+		return -1;
+	}
 	if (o->conntrack && sg_conntrack_usable())
 		return -1;
 	if (check_link_type(a))

@@ -35,6 +35,7 @@ struct status {
 	int n;
 	struct sg_config cfg;
 	long allow, flows, deny, users, bans;
+	long long bans_refused;	/* the ban quota's refusals; -1: unknown */
 };
 
 /* ---- gather ---- */
@@ -110,6 +111,14 @@ static int status_gather(struct status *st, char **names, int n)
 	st->bans = sg_map_count(m.bans, sizeof(struct sg_addr));
 	st->allow = sg_map_count(m.allow, sizeof(struct sg_lpm_key));
 	st->flows = sg_map_count(m.flows, sizeof(struct sg_flow_key));
+	st->bans_refused = -1;
+	{
+		struct sg_ban_stat bs;
+		__u32 zero = 0;
+
+		if (!bpf_map_lookup_elem(m.banstat, &zero, &bs))
+			st->bans_refused = bs.refused;
+	}
 	sg_maps_close(&m);
 	return 0;
 }
@@ -170,6 +179,9 @@ static void status_text(const struct status *st)
 	printf("\nlayer 7: deny list %ld/%d, user-agents %u/%d, users %ld/%d, bans %ld\n",
 	       st->deny, SG_DENY_MAX, cfg->ua_count, SG_UA_MAX,
 	       st->users, SG_USERS_MAX, st->bans);
+	if (st->bans_refused > 0)
+		printf("bans refused (the quota of new bans was spent): %lld\n",
+		       st->bans_refused);
 }
 
 /* ---- JSON ---- */
@@ -241,6 +253,8 @@ static void status_json(const struct status *st)
 	add(root, "user_agents", fill_json(st->cfg.ua_count, SG_UA_MAX));
 	add(root, "users", fill_json(st->users, SG_USERS_MAX));
 	add(root, "bans", fill_json(st->bans, SG_BANS_MAX));
+	if (st->bans_refused >= 0)
+		add(root, "bans_refused", json_object_new_int64(st->bans_refused));
 	add(root, "allowlist", fill_json(st->allow, SG_ALLOW_MAX));
 	add(root, "flows", fill_json(st->flows, SG_FLOWS_MAX));
 	sg_json_print(root);

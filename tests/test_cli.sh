@@ -818,6 +818,11 @@ test_conntrack_mode() {
 	# a BTF file without netfilter's kfuncs: the default object's own BTF
 	expect_exit 1 "^Error: --conntrack: this kernel has no bpf_xdp_ct_lookup" \
 		env SIPGUARD_VMLINUX_BTF="$SG_TOP/build/sipguard.bpf.o" nsenter --net="/run/netns/$NS" "$SG" attach "$A" --conntrack
+	# conntrack alone cannot tell the phone's request from its answer to
+	# a stranger: it counts only where the learner saw a request
+	expect_exit 1 "^Error: --conntrack needs the learner: .*attach without --no-learn$" \
+		sg attach "$A" --conntrack --no-learn
+	check "nothing pinned after the refusal" pinned_nothing
 	expect_exit 0 "^sipguard attached to $A \(native XDP, learner on, conntrack\)" sg attach "$A" --conntrack
 	check "status says conntrack" grep -q "conntrack on" <<<"$(sg status)"
 	expect_eq "status --json" true "$(sg status --json | jq '.interfaces[0].conntrack')"

@@ -36,6 +36,113 @@ test_probe_with_blocked_ua_bans_source_and_its_invite_is_dropped() {
 	expect_eq "INVITE after the bans were flushed" 1 "$(arrived after)"
 }
 
+# phone_sends DST TAG METHOD: the phone sends one request from its 5060.
+phone_sends() {
+	ip netns exec "$PHONE" python3 "$SIPUDP" send --src $PHONE4 --dst "$1" \
+		--port 5060 --count 1 --tag "$2" --method "$3"
+}
+
+# banned SOURCE: is SOURCE on `sipguard bans list`?
+banned() { grep -q "^$1 " <<<"$(sg bans list)"; }
+
+# A ban is the word of one datagram whose source nobody checked: it never
+# stops a source that the phone talks to (allowlisted, on a fresh flow, or
+# on a flow the phone opened long ago), and the phone's own request lifts
+# it (docs/design.md, "Bans").
+test_spoofed_blocked_probe_does_not_cut_off_the_pbx_or_a_peer() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "layer 7" need_l7
+	check "policy" sg set unknown-invite inspect ban-time 300
+	check "ua" sg ua add friendly-scanner
+	check "allow the IPv6 PBX" sg allow add $PBX6
+	check "the phone registers with the IPv4 PBX" phone_sends $PBX4 reg REGISTER
+	expect_eq "flow learned" 1 "$(sg flows list --json | jq --arg a $PBX4 '[.[] | select(.remote == $a)] | length')"
+
+	# spoofed probes naming the PBXes: trusted first, no ban at all
+	send $PBX4 spoof4 1 --method OPTIONS --ua friendly-scanner
+	send $PBX6 spoof6 1 --method OPTIONS --ua friendly-scanner
+	refute_banned() { ! banned "$1"; }
+	check "no ban of the established PBX" refute_banned $PBX4
+	check "no ban of the allowlisted PBX" refute_banned $PBX6
+	send $PBX4 call4 2 --user 100
+	send $PBX6 call6 2 --user 100
+	expect_eq "the established PBX's INVITEs" 2 "$(arrived call4)"
+	expect_eq "the allowlisted PBX's INVITEs" 2 "$(arrived call6)"
+
+	# the flow expires: the spoofed probe is dropped and makes a ban, but
+	# the ban yields to the flow the phone opened
+	check "flow-timeout 2" sg set flow-timeout 2
+	sleep 3
+	send $PBX4 spoof4b 1 --method OPTIONS --ua friendly-scanner
+	expect_eq "the spoofed probe at the phone" 0 "$(arrived spoof4b)"
+	check "the spoofed probe made a ban" banned $PBX4
+	send $PBX4 call4b 2 --user 100
+	send $PBX4 opt4b 1 --method OPTIONS
+	expect_eq "the PBX's clean INVITEs (expired flow, inspect)" 2 "$(arrived call4b)"
+	expect_eq "the PBX's OPTIONS" 1 "$(arrived opt4b)"
+	expect_eq "banned drops" 0 "$(counter banned drop)"
+	# the phone's next REGISTER lifts the ban
+	check "the phone registers again" phone_sends $PBX4 reg2 REGISTER
+	check "the REGISTER lifted the ban" refute_banned $PBX4
+
+	# a stranger the phone never asked for anything stays banned
+	send $SCAN4 probe 1 --method OPTIONS --ua friendly-scanner
+	check "the scanner is banned" banned $SCAN4
+	send $SCAN4 scall 2 --user 100
+	expect_eq "the banned scanner's INVITEs" 0 "$(arrived scall)"
+	expect_eq "banned drops" 2 "$(counter banned drop)"
+}
+
+# spoof_flood N: N OPTIONS with a blocked User-Agent to the phone, each
+# from another spoofed source 198.19.X.Y (a raw socket in the internet
+# namespace), paced so that the veth drops none.
+spoof_flood() {
+	ip netns exec "$INET" python3 - "$1" "$PHONE4" <<'PY'
+import socket, struct, sys, time
+n, dst = int(sys.argv[1]), sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+for i in range(n):
+    src = "198.19.%d.%d" % (i >> 8 & 255, i & 255)
+    sip = ("OPTIONS sip:100@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-f%d\r\n"
+           "From: <sip:100@%s>;tag=f%d\r\nTo: <sip:100@%s>\r\nCall-ID: flood-%d\r\n"
+           "CSeq: 1 OPTIONS\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n"
+           % (dst, src, i, src, i, dst, i)).encode()
+    udp = struct.pack("!HHHH", 5060, 5060, 8 + len(sip), 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(sip), 0, 0, 64,
+                     socket.IPPROTO_UDP, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    s.sendto(ip + udp + sip, (dst, 0))
+    if i % 200 == 199:
+        time.sleep(0.01)
+PY
+}
+
+# A flood of blocked probes from spoofed sources, more than the ban table
+# holds, leaves an earlier ban in place: new bans beyond the quota of a
+# ban-time are refused and counted; the flood's requests are dropped all
+# the same.
+test_spoofed_ban_flood_leaves_an_earlier_ban_in_place() {
+	local n=20480 got refused
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "layer 7" need_l7
+	check "policy" sg set ban-time 600
+	check "ua" sg ua add friendly-scanner
+	send $SCAN4 probe 1 --method OPTIONS --ua friendly-scanner
+	check "the real scanner is banned" banned $SCAN4
+	check "the flood" spoof_flood $n
+	got=$(counter user_agent_blocked drop)
+	expect_ge "flood probes that reached sipguard (of $n)" 16500 "$got"
+	expect_eq "the flood at the phone" 0 "$(grep -c " flood-" "$LOG")"
+	check "the real scanner is still banned" banned $SCAN4
+	send $SCAN4 after 2 --method OPTIONS
+	expect_eq "the banned scanner's clean OPTIONS" 0 "$(arrived after)"
+	expect_eq "banned drops" 2 "$(counter banned drop)"
+	refused=$(sg status --json | jq .bans_refused)
+	expect_eq "bans refused: all beyond the quota of 4096" $((got - 4096)) "$refused"
+	check "status says so" grep -q "^bans refused (the quota of new bans was spent): $refused$" <<<"$(sg status)"
+}
+
 test_inspect_rings_configured_users_only() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"

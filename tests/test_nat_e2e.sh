@@ -24,9 +24,9 @@ refute() {
 
 # setup none|sipguard|conntrack: the topology with the PBX up, the capture
 # on the phone running and, with "sipguard", `sipguard attach WAN_IF` done
-# before the phone registers (with "conntrack": `attach --conntrack
-# --no-learn`, so that only netfilter's state can make a flow established);
-# then the phone registered.  Sets MAPPED, the
+# before the phone registers (with "conntrack": `attach --conntrack`, the
+# learner on: conntrack trusts only connections where the learner saw the
+# LAN send a request); then the phone registered.  Sets MAPPED, the
 # phone's public port, and opens it to anyone (full-cone NAT), so that a
 # scanner reaching the phone through it is possible at all.
 setup() {
@@ -36,7 +36,7 @@ setup() {
 	if [ "$1" = sipguard ]; then
 		check "sipguard attach" sg_attach
 	elif [ "$1" = conntrack ]; then
-		check "sipguard attach --conntrack --no-learn" sg_attach --conntrack --no-learn
+		check "sipguard attach --conntrack" sg_attach --conntrack
 	fi
 	check "the phone registers" phone_start
 	MAPPED=$(phone_mapped_port)
@@ -119,13 +119,19 @@ test_3_after_flow_timeout_pbx_invite_dropped_until_reregister() {
 
 test_4_conntrack_mode_trusts_only_connections_the_lan_opened() {
 	setup conntrack
-	expect_eq "flows learned (the learner is off)" 0 \
-		"$(sg flows list --json | jq length)"
+	expect_eq "flow learned from the REGISTER" active "$(sg_flow_state $PBX_IP "$MAPPED")"
 
+	# What conntrack is for: the learned flow has expired, the NAT's
+	# connection lives on (kept by the phone's traffic), and the PBX's
+	# INVITE on it still rings.
+	check "sipguard set flow-timeout 3" sg set flow-timeout 3
+	sleep 4
+	expect_eq "the learned flow" expired "$(sg_flow_state $PBX_IP "$MAPPED")"
 	check "the call through kamailio completes (INVITE, 200, ACK, BYE)" call_phone
 	expect_ge "PBX INVITEs that reached the phone" 1 "$(invites_from $PBX_IP)"
 	expect_ge "INVITEs passed on the reply direction of conntrack" 1 \
 		"$(sg_packets conntrack_reply pass)"
+	check "sipguard set flow-timeout 3600" sg set flow-timeout 3600
 
 	refute "scanner INVITE to 5060 was answered" scan_invite 5060
 	refute "scanner INVITE to port $MAPPED was answered" scan_invite "$MAPPED"
@@ -137,7 +143,26 @@ test_4_conntrack_mode_trusts_only_connections_the_lan_opened() {
 		grep -q "src=$SCANNER_IP" <<<"$(in_rtr conntrack -L -p udp 2>/dev/null)"
 	refute "scanner INVITE to 5060 after the sweep was answered" scan_invite 5060
 	expect_eq "scanner INVITEs that reached the phone" 0 "$(invites_from $SCANNER_IP)"
-	expect_ge "orphan_invite drops" 3 "$(sg_packets orphan_invite drop)"
+
+	# The steered reply: an OPTIONS whose Via names port 5099, no rport;
+	# the phone answers to 5099, and that answer opens a conntrack entry
+	# whose reply direction is SCANNER:5099 -> the router's port STEERED.
+	# The LAN sent no request there: the INVITE on it is an orphan.
+	local steered drops
+	check "the phone answers the steered OPTIONS to the Via port 5099" steer_reply 5099
+	steered=$(nat_port $SCANNER_IP 5099)
+	expect_ge "the conntrack entry of the phone's answer (its public port)" 1 "$steered"
+	expect_eq "flows naming the scanner" 0 "$(sg_flows_from $SCANNER_IP)"
+	drops=$(sg_packets orphan_invite drop)
+	refute "scanner INVITE from 5099 to $steered (reply direction) was answered" \
+		scan_invite_from 5099 "$steered"
+	expect_eq "scanner INVITEs that reached the phone" 0 "$(invites_from $SCANNER_IP)"
+	expect_ge "orphan_invite drops of the steered INVITE" $((drops + 1)) \
+		"$(sg_packets orphan_invite drop)"
+	expect_ge "orphan_invite drops" 4 "$(sg_packets orphan_invite drop)"
+
+	check "the PBX's call still completes" call_phone
+	expect_ge "PBX INVITEs that reached the phone" 2 "$(invites_from $PBX_IP)"
 	topo_passed
 }
 

@@ -264,13 +264,52 @@ phone_reregister() { phone_stop; phone_start; }
 
 # phone_mapped_port: the public port the router gave the phone's 5060
 # towards the PBX, from the router's conntrack table.
-phone_mapped_port() {
+phone_mapped_port() { nat_port $PBX_IP 5060; }
+
+# nat_port REMOTE RPORT: the public port the router gave the phone's 5060
+# towards REMOTE:RPORT (the reply direction's destination port of the
+# conntrack entry).
+nat_port() {
 	if command -v conntrack >/dev/null; then
-		in_rtr conntrack -L -p udp -s $PHONE_IP -d $PBX_IP --sport 5060 --dport 5060 2>/dev/null
+		in_rtr conntrack -L -p udp -s $PHONE_IP -d "$1" --sport 5060 --dport "$2" 2>/dev/null
 	else
 		in_rtr cat /proc/net/nf_conntrack 2>/dev/null |
-			grep "src=$PHONE_IP dst=$PBX_IP sport=5060 dport=5060 "
+			grep "src=$PHONE_IP dst=$1 sport=5060 dport=$2 "
 	fi | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^dport=/ && ++n == 2) { sub(/dport=/, "", $i); print $i; exit } }'
+}
+
+# udp_send NS SRC SPORT DST DPORT: send stdin as one UDP datagram from
+# SRC:SPORT, through a raw socket, so that SPORT may be a port a program
+# listens on (the phone's sipp holds 5060).
+udp_send() {
+	ip netns exec "$1" python3 -c '
+import socket, struct, sys
+src, sport, dst, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+data = sys.stdin.buffer.read()
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.bind((src, 0))
+s.sendto(struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data, (dst, 0))
+' "$2" "$3" "$4" "$5"
+}
+
+# steer_reply PORT: the steered-reply attack's first half.  The scanner
+# sends the phone an OPTIONS (through the port forward) whose Via names
+# PORT and no rport; an RFC 3261 phone answers to the Via port
+# (18.2.2), which opens a conntrack entry from the phone's 5060 to
+# SCANNER:PORT.  sipp answers to the source address instead, so the
+# phone's answer is sent for it, as such a phone sends it.
+steer_reply() {
+	local via="Via: SIP/2.0/UDP $SCANNER_IP:$1;branch=z9hG4bK-steer$1"
+	printf '%s\r\n' "OPTIONS sip:100@$RTR_WAN_IP SIP/2.0" "$via" \
+		"Max-Forwards: 70" "From: <sip:100@$SCANNER_IP>;tag=st$1" \
+		"To: <sip:100@$RTR_WAN_IP>" "Call-ID: steer-$1@$SCANNER_IP" \
+		"CSeq: 1 OPTIONS" "Content-Length: 0" "" |
+		udp_send "$INET_NS" $SCANNER_IP 5060 $RTR_WAN_IP 5060 || return 1
+	printf '%s\r\n' "SIP/2.0 200 OK" "$via;received=$SCANNER_IP" \
+		"From: <sip:100@$SCANNER_IP>;tag=st$1" \
+		"To: <sip:100@$RTR_WAN_IP>;tag=ph$1" "Call-ID: steer-$1@$SCANNER_IP" \
+		"CSeq: 1 OPTIONS" "Content-Length: 0" "" |
+		udp_send "$LAN_NS" $PHONE_IP 5060 $SCANNER_IP "$1"
 }
 
 # ---- the internet side ------------------------------------------------------
@@ -293,6 +332,12 @@ call_phone() { sipp_run caller caller.xml $CALLER_IP $PBX_IP:5060 -s $PHONE_USER
 # scan_invite PORT: a SIPVicious-shaped INVITE from the scanner to the
 # router's WAN address; 0 when the phone answered (the ghost call rang).
 scan_invite() { sipp_run scan-invite scanner_invite.xml $SCANNER_IP $RTR_WAN_IP:"$1"; }
+
+# scan_invite_from SPORT PORT: the same INVITE, from the scanner's port
+# SPORT.
+scan_invite_from() {
+	sipp_run scan-invite scanner_invite.xml $SCANNER_IP $RTR_WAN_IP:"$2" -p "$1"
+}
 
 # scan_options PORT: svmap's OPTIONS probe; 0 when the phone answered 200.
 scan_options() { sipp_run scan-options scanner_options.xml $SCANNER_IP $RTR_WAN_IP:"$1"; }

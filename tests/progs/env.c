@@ -92,6 +92,12 @@ void reset_state(void)
 	clear_map(MAPFD(sg_bans));
 	clear_map(MAPFD(sg_users));
 	{
+		struct sg_ban_stat st = {};
+		__u32 zero = 0;
+
+		bpf_map_update_elem(MAPFD(sg_banstat), &zero, &st, BPF_ANY);
+	}
+	{
 		struct sg_allow_bits *b = calloc(1, sizeof(*b));
 		__u32 zero = 0;
 

@@ -399,4 +399,132 @@ void test_l7_worst_case_unfinished_scan_passes(void)
 	/* the same From within the copy is read whole: a drop */
 	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>\r\n", extra, NULL);
 	EXPECT_DROP("From read whole before the flood", &f, SG_R_BAD_FROM);
+
+/*
+ * Bans that a spoofer cannot aim (issue 10): a ban is the word of one
+ * unauthenticated datagram, so it never blocks a source that the LAN
+ * opened a flow to, fresh or long expired, and the LAN's request to an
+ * address lifts its ban.
+ */
+void test_l7_spoofed_ban_never_blocks_a_source_the_lan_talks_to(void)
+{
+	struct pkt_frame f;
+	struct pkt_desc d;
+	struct sg_ban_val b;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	/* the phone registered with PBX4 two hours ago: the flow expired */
+	flow_learned(PBX4, 5060, 5060, 7200);
+	sip_msg(&f, PBX4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("a spoofed OPTIONS naming the PBX, blocked UA", &f,
+		    SG_R_UA_BLOCKED);
+	ASSERT_TRUE(banned_src(PBX4, &b), "the ban was made");
+	sip_msg(&f, PBX4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("the PBX's clean INVITE (expired flow) is not banned", &f,
+		    SG_R_INSPECTED);
+	sip_msg(&f, PBX4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("nor its OPTIONS", &f, SG_R_REQUEST);
+	/* a fresh flow: established, before bans are asked at all */
+	flow_learned(PBX4, 5060, 5060, 0);
+	sip_msg(&f, PBX4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("INVITE on a fresh flow", &f, SG_R_ESTABLISHED);
+
+	/* the flow is on another local port: the ban holds there */
+	reset_state();
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	flow_learned(PBX4, 5060, 5062, 7200);
+	sip_msg(&f, PBX4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("blocked UA", &f, SG_R_UA_BLOCKED);
+	sip_msg(&f, PBX4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("a flow from local 5062 does not exempt calls to 5060", &f,
+		    SG_R_BANNED);
+
+	/* the LAN's request to a banned address lifts the ban */
+	out4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "REGISTER");
+	run_tc(f.data, f.len);
+	ASSERT_TRUE(!banned_src(PBX4, &b), "the REGISTER lifted the ban");
+	/* a response opens nothing and lifts nothing */
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("the scanner's blocked UA", &f, SG_R_UA_BLOCKED);
+	out4(&d, SCAN4, 5060, 5060);
+	response(&f, &d, "200 OK");
+	run_tc(f.data, f.len);
+	ASSERT_TRUE(banned_src(SCAN4, &b), "the phone's answer lifted no ban");
+}
+
+static void flood_src(char *buf, size_t n, int i)
+{
+	snprintf(buf, n, "198.18.%d.%d", (i >> 8) & 0xff, i & 0xff);
+}
+
+static struct sg_ban_stat ban_stat(void)
+{
+	struct sg_ban_stat st = {};
+	__u32 zero = 0;
+
+	bpf_map_lookup_elem(MAPFD(sg_banstat), &zero, &st);
+	return st;
+}
+
+/*
+ * A flood of blocked User-Agents from spoofed sources, more than sg_bans
+ * holds, does not push out an earlier ban: at most SG_BANS_QUOTA new bans
+ * per ban-time, the rest are refused and counted (their requests still
+ * dropped).  An LRU without the quota evicts the first ban.
+ */
+void test_l7_ban_flood_keeps_earlier_bans(void)
+{
+	int i, n = SG_BANS_MAX + SG_BANS_MAX / 4, drops = 0;
+	struct sg_ban_val b;
+	struct pkt_frame f;
+	struct sg_ban_stat st;
+	char src[32];
+
+	l7_config(0, 600, scanner_uas);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("the real scanner", &f, SG_R_UA_BLOCKED);
+	ASSERT_TRUE(banned_src(SCAN4, &b), "the real scanner is banned");
+	for (i = 0; i < n; i++) {
+		flood_src(src, sizeof(src), i);
+		sip_msg(&f, src, "OPTIONS", "100", GOOD_FROM, GOOD_TO,
+			SCANNER_UA);
+		if (run_xdp(f.data, f.len) == XDP_DROP)
+			drops++;
+	}
+	ASSERT_EQ(drops, n, "every spoofed request dropped");
+	ASSERT_TRUE(banned_src(SCAN4, &b), "the real ban survived the flood");
+	st = ban_stat();
+	ASSERT_EQ(map_count(MAPFD(sg_bans)), SG_BANS_QUOTA,
+		  "bans in the table: the window's quota");
+	ASSERT_EQ(st.granted, SG_BANS_QUOTA, "bans granted");
+	ASSERT_EQ(st.refused, n + 1 - SG_BANS_QUOTA, "bans refused");
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_DROP("the real scanner's clean OPTIONS", &f, SG_R_BANNED);
+	flood_src(src, sizeof(src), n - 1);
+	sip_msg(&f, src, "OPTIONS", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
+	EXPECT_PASS("a refused ban bans nobody", &f, SG_R_REQUEST);
+}
+
+/* A new window of ban-time seconds brings a new quota. */
+void test_l7_ban_quota_renews_each_ban_time(void)
+{
+	struct sg_ban_stat st = { .in_window = SG_BANS_QUOTA };
+	struct pkt_frame f;
+	struct sg_ban_val b;
+	__u32 zero = 0;
+
+	l7_config(0, 600, scanner_uas);
+	st.window_ns = now_ns();
+	bpf_map_update_elem(MAPFD(sg_banstat), &zero, &st, BPF_ANY);
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
+	EXPECT_DROP("blocked UA, quota spent", &f, SG_R_UA_BLOCKED);
+	ASSERT_TRUE(!banned_src(SCAN4, &b), "no ban while the quota is spent");
+	ASSERT_EQ(ban_stat().refused, 1, "refused");
+
+	st.window_ns = now_ns() - 601 * NSEC;	/* wraps on a young machine */
+	bpf_map_update_elem(MAPFD(sg_banstat), &zero, &st, BPF_ANY);
+	EXPECT_DROP("blocked UA, next window", &f, SG_R_UA_BLOCKED);
+	ASSERT_TRUE(banned_src(SCAN4, &b), "banned in the new window");
+	ASSERT_EQ(ban_stat().in_window, 1, "one ban in the new window");
 }
