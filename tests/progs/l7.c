@@ -399,6 +399,7 @@ void test_l7_worst_case_unfinished_scan_passes(void)
 	/* the same From within the copy is read whole: a drop */
 	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>\r\n", extra, NULL);
 	EXPECT_DROP("From read whole before the flood", &f, SG_R_BAD_FROM);
+}
 
 /*
  * Bans that a spoofer cannot aim (issue 10): a ban is the word of one
