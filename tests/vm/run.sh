@@ -10,7 +10,8 @@
 #
 #   SG_VM_MEM     memory in MiB (default 3072)
 #   SG_VM_CPUS    virtual CPUs (default: this machine's cores, at most 4)
-#   SG_VM_TIMEOUT seconds before the VM is stopped and the run fails (1800)
+#   SG_VM_TIMEOUT seconds before the VM is stopped and the run fails (3600:
+#                 every kernel-dependent suite takes about half of that)
 set -euo pipefail
 
 kernel=${1:?usage: tests/vm/run.sh KERNEL COMMAND [ARG...]}
@@ -44,7 +45,7 @@ trap 'exit 130' INT TERM
 mem=${SG_VM_MEM:-3072}
 cpus=${SG_VM_CPUS:-$(nproc)}
 [ "$cpus" -gt 4 ] && cpus=4
-timeout=${SG_VM_TIMEOUT:-1800}
+timeout=${SG_VM_TIMEOUT:-3600}
 
 # boot: run the VM once; its exit status is left in $st.
 boot() {
