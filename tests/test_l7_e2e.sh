@@ -192,7 +192,7 @@ test_inspect_reads_folded_and_long_headers() {
 	send $SCAN6 fold6 2 --fold-to-tag
 	expect_eq "in-dialog-looking INVITEs, folded To tag" 0 "$(arrived fold4)"
 	expect_eq "the same over IPv6" 0 "$(arrived fold6)"
-	expect_eq "to_tag drops" 4 "$(counter to_tag drop)"
+	expect_eq "to_tag drops" 4 "$(counter_reaches to_tag drop 4)"
 	send $SCAN4 long4 2 --display 400
 	send $SCAN6 long6 2 --display 400
 	expect_eq "clean INVITEs with 400-byte From and To" 2 "$(arrived long4)"

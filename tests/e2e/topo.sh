@@ -106,3 +106,16 @@ counter() {
 		'[.interfaces[] | select(.name == $i) | .counters[]
 		  | select(.reason == $r and .verdict == $v) | .packets] | add // 0'
 }
+
+# counter_reaches REASON VERDICT N: the counter, once it is N or after 5 s.
+# Dropped packets leave nothing for arrived() to wait for, and a first IPv6
+# packet may wait for neighbour discovery before it reaches the WAN.
+counter_reaches() {
+	local i n
+	for i in $(seq 50); do
+		n=$(counter "$1" "$2")
+		[ "$n" -ge "$3" ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
