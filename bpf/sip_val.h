@@ -84,25 +84,42 @@ static __always_inline __u32 sg_find_long(const struct sg_scan *s, __u32 off,
 #endif
 
 /*
- * The Request-URI: between the first and the second blank of the start
- * line.  Called once, before the steps.
+ * The Request-URI: after the method and the blanks that follow it, up to
+ * the next blank or line end.  Blanks are the classifier's (0x01..0x20,
+ * sip.h): SP, HTAB, a fold (CRLF then SP), and what chan_sip skips too.
+ * Called once, before the steps.
  */
 #define SG_METHOD_SCAN	16	/* the blank after the method is this near */
+#define SG_RURI_BLANKS	8	/* blanks between the method and the URI */
 #define SG_RURI_SCAN	128	/* bytes of a Request-URI looked at */
+
+static __always_inline int sg_is_blank(__u8 c)
+{
+	return (__u8)(c - 1) < 0x20;
+}
 
 static __always_inline void sg_request_uri(struct sg_scan *s)
 {
-	__u32 start, n, i;
+	__u32 start, n, i, skip = 1;
 
-	/* the blank after the method, in bytes 1..SG_METHOD_SCAN - 1 */
+	/* the first blank after the method, in bytes 1..SG_METHOD_SCAN - 1 */
 	n = s->len > SG_METHOD_SCAN ? SG_METHOD_SCAN - 1 : s->len ? s->len - 1 : 0;
-	start = SG_FIND_BYTE(s, 1, n, ' ');
-	i = SG_FIND_BYTE(s, 1, n, '\t');
-	if (i < start)
-		start = i;
+	start = n;
+	for (i = 0; i < SG_METHOD_SCAN - 1; i++)
+		if (start == n && i < n && sg_is_blank(sg_at(s, i + 1)))
+			start = i;
 	if (start >= n)
 		return;
-	start = (start + 2) & SG_SCAN_MASK;
+	/* past the blanks that follow; no early exit (docs/design.md) */
+	start += 1;
+	for (i = 0; i < SG_RURI_BLANKS; i++) {
+		skip = skip && start < s->len && sg_is_blank(sg_at(s, start));
+		start += skip;
+	}
+	SG_OPAQUE(start);
+	start &= SG_SCAN_MASK;
+	if (start >= s->len)
+		return;
 	n = s->len - start;
 	if (n > SG_RURI_SCAN)
 		n = SG_RURI_SCAN;

@@ -228,6 +228,35 @@ void test_request_uri_user(void)
 	free(s);
 }
 
+/* The request line in every shape the classifier takes as a request. */
+void test_request_uri_after_any_blanks(void)
+{
+	static const struct {
+		const char *msg, *ruri;
+	} cases[] = {
+		{ "INVITE\tsip:2001@192.0.2.1 SIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+		{ "INVITE   sip:2001@192.0.2.1 SIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+		{ "INVITE\r\n sip:2001@192.0.2.1 SIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+		{ "INVITE\n\tsip:2001@192.0.2.1\tSIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+		{ "INVITE\x0bsip:2001@192.0.2.1 SIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+		{ "INVITE \r\n sip:2001@192.0.2.1 SIP/2.0\r\n\r\n", "sip:2001@192.0.2.1" },
+	};
+	struct sg_scan *s;
+	__u32 off = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = scan(cases[i].msg);
+		ASSERT_STREQ(span_str(s, s->ruri), cases[i].ruri, cases[i].msg);
+		ASSERT_EQ(sg_uri_user(s, s->ruri, &off), 4, "its user");
+		free(s);
+	}
+	/* more blanks than are skipped: no Request-URI, not a wrong one */
+	s = scan("INVITE          sip:2001@192.0.2.1 SIP/2.0\r\n\r\n");
+	ASSERT_EQ(s->ruri.len, 0, "no Request-URI after 10 blanks");
+	free(s);
+}
+
 void test_message_without_line_end_is_scanned_to_its_end(void)
 {
 	struct sg_scan *s = scan("INVITE sip:1@192.0.2.1 SIP/2.0\r\nUser-Agent: cut");
