@@ -185,8 +185,9 @@ static bool pinned_map_mismatch(struct bpf_object *obj, char *msg, size_t len)
 {
 	struct bpf_map_info info;
 	struct bpf_map *map;
-	const char *path, *what = NULL;
-	__u32 ilen, pinned = 0, ours = 0;
+	const char *path, *said;
+	__u32 ilen;
+	size_t i;
 	int fd;
 
 	bpf_object__for_each_map(map, obj) {
@@ -203,38 +204,30 @@ static bool pinned_map_mismatch(struct bpf_object *obj, char *msg, size_t len)
 			continue;
 		}
 		close(fd);
-		if (info.type != bpf_map__type(map)) {
-			what = "type";
-			pinned = info.type;
-			ours = bpf_map__type(map);
-		} else if (info.key_size != bpf_map__key_size(map)) {
-			what = "key size";
-			pinned = info.key_size;
-			ours = bpf_map__key_size(map);
-		} else if (info.value_size != bpf_map__value_size(map)) {
-			what = "value size";
-			pinned = info.value_size;
-			ours = bpf_map__value_size(map);
-		} else if (info.max_entries != bpf_map__max_entries(map)) {
-			what = "size";
-			pinned = info.max_entries;
-			ours = bpf_map__max_entries(map);
-		} else if (info.map_flags != bpf_map__map_flags(map)) {
-			what = "flags";
-			pinned = info.map_flags;
-			ours = bpf_map__map_flags(map);
-		}
-		if (what) {
+		/* in libbpf's order; the first that differs is named */
+		const struct {
+			const char *what;
+			__u32 pinned, ours;
+		} f[] = {
+			{ "type", info.type, bpf_map__type(map) },
+			{ "key size", info.key_size, bpf_map__key_size(map) },
+			{ "value size", info.value_size, bpf_map__value_size(map) },
+			{ "size", info.max_entries, bpf_map__max_entries(map) },
+			{ "flags", info.map_flags, bpf_map__map_flags(map) },
+		};
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			if (f[i].pinned == f[i].ours)
+				continue;
 			snprintf(msg, len, "the pinned map %s does not match this sipguard's (its %s is %u, this sipguard's %u)",
-				 path, what, pinned, ours);
+				 path, f[i].what, f[i].pinned, f[i].ours);
 			return true;
 		}
 	}
 	/* libbpf's word for it, should its comparison differ from ours */
-	for (ours = 0; (path = sg_libbpf_said(ours)); ours++) {
-		if (strstr(path, "couldn't reuse pinned map")) {
+	for (i = 0; (said = sg_libbpf_said(i)); i++) {
+		if (strstr(said, "couldn't reuse pinned map")) {
 			snprintf(msg, len, "a pinned map does not match this sipguard's (libbpf: %s)",
-				 path);
+				 said);
 			return true;
 		}
 	}
