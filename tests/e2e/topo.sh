@@ -42,6 +42,19 @@ setup() {
 	addr add $PHONE6/64 dev $WAN nodad
 	link set $WAN up
 	EOF
+	# Neighbours known from the start: a first datagram never waits for
+	# ARP or neighbour discovery, which could outlast arrived()'s wait
+	# (a check that nothing arrived would then pass for the wrong reason,
+	# one that something did would fail).
+	local wmac pmac a
+	wmac=$(ip -n "$PHONE" -br link show dev "$WAN" | awk '{ print $3 }')
+	pmac=$(ip -n "$INET" -br link show dev "$PEER" | awk '{ print $3 }')
+	for a in $PHONE4 $PHONE6; do
+		echo "neigh replace $a lladdr $wmac dev $PEER nud permanent"
+	done | ip -n "$INET" -batch - || return 1
+	for a in 198.18.0.1 $PBX4 $SCAN4 2001:db8:18::1 $PBX6 $SCAN6; do
+		echo "neigh replace $a lladdr $pmac dev $WAN nud permanent"
+	done | ip -n "$PHONE" -batch - || return 1
 	LOG=$(mktemp /tmp/sgt-e2e.XXXXXX)
 	cleanup_add "rm -f $LOG"
 	start_listener "$LOG"
