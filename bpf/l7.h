@@ -226,6 +226,22 @@ static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
 }
 
 /*
+ * The INVITE passed `inspect`: its caller waits in sg_pending for the
+ * LAN's answer, which the learner turns into a dialog flow when it is a
+ * 2xx (learn.h).  Keyed as the learner sees the answer: {caller addr,
+ * caller port, local port}.
+ */
+static __always_inline void await_answer(const struct sg_scratch *sc)
+{
+	struct sg_flow_key k = { .remote_port = sc->sport,
+				 .local_port = sc->dport };
+	__u32 until = sg_now_s() + SG_PENDING_S;
+
+	k.addr = sc->saddr;
+	bpf_map_update_elem(&sg_pending, &k, &until, BPF_ANY);
+}
+
+/*
  * Ban the request's source for ban-time.  A live ban is renewed in place
  * (a banned source only gets here when a flow exempts it); a new ban, or
  * one that ran out and waits in the table, takes a place of the window's quota

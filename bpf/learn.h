@@ -1,49 +1,33 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The learner's side of the flow table (sipguard_learn, TC egress): an
- * outbound request that opens something (REGISTER, INVITE, SUBSCRIBE,
+ * The writers of the flow table (flowtab.h): the TC learner's inserts,
+ * refreshes and removals, and the XDP program's marks of answered flows.
+ *
+ * An outbound request that opens something (REGISTER, INVITE, SUBSCRIBE,
  * OPTIONS, PUBLISH, MESSAGE) records the flow {remote address, remote
- * port, local port}; any other outbound SIP message only refreshes a flow
- * that exists, so that a phone answering a stranger's OPTIONS never
- * invites the stranger in.  Each flow is stored under its exact key and
- * under a wildcard copy (include/sipguard.h says why).  When the table is
- * full, the learned flow seen longest ago is evicted to make room.
+ * port, local port}; any other outbound SIP message, a CRLF keep-alive
+ * (RFC 5626) or a STUN binding request only refreshes a flow that
+ * exists, so that a phone answering a stranger's OPTIONS never invites
+ * the stranger in.  A REGISTER's lifetime (its Expires, or the largest
+ * Contact expires parameter) plus a margin becomes the flow's; a
+ * REGISTER with lifetime 0 ends the flow.  The phone's 2xx to a call
+ * that `inspect` let in (sg_pending) makes a dialog flow.
  */
 #ifndef SG_LEARN_H
 #define SG_LEARN_H
 
-#include <linux/errno.h>
-
 #include "maps.h"
+#include "flowtab.h"
 
-/*
- * SEEN starts above every stamp and nothing else says whether a flow was
- * found: Linux 6.1's verifier checks a callback as if called once, with
- * the caller's stack as it was, and would remove a branch on a "found"
- * flag that it sees at 0 there (the walk would then keep the last flow it
- * visited, not the oldest).
- */
-struct oldest {
-	struct sg_flow_key key;
-	__u64 seen;
+/* What the learner asks of the table for one outbound message. */
+struct learn_req {
+	struct sg_flow_key k;
+	__u32 life;		/* lifetime of a new flow, or a registration's */
+	__u8 add;		/* SG_FLOW_* to set */
+	__u8 clear;		/* SG_FLOW_* to clear */
+	__u8 opens;		/* may make a new flow */
+	__u8 reg_life;		/* life replaces the flow's lifetime */
 };
-
-#define SG_SEEN_NONE	(~0ULL)
-
-static long find_oldest(void *map, const void *key, void *value,
-			void *arg)
-{
-	const struct sg_flow_val *v = value;
-	struct oldest *o = arg;
-
-	if (v->flags & (SG_FLOW_STATIC | SG_FLOW_SHADOW))
-		return 0;
-	if (v->last_seen_ns < o->seen) {
-		__builtin_memcpy(&o->key, key, sizeof(o->key));
-		o->seen = v->last_seen_ns;
-	}
-	return 0;
-}
 
 static __always_inline struct sg_flowstat *flowstat(void)
 {
@@ -52,94 +36,454 @@ static __always_inline struct sg_flowstat *flowstat(void)
 	return bpf_map_lookup_elem(&sg_flowstat, &zero);
 }
 
-/*
- * The table is full: evict the learned flow seen longest ago, with its
- * wildcard copy unless a fresher flow shares it.  Only new flows in a
- * full table pay for the walk.
- */
-static __always_inline int evict_oldest(void)
+/* Refresh slot W as R says, at NOW.  Lock held. */
+static __always_inline void slot_refresh(struct sg_flow_slot *w,
+					 const struct learn_req *r, __u32 now,
+					 __u32 timeout)
 {
-	struct oldest o = { .seen = SG_SEEN_NONE };
-	struct sg_flow_key wild;
-	struct sg_flow_val *w;
-	struct sg_flowstat *st;
+	__u32 life;
 
-	bpf_for_each_map_elem(&sg_flows, find_oldest, &o, 0);
-	if (o.seen == SG_SEEN_NONE)
-		return -1;
-	bpf_map_delete_elem(&sg_flows, &o.key);
-	wild = o.key;
-	wild.remote_port = 0;
-	w = bpf_map_lookup_elem(&sg_flows, &wild);
-	if (w && (w->flags & SG_FLOW_SHADOW) && w->last_seen_ns <= o.seen)
-		bpf_map_delete_elem(&sg_flows, &wild);
-	st = flowstat();
-	if (st)
-		st->evicted++;
+	w->flags = (w->flags & ~r->clear) | r->add;
+	life = r->reg_life ? r->life : slot_life(w, timeout);
+	w->lifetime_s = life;
+	w->expires_s = now + life;
+}
+
+/*
+ * Refresh the flow in S if it is there (however old: a refresh brings
+ * an expired flow back, as a request would make it anew).
+ */
+static __always_inline __u32 set_touch(struct sg_flow_set *s, __u8 tag,
+				       const struct learn_req *r, __u32 now,
+				       __u32 timeout)
+{
+	__u32 i, did = FLOW_NOTHING;
+
+	if (set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
+		     0, 1, now) >= SG_FLOW_WAYS)
+		return FLOW_NOTHING;
+	bpf_spin_lock(&s->lock);
+	i = set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
+		     0, 1, now);
+	if (i < SG_FLOW_WAYS) {
+		slot_refresh(&s->way[i], r, now, timeout);
+		did = FLOW_REFRESHED;
+	}
+	bpf_spin_unlock(&s->lock);
+	return did;
+}
+
+/* Put the flow into S (or refresh it, if another CPU just did). */
+static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
+					const struct learn_req *r, __u32 now,
+					__u32 timeout)
+{
+	struct sg_flow_slot *w;
+	__u32 i, did;
+
+	bpf_spin_lock(&s->lock);
+	i = set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
+		     0, 1, now);
+	if (i < SG_FLOW_WAYS) {
+		slot_refresh(&s->way[i], r, now, timeout);
+		did = FLOW_REFRESHED;
+	} else {
+		i = set_victim(s, now, &did);
+		if (i < SG_FLOW_WAYS) {
+			w = &s->way[i];
+			s->tag[i] = 0;
+			w->addr = r->k.addr;
+			w->remote_port = r->k.remote_port;
+			w->local_port = r->k.local_port;
+			w->flags = r->add;
+			w->origin = SG_ORIGIN_LEARNED;
+			w->lifetime_s = r->life;
+			w->expires_s = now + r->life;
+			s->tag[i] = tag;
+		}
+	}
+	bpf_spin_unlock(&s->lock);
+	return did;
+}
+
+/* Does S have a free or expired slot (a hint, read without the lock)? */
+static __always_inline int set_has_room(const struct sg_flow_set *s, __u32 now)
+{
+	__u32 i;
+
+SG_UNROLL
+	for (i = 0; i < SG_FLOW_WAYS; i++)
+		if (!s->tag[i] || !slot_fresh(&s->way[i], now))
+			return 1;
 	return 0;
 }
 
-static __always_inline int flow_insert(const struct sg_flow_key *k,
-				       const struct sg_flow_val *v)
+/* End the flow in S, if it is there. */
+static __always_inline __u32 set_remove(struct sg_flow_set *s, __u8 tag,
+					const struct sg_flow_key *k, __u32 now)
 {
-	/*
-	 * int, not long: Linux 6.1 hands a map update's error back
-	 * zero-extended (the map's update op returns int there), so only
-	 * the low 32 bits say -E2BIG.
-	 */
-	int err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
+	__u32 i, did = FLOW_NOTHING;
 
-	if (err == -E2BIG && !evict_oldest())
-		err = bpf_map_update_elem(&sg_flows, k, v, BPF_NOEXIST);
-	return err;
+	if (set_find(s, tag, &k->addr, k->remote_port, k->local_port, 0, 1,
+		     now) >= SG_FLOW_WAYS)
+		return FLOW_NOTHING;
+	bpf_spin_lock(&s->lock);
+	i = set_find(s, tag, &k->addr, k->remote_port, k->local_port, 0, 1,
+		     now);
+	if (i < SG_FLOW_WAYS) {
+		s->tag[i] = 0;
+		s->way[i].expires_s = 0;
+		did = FLOW_REMOVED;
+	}
+	bpf_spin_unlock(&s->lock);
+	return did;
 }
 
-static __always_inline void learn_flow(const struct sg_flow_key *exact,
-				       int opens)
+static __always_inline void count_did(__u32 did, int keepalive)
 {
-	struct sg_flow_key wild = *exact;
-	struct sg_flow_val *v, nv = {};
-	struct sg_flowstat *st;
-	__u64 now = sg_now();
+	struct sg_flowstat *st = flowstat();
 
-	wild.remote_port = 0;
+	if (!st)
+		return;
+	switch (did) {
+	case FLOW_REFRESHED:
+		if (keepalive)
+			st->keepalives++;
+		else
+			st->refreshed++;
+		break;
+	case FLOW_NEW:
+		st->learned++;
+		break;
+	case FLOW_RECLAIMED:
+		st->learned++;
+		st->reclaimed++;
+		break;
+	case FLOW_EVICTED:
+		st->learned++;
+		st->evicted++;
+		break;
+	case FLOW_FULL:
+		st->full++;
+		break;
+	case FLOW_REMOVED:
+		st->unregistered++;
+		break;
+	}
+}
+
+static __always_inline __u32 flow_timeout(const struct sg_config *cfg)
+{
+	return cfg && cfg->flow_timeout_s ? cfg->flow_timeout_s :
+					    SG_DEFAULT_FLOW_TIMEOUT;
+}
+
+/*
+ * Refresh the flow, or make it when R opens one: into the first of its
+ * two sets with room, else in place of the first set's victim, else the
+ * second's.  Returns what was done (enum flow_did).
+ */
+__attribute__((noinline))
+int sg_learn(const struct learn_req *r, int keepalive)
+{
+	struct flow_where fw;
+	struct sg_flow_set *s0, *s1;
+	__u32 now = sg_now_s(), timeout = flow_timeout(get_config()), did;
+
+	if (!r)
+		return FLOW_NOTHING;
+	fw = flow_where(&r->k.addr, r->k.local_port);
+	s0 = flow_set(fw.set[0]);
+	s1 = flow_set(fw.set[1]);
+
+	if (!s0 || !s1)
+		return FLOW_NOTHING;
+	did = set_touch(s0, fw.tag, r, now, timeout);
+	if (did == FLOW_NOTHING)
+		did = set_touch(s1, fw.tag, r, now, timeout);
+	if (did == FLOW_NOTHING && r->opens) {
+		if (!set_has_room(s0, now) && set_has_room(s1, now)) {
+			did = set_insert(s1, fw.tag, r, now, timeout);
+		} else {
+			did = set_insert(s0, fw.tag, r, now, timeout);
+			if (did == FLOW_FULL)
+				did = set_insert(s1, fw.tag, r, now, timeout);
+		}
+	}
+	count_did(did, keepalive);
+	return did;
+}
+
+/* A REGISTER with lifetime 0: the flow ends (in both sets). */
+static __always_inline void unregister(const struct sg_flow_key *k)
+{
+	struct flow_where fw = flow_where(&k->addr, k->local_port);
+	struct sg_flow_set *s;
+	__u32 now = sg_now_s(), did = FLOW_NOTHING;
+
+	s = flow_set(fw.set[0]);
+	if (s)
+		did = set_remove(s, fw.tag, k, now);
+	s = flow_set(fw.set[1]);
+	if (s && set_remove(s, fw.tag, k, now) == FLOW_REMOVED)
+		did = FLOW_REMOVED;
+	count_did(did, 0);
+}
+
+/*
+ * XDP: the remote answered on the flow {src, sport -> dport}: mark it
+ * answered, and registered when the answer is a 2xx after a REGISTER.
+ * Only a flow that lacks the mark takes the lock.
+ */
+static __always_inline __u32 set_mark(struct sg_flow_set *s, __u8 tag,
+				      const struct sg_flow_key *k, __u8 add,
+				      __u32 now)
+{
+	__u32 i, did = FLOW_NOTHING;
+	__u8 want;
+
+	i = set_find(s, tag, &k->addr, k->remote_port, k->local_port, 0, 0,
+		     now);
+	if (i >= SG_FLOW_WAYS)
+		return FLOW_NOTHING;
+	want = add;
+	if (!(s->way[i].flags & SG_FLOW_REG_SENT))
+		want &= ~SG_FLOW_REGISTERED;
+	if ((s->way[i].flags & want) == want)
+		return FLOW_REFRESHED;	/* found, nothing to do */
+	bpf_spin_lock(&s->lock);
+	if (s->tag[i] == tag &&
+	    slot_is(&s->way[i], &k->addr, k->remote_port, k->local_port, 0)) {
+		want = add;
+		if (!(s->way[i].flags & SG_FLOW_REG_SENT))
+			want &= ~SG_FLOW_REGISTERED;
+		/* the bits that are new: the counts below */
+		did = want & ~s->way[i].flags;
+		s->way[i].flags |= want;
+	}
+	bpf_spin_unlock(&s->lock);
+	return did ? FLOW_MARKED | did << 8 : FLOW_REFRESHED;
+}
+
+__attribute__((noinline))
+int sg_flow_answered(const struct sg_flow_key *k, int ok2xx)
+{
+	struct flow_where fw;
+	struct sg_flow_set *s;
+	struct sg_flowstat *st;
+	__u32 did = FLOW_NOTHING, now = sg_now_s();
+	__u8 add = SG_FLOW_ANSWERED | (ok2xx ? SG_FLOW_REGISTERED : 0);
+
+	if (!k)
+		return 0;
+	fw = flow_where(&k->addr, k->local_port);
+	s = flow_set(fw.set[0]);
+	if (s)
+		did = set_mark(s, fw.tag, k, add, now);
+	if (did == FLOW_NOTHING) {
+		s = flow_set(fw.set[1]);
+		if (s)
+			did = set_mark(s, fw.tag, k, add, now);
+	}
+	if ((did & 0xff) != FLOW_MARKED)
+		return 0;
+	st = flowstat();
+	if (!st)
+		return 0;
+	if ((did >> 8) & SG_FLOW_ANSWERED)
+		st->answered++;
+	if ((did >> 8) & SG_FLOW_REGISTERED)
+		st->registered++;
+	return 0;
+}
+
+static __always_inline void flow_answered(const struct sg_addr *src,
+					  __u16 sport, __u16 dport, int ok2xx)
+{
+	struct sg_flow_key k = { .remote_port = sport, .local_port = dport };
+
+	k.addr = *src;
+	sg_flow_answered(&k, ok2xx);
+}
+
+/*
+ * The lifetime a REGISTER asks for, from the first SG_REG_SCAN bytes: the
+ * larger of its Expires header and of its last expires parameter (a
+ * Contact's); -1 when it names neither.  One pass keeps the last 8 bytes
+ * (letters folded to lower case) and notes where "expires" last came
+ * after a line break (the header) or after ';' or a blank (a parameter).
+ * What the pass notes goes to the scratch map, not to registers, so that
+ * every way through a byte ends in one verifier state and the loop costs
+ * the verifier a few instructions a byte: the learner stays loadable on
+ * kernels without bpf_loop().
+ */
+#define SG_W8(a, b, c, d, e, f, g, h)					\
+	((__u64)(a) << 56 | (__u64)(b) << 48 | (__u64)(c) << 40 |	\
+	 (__u64)(d) << 32 | (__u64)(e) << 24 | (__u64)(f) << 16 |	\
+	 (__u64)(g) << 8 | (__u64)(h))
+#define SG_EXPIRES	SG_W8(0, 'e', 'x', 'p', 'i', 'r', 'e', 's')
+#define SG_LC(c)	((c) | 0x20)
+#define SG_NO_POS	0xffffffffu
+
+/* The number after "expires" ending at END: blanks, ':' or '=', blanks, digits. */
+static __always_inline __s64 expires_value(const struct sg_lscratch *b,
+					   __u32 end, __u32 n)
+{
+	__u32 j = end + 1, d;
+	__s64 v = -1;
+	__u8 c;
+
+	for (d = 0; d < 4 && j < n; d++, j++) {
+		c = b->buf[j & (SG_REG_SCAN - 1)];
+		if (c != ' ' && c != '\t')
+			break;
+	}
+	if (j >= n)
+		return -1;
+	c = b->buf[j & (SG_REG_SCAN - 1)];
+	if (c != ':' && c != '=')
+		return -1;
+	j++;
+	for (d = 0; d < 4 && j < n; d++, j++) {
+		c = b->buf[j & (SG_REG_SCAN - 1)];
+		if (c != ' ' && c != '\t')
+			break;
+	}
+	for (d = 0; d < 10 && j < n; d++, j++) {
+		c = b->buf[j & (SG_REG_SCAN - 1)];
+		if (c < '0' || c > '9')
+			break;
+		v = (v < 0 ? 0 : v) * 10 + (c - '0');
+	}
+	return v;
+}
+
+__attribute__((noinline))
+int sg_reg_expires(struct sg_lscratch *b, __u32 n)
+{
+	__u32 i, hdr, par;
+	__u64 w = 0, y;
+	__s64 v, best = -1;
+
+	if (!b)
+		return -1;
+	b->hdr = SG_NO_POS;
+	b->par = SG_NO_POS;
+	for (i = 0; i < SG_REG_SCAN && i < n; i++) {
+		w = w << 8 | SG_LC(b->buf[i]);
+		/* compared as a copy read back from the map: what the
+		 * comparison teaches the verifier stays with the copy */
+		*(volatile __u64 *)&b->w = w;
+		y = *(volatile __u64 *)&b->w;
+		if ((y & 0x00ffffffffffffffULL) != SG_EXPIRES)
+			continue;
+		y >>= 56;
+		if (y == SG_LC('\n'))
+			*(volatile __u32 *)&b->hdr = i;
+		else if (y == ';' || y == ' ' || y == SG_LC('\t'))
+			*(volatile __u32 *)&b->par = i;
+	}
+	hdr = *(volatile __u32 *)&b->hdr;
+	par = *(volatile __u32 *)&b->par;
+	if (hdr < SG_REG_SCAN)
+		best = expires_value(b, hdr, n);
+	if (par < SG_REG_SCAN) {
+		v = expires_value(b, par, n);
+		if (v > best)
+			best = v;
+	}
+	if (best > 0x7fffffff)
+		best = 0x7fffffff;
+	return best;
+}
+
+/*
+ * The REGISTER at OFF in SKB: its lifetime (sg_reg_expires), read from a
+ * copy in the learner's scratch.
+ */
+static __always_inline int reg_lifetime(struct __sk_buff *skb, __u32 off)
+{
+	struct sg_lscratch *b;
+	__u32 zero = 0, n;
+
+	b = bpf_map_lookup_elem(&sg_lscratch, &zero);
+	if (!b || off >= skb->len)
+		return -1;
+	n = skb->len - off;
+	if (n > SG_REG_SCAN)
+		n = SG_REG_SCAN;
+	/* 1..SG_REG_SCAN bytes; see load_bytes() in l7.h for the form */
+	n = (n - 1) & (SG_REG_SCAN - 1);
+	SG_OPAQUE(n);
+	n = (n & (SG_REG_SCAN - 1)) + 1;
+	if (bpf_skb_load_bytes(skb, off, b->buf, n))
+		return -1;
+	return sg_reg_expires(b, n);
+}
+
+/*
+ * The learner's decision for one outbound message, REQ filled with the
+ * flow's key: what kind of message it is says what it may do.
+ */
+static __always_inline void learn_request(struct __sk_buff *skb,
+					  struct learn_req *r, __u8 method,
+					  __u32 off)
+{
+	int life;
+
+	r->opens = sg_method_opens_flow(method);
+	r->life = flow_timeout(get_config());
+	if (method == SG_M_REGISTER) {
+		life = reg_lifetime(skb, off);
+		if (life == 0) {
+			unregister(&r->k);
+			return;
+		}
+		r->add = SG_FLOW_REG_SENT;
+		if (life > 0) {
+			r->life = life + life / SG_REG_MARGIN_DIV +
+				  SG_REG_MARGIN_S;
+			r->add |= SG_FLOW_REG_LIFE;
+			r->reg_life = 1;
+		} else {
+			r->clear = SG_FLOW_REG_LIFE;
+		}
+	}
 	/*
 	 * The LAN asks this address for something: whatever a datagram
 	 * naming it as its source earned it, a ban no longer applies.
 	 */
-	if (opens)
-		bpf_map_delete_elem(&sg_bans, &exact->addr);
-	v = bpf_map_lookup_elem(&sg_flows, exact);
-	if (v) {
-		v->last_seen_ns = now;
-	} else if (opens) {
-		nv.last_seen_ns = now;
-		nv.created_ns = now;
-		nv.origin = SG_ORIGIN_LEARNED;
-		st = flowstat();
-		if (flow_insert(exact, &nv)) {
-			if (st)
-				st->full++;
+	if (r->opens)
+		bpf_map_delete_elem(&sg_bans, &r->k.addr);
+	sg_learn(r, 0);
+}
+
+/*
+ * An outbound response.  A 2xx to a call that `inspect` let in (the
+ * caller is waiting in sg_pending) makes a dialog flow; anything else
+ * only refreshes.
+ */
+static __always_inline void learn_response(struct learn_req *r, int ok2xx)
+{
+	struct sg_flowstat *st;
+	__u32 *until;
+
+	r->life = flow_timeout(get_config());
+	if (ok2xx) {
+		until = bpf_map_lookup_elem(&sg_pending, &r->k);
+		if (until && (__s32)(*until - sg_now_s()) > 0) {
+			r->opens = 1;
+			r->add = SG_FLOW_DIALOG;
+			if (sg_learn(r, 0) != FLOW_FULL) {
+				bpf_map_delete_elem(&sg_pending, &r->k);
+				st = flowstat();
+				if (st)
+					st->dialogs++;
+			}
 			return;
 		}
-		if (st)
-			st->learned++;
-	} else {
-		return;
 	}
-
-	/* The wildcard copy; a hand-made flow there stays as it is. */
-	v = bpf_map_lookup_elem(&sg_flows, &wild);
-	if (v) {
-		if (!(v->flags & SG_FLOW_STATIC))
-			v->last_seen_ns = now;
-		return;
-	}
-	nv.last_seen_ns = now;
-	nv.created_ns = now;
-	nv.origin = SG_ORIGIN_LEARNED;
-	nv.flags = SG_FLOW_SHADOW;
-	flow_insert(&wild, &nv);
+	sg_learn(r, 0);
 }
 
 #define SG_LEARN_PULL	256	/* bytes made linear for the parser */

@@ -11,6 +11,7 @@
 
 #include "maps.h"
 #include "classify.h"
+#include "flowtab.h"
 
 static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 {
@@ -49,81 +50,78 @@ static __always_inline int allowlisted(int ipv6, const struct sg_addr *src)
 	return in_lpm(&sg_allow, src);
 }
 
-static __always_inline int flow_fresh(const struct sg_flow_val *v,
-				      const struct sg_config *cfg)
+/*
+ * A hand-made flow (sg_flows_static, asked only while it has entries):
+ * exact key when the remote port must match, else the wildcard copy.
+ */
+static __always_inline int static_flow(const struct sg_config *cfg,
+				       const struct sg_addr *src, __u16 sport,
+				       __u16 dport, int match_port)
 {
-	__u64 timeout, now;
+	struct sg_flow_key k = { .local_port = dport };
+	struct sg_flow_static *v;
 
-	if (v->flags & SG_FLOW_STATIC)
-		return 1;
-	timeout = cfg && cfg->flow_timeout_s ? cfg->flow_timeout_s :
-					       SG_DEFAULT_FLOW_TIMEOUT;
-	now = sg_now();
-	/* signed: a stamp a tick ahead of the coarse clock is fresh */
-	return (__s64)(now - v->last_seen_ns) <= (__s64)(timeout * NSEC_PER_SEC);
+	if (!cfg || !(cfg->flags & SG_CFG_STATIC))
+		return 0;
+	k.addr = *src;
+	if (match_port) {
+		k.remote_port = sport;
+		v = bpf_map_lookup_elem(&sg_flows_static, &k);
+		if (v && !(v->flags & SG_FLOW_SHADOW))
+			return 1;
+		k.remote_port = 0;
+		v = bpf_map_lookup_elem(&sg_flows_static, &k);
+		return v && (v->flags & SG_FLOW_ANY_PORT);
+	}
+	return bpf_map_lookup_elem(&sg_flows_static, &k) != NULL;
 }
 
 /*
- * Is {src, sport -> local dport} a flow a LAN device opened?  With the
- * default setting the remote port need not match: one lookup of the
- * wildcard key.  With SG_CFG_MATCH_PORT the exact key decides, and of the
- * wildcard entries only hand-made port-less flows count.
+ * Is {src, sport -> local dport} a flow a LAN device opened, and alive?
+ * With the default setting the remote port need not match: any fresh
+ * flow of the pair {src, dport} in its two sets (flowtab.h).  With
+ * SG_CFG_MATCH_PORT the remote port must match too.
  */
 static __always_inline int established(const struct sg_config *cfg,
 				       const struct sg_addr *src, __u16 sport,
 				       __u16 dport)
 {
-	struct sg_flow_key k = { .local_port = dport };
-	struct sg_flow_val *v;
+	int match = cfg && (cfg->flags & SG_CFG_MATCH_PORT);
 
-	k.addr = *src;
-	if (cfg && (cfg->flags & SG_CFG_MATCH_PORT)) {
-		k.remote_port = sport;
-		v = bpf_map_lookup_elem(&sg_flows, &k);
-		if (v && flow_fresh(v, cfg))
-			return 1;
-		k.remote_port = 0;
-		v = bpf_map_lookup_elem(&sg_flows, &k);
-		return v && (v->flags & SG_FLOW_ANY_PORT) && flow_fresh(v, cfg);
-	}
-	v = bpf_map_lookup_elem(&sg_flows, &k);
-	return v && flow_fresh(v, cfg);
+	return flow_known_g(src, sport, dport, match ? 0 : FK_ANY_RPORT) ||
+	       static_flow(cfg, src, sport, dport, match);
 }
 
 /*
  * Did the LAN send SRC an opening request on the connection {src, sport
  * -> local dport}, as the learner saw it?  A learned flow (or a hand-made
  * one) under that exact key, however old: the question is who opened the
- * connection, not whether it is fresh.  The learner's wildcard copies do
- * not count: they stand for a remote address, not a connection.
+ * connection, not whether it is fresh.
  */
-static __always_inline int lan_requested(const struct sg_addr *src,
+static __always_inline int lan_requested(const struct sg_config *cfg,
+					 const struct sg_addr *src,
 					 __u16 sport, __u16 dport)
 {
-	struct sg_flow_key k = { .remote_port = sport, .local_port = dport };
-	struct sg_flow_val *v;
-
-	k.addr = *src;
-	v = bpf_map_lookup_elem(&sg_flows, &k);
-	return v && !(v->flags & SG_FLOW_SHADOW);
+	return flow_known_g(src, sport, dport, FK_OLD_TOO) ||
+	       static_flow(cfg, src, sport, dport, 1);
 }
 
 /*
  * Is SRC banned?  A ban is only ever evidence from one unauthenticated
  * datagram, so it yields to what the LAN itself did: a source that the
- * LAN sent an opening request to from this local port (a flow under the
- * wildcard key, however old) is never banned.  Fresh flows, the
- * allowlist and conntrack are asked before, in request().
+ * LAN sent an opening request to from this local port (a flow of the
+ * pair, however old) is never banned.  Fresh flows, the allowlist and
+ * conntrack are asked before, in request().
  */
-static __always_inline int banned(const struct sg_addr *src, __u16 dport)
+static __always_inline int banned(const struct sg_config *cfg,
+				  const struct sg_addr *src, __u16 dport)
 {
 	struct sg_ban_val *b = bpf_map_lookup_elem(&sg_bans, src);
-	struct sg_flow_key k = { .local_port = dport };
 
 	if (!b || sg_now() >= b->expires_ns)
 		return 0;
-	k.addr = *src;
-	return bpf_map_lookup_elem(&sg_flows, &k) == NULL;
+	return !flow_known_g(src, 0, dport, FK_ANY_RPORT | FK_OLD_TOO) &&
+	       !static_flow(cfg, src, 0, dport, 0);
 }
 
 #ifdef SG_CONNTRACK

@@ -42,14 +42,16 @@ struct {
 } sg_allowbits SEC(".maps");
 
 /*
- * A plain hash, not an LRU: an LRU could evict a hand-made flow, and
- * evicts without telling.  The learner makes room itself (evict_oldest).
+ * Learned flows: SG_FLOW_SETS sets of SG_FLOW_WAYS slots, each set with
+ * its spin lock (include/sipguard.h, learn.h).  An array: its lookups are
+ * inlined, its memory is fixed, and a full table costs an insert no more
+ * than an empty one.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct sg_flow_key);
-	__type(value, struct sg_flow_val);
-	__uint(max_entries, SG_FLOWS_MAX);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_flow_set);
+	__uint(max_entries, SG_FLOW_SETS);
 } sg_flows SEC(".maps");
 
 struct {
@@ -177,6 +179,43 @@ struct {
 	__uint(max_entries, 1);
 } sg_banstat SEC(".maps");
 
+/* Hand-made flows; asked only while SG_CFG_STATIC is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct sg_flow_key);
+	__type(value, struct sg_flow_static);
+	__uint(max_entries, SG_STATIC_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sg_flows_static SEC(".maps");
+
+/* Calls `inspect` let in, until the LAN answers them (learn.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct sg_flow_key);
+	__type(value, __u32);	/* sg_now_s() when the wait ends */
+	__uint(max_entries, SG_PENDING_MAX);
+} sg_pending SEC(".maps");
+
+/*
+ * The learner's copy of a REGISTER, for its lifetime (learn.h).  Per CPU,
+ * apart from sg_scratch: XDP may run in a softirq on top of the learner.
+ */
+#define SG_REG_SCAN	1024	/* bytes of a REGISTER searched for expires */
+
+struct sg_lscratch {
+	__u64 w;		/* sg_reg_expires(): the last 8 bytes */
+	__u32 hdr;		/* where "expires" ended last: the header */
+	__u32 par;		/* ... a parameter */
+	__u8 buf[SG_REG_SCAN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_lscratch);
+	__uint(max_entries, 1);
+} sg_lscratch SEC(".maps");
+
 /*
  * Each map of SG_SHARED_MAPS(field, pin name, label) is defined above as
  * sg_<field>, and its pin name is its map name: a map renamed or dropped
@@ -198,6 +237,12 @@ SG_SHARED_MAPS(SG_SHARED_MAP_CHECK)
 static __always_inline __u64 sg_now(void)
 {
 	return bpf_ktime_get_coarse_ns();
+}
+
+/* The same clock in seconds, the unit of flow lifetimes. */
+static __always_inline __u32 sg_now_s(void)
+{
+	return sg_now() / NSEC_PER_SEC;
 }
 
 static __always_inline struct sg_config *get_config(void)

@@ -42,11 +42,13 @@
  *   classify.h  two-byte early exit, flood INVITE, classify_sip() (sip.h)
  *               behind a global function; struct sg_info
  *   events.h    drop events and their token bucket
+ *   flowtab.h   the learned-flow table: sets, tags, find, victim
  *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
  *               conntrack
  *   frag.h      the verdicts of first fragments, kept for the later ones
  *   l7.h        the hand-over to sipguard_l7 and its header checks
- *   learn.h     the TC learner's flow table: insert, refresh, evict
+ *   learn.h     the flow table's writers: the learner's inserts,
+ *               refreshes, registrations, dialogs; answered marks
  *
  * This file holds the programs and the order of the decisions (request(),
  * judge(), later_fragment()); sipguard_xdp reads as the pipeline: parse
@@ -63,6 +65,7 @@
 #include "verdict.h"
 #include "classify.h"
 #include "events.h"
+#include "flowtab.h"
 #include "lookup.h"
 #include "frag.h"
 #include "l7.h"
@@ -132,7 +135,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 	 * The learner says that the LAN sent a request on this connection
 	 * (however long ago), conntrack that the connection is still alive.
 	 */
-	if (lan_requested(&in->src, in->pkt.sport, in->pkt.dport) &&
+	if (lan_requested(cfg, &in->src, in->pkt.sport, in->pkt.dport) &&
 	    ct_lan_opened(ctx, in))
 		return verdict(ctx, SG_R_CONNTRACK);
 #endif
@@ -142,7 +145,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 	}
 	if ((cfg->flags & SG_CFG_DENY) && in_lpm(&sg_deny, &in->src))
 		return drop(ctx, in, SG_R_DENIED, cfg);
-	if (cfg->ban_time_s && banned(&in->src, in->pkt.dport))
+	if (cfg->ban_time_s && banned(cfg, &in->src, in->pkt.dport))
 		return drop(ctx, in, SG_R_BANNED, cfg);
 	if (invite || cfg->ua_count)
 		to_l7(ctx, in, invite ? SG_L7_INSPECT : SG_L7_UA, 0);
@@ -211,6 +214,18 @@ static __always_inline struct sg_sip classify_payload(struct xdp_md *ctx,
 	return sip;
 }
 
+/* Is the response at OFF a 2xx ("SIP/2.0 2..")? */
+static __always_inline int response_2xx(struct xdp_md *ctx, __u32 off)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u8 *p;
+
+	off &= SG_PAYLOAD_OFF_MAX;
+	p = data + off;
+	return p + 9 <= (__u8 *)end && p[8] == '2';
+}
+
 /* Decide by what the classifier found. */
 static __always_inline int decide(struct xdp_md *ctx, struct sg_info *in,
 				  struct sg_sip sip)
@@ -220,6 +235,8 @@ static __always_inline int decide(struct xdp_md *ctx, struct sg_info *in,
 		in->method = sip.method;
 		return request(ctx, in);
 	case SG_SIP_RESPONSE:
+		flow_answered(&in->src, in->pkt.sport, in->pkt.dport,
+			      response_2xx(ctx, in->poff));
 		return verdict(ctx, SG_R_RESPONSE);
 	case SG_SIP_KEEPALIVE:
 		return verdict(ctx, SG_R_KEEPALIVE);
@@ -350,6 +367,10 @@ int sipguard_l7(struct xdp_md *ctx)
 	else
 		reason = SG_R_REQUEST;
 
+	/* a call let in: its answer may make a dialog flow (learn.h) */
+	if (mode == SG_L7_INSPECT &&
+	    (reason < SG_R_FIRST_DROP || monitoring(cfg)))
+		await_answer(sc);
 	if (reason >= SG_R_FIRST_DROP) {
 		if (reason == SG_R_UA_BLOCKED)
 			ban(sc, cfg, reason);
@@ -362,19 +383,21 @@ int sipguard_l7(struct xdp_md *ctx)
 /*
  * TC egress learner.  An outbound request that opens something (REGISTER,
  * INVITE, SUBSCRIBE, OPTIONS, PUBLISH, MESSAGE) records the flow {remote
- * address, remote port, local port}; any other outbound SIP message only
- * refreshes a flow that exists, so that a phone answering a stranger's
- * OPTIONS never invites the stranger in.  It never drops or changes a
+ * address, remote port, local port}; any other outbound SIP message, a
+ * CRLF keep-alive or a STUN binding request only refreshes a flow that
+ * exists, so that a phone answering a stranger's OPTIONS never invites
+ * the stranger in (learn.h has the rest).  It never drops or changes a
  * packet.
  */
 SEC("tc")
 int sipguard_learn(struct __sk_buff *skb)
 {
-	struct sg_flow_key k = {};
+	struct learn_req r = {};
 	struct sg_pkt pkt = {};
 	struct sg_sip sip;
 	void *data, *end;
-	__u32 want;
+	__u32 want, off;
+	__u8 b[2];
 
 	want = skb->len < SG_LEARN_PULL ? skb->len : SG_LEARN_PULL;
 	if (skb->data_end - skb->data < want)
@@ -384,16 +407,35 @@ int sipguard_learn(struct __sk_buff *skb)
 
 	if (parse_packet(data, end, &pkt, sg_if_flags & SG_IF_L3) != SG_L4_UDP)
 		return TC_ACT_OK;
-	if (payload_off(&pkt, data) > SG_PAYLOAD_OFF_MAX)
+	off = payload_off(&pkt, data);
+	if (off > SG_PAYLOAD_OFF_MAX)
 		return TC_ACT_OK;
-	sip = sip_unpack(sg_classify_skb(skb, payload_off(&pkt, data)));
-	if (sip.kind != SG_SIP_REQUEST && sip.kind != SG_SIP_RESPONSE)
-		return TC_ACT_OK;
+	sip = sip_unpack(sg_classify_skb(skb, off));
+	pkt_daddr(&pkt, &r.k.addr);
+	r.k.remote_port = pkt.dport;
+	r.k.local_port = pkt.sport;
+	off += sip.start;
 
-	pkt_daddr(&pkt, &k.addr);
-	k.remote_port = pkt.dport;
-	k.local_port = pkt.sport;
-	learn_flow(&k, sip.kind == SG_SIP_REQUEST &&
-			sg_method_opens_flow(sip.method));
+	switch (sip.kind) {
+	case SG_SIP_REQUEST:
+		learn_request(skb, &r, sip.method, off);
+		break;
+	case SG_SIP_RESPONSE:
+		/* "SIP/2.0 2xx": the status code's first digit */
+		learn_response(&r, !bpf_skb_load_bytes(skb, off + 8, b, 1) &&
+				   b[0] == '2');
+		break;
+	case SG_SIP_KEEPALIVE:
+		r.life = flow_timeout(get_config());
+		sg_learn(&r, 1);
+		break;
+	case SG_SIP_STUN:
+		/* a binding request: message type 0x0001 */
+		if (!bpf_skb_load_bytes(skb, off, b, 2) && !b[0] && b[1] == 1) {
+			r.life = flow_timeout(get_config());
+			sg_learn(&r, 1);
+		}
+		break;
+	}
 	return TC_ACT_OK;
 }

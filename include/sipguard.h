@@ -3,18 +3,18 @@
  * sipguard ABI: the definitions that the BPF programs and the sipguard
  * command share.  Map keys and values, the counter reasons and their names,
  * the runtime config, limits.  Fixed-width types only; nothing here may
- * depend on kernel or libc headers beyond <linux/types.h>.
+ * depend on kernel or libc headers beyond <linux/types.h> and <linux/bpf.h>.
  */
 #ifndef SIPGUARD_H
 #define SIPGUARD_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>	/* struct bpf_spin_lock, for the flow sets */
 
 #define SG_VERSION		"0.1.0"
 
 /* Table sizes.  All maps together must fit a small router (<= 16 MB). */
 #define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie) */
-#define SG_FLOWS_MAX		32768	/* established flows (hash) */
 #define SG_FRAGS_MAX		4096	/* fragmented datagrams being tracked */
 #define SG_DENY_MAX		131072	/* deny-list prefixes (LPM trie) */
 #define SG_BANS_MAX		16384	/* banned sources (LRU hash) */
@@ -89,38 +89,143 @@ static inline __u32 sg_v6_bucket(__u32 first32)	/* host byte order */
 }
 
 /*
- * Established flows.  {remote addr, remote port, local port}, ports in host
- * byte order.  Each flow is stored twice: under its exact key and under a
- * "wildcard" key with remote_port 0, so that the common setting (remote port
- * need not match) costs one lookup.  A hand-made flow without a port exists
- * only under the wildcard key, flagged SG_FLOW_ANY_PORT.
+ * Established flows, learned: a set-associative table (docs/design.md,
+ * "Flow table").  A flow is {remote addr, remote port, local port}, ports
+ * in host byte order; it lives in one slot of one of two sets that
+ * sg_flow_hash() of {remote addr, local port} names (the remote port is
+ * not hashed, so every remote port of a pair is found where the default
+ * lookup, "remote port need not match", looks).  A set holds
+ * SG_FLOW_WAYS slots and a one-byte tag per slot (0: free), read before
+ * any slot; writers hold the set's spin lock, readers take none.  An
+ * insert into a full set evicts, from that set only: an expired flow,
+ * else the unanswered one seen longest ago, else the answered one seen
+ * longest ago; flows a registrar accepted or that carry a dialog are
+ * never evicted (SG_FLOW_PROTECTED).  No insert ever walks the table.
  */
+#define SG_FLOW_SETS		16384	/* power of two */
+#define SG_FLOW_WAYS		8
+#define SG_FLOWS_MAX		(SG_FLOW_SETS * SG_FLOW_WAYS)	/* 131072 flows */
+
 struct sg_flow_key {
 	struct sg_addr addr;
 	__u16 remote_port;
 	__u16 local_port;
 };
 
-#define SG_FLOW_STATIC		(1u << 0)	/* never expires */
+/* Slot flags (sg_flow_slot.flags, sg_flow_static.flags). */
+#define SG_FLOW_STATIC		(1u << 0)	/* hand-made: never expires */
 #define SG_FLOW_ANY_PORT	(1u << 1)	/* hand-made without a remote port */
-#define SG_FLOW_SHADOW		(1u << 2)	/* wildcard copy of a ported flow */
+#define SG_FLOW_SHADOW		(1u << 2)	/* wildcard copy of a ported static flow */
+#define SG_FLOW_ANSWERED	(1u << 3)	/* the remote sent SIP back on it */
+#define SG_FLOW_REG_SENT	(1u << 4)	/* the LAN sent a REGISTER on it */
+#define SG_FLOW_REGISTERED	(1u << 5)	/* 2xx from the remote after a REGISTER */
+#define SG_FLOW_DIALOG		(1u << 6)	/* a call let in by `inspect` and answered */
+#define SG_FLOW_REG_LIFE	(1u << 7)	/* lifetime_s is a registration's */
+#define SG_FLOW_PROTECTED	(SG_FLOW_REGISTERED | SG_FLOW_DIALOG)
 
-struct sg_flow_val {
-	__u64 last_seen_ns;	/* bpf_ktime_get_ns() / CLOCK_MONOTONIC */
-	__u64 created_ns;
-	__u32 flags;		/* SG_FLOW_* */
+struct sg_flow_slot {
+	struct sg_addr addr;	/* remote */
+	__u16 remote_port;
+	__u16 local_port;
+	__u32 expires_s;	/* sg_now() seconds; at or before now: expired */
+	__u32 lifetime_s;	/* given at the last refresh: seen = expires - lifetime */
+	__u8 flags;		/* SG_FLOW_* */
+	__u8 origin;		/* enum sg_origin: learned, or restored by the daemon */
+	__u16 pad;
+};
+
+struct sg_flow_set {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u8 tag[SG_FLOW_WAYS];	/* sg_flow_tag() of the slot's pair; 0: free */
+	struct sg_flow_slot way[SG_FLOW_WAYS];
+};
+
+/*
+ * The pair's hash: one multiply-xorshift round per 32-bit word of
+ * {remote addr, local port}.  Its low bits choose the first set, the
+ * high bits the second set and the tag.  Userspace and the programs use
+ * this one function.
+ */
+static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
+{
+	__u32 h = 0x9e3779b9u ^ local_port, w;
+	int i;
+
+	for (i = 0; i < 16; i += 4) {
+		w = (__u32)a->b[i] | (__u32)a->b[i + 1] << 8 |
+		    (__u32)a->b[i + 2] << 16 | (__u32)a->b[i + 3] << 24;
+		h = (h ^ w) * 0x85ebca6bu;
+		h ^= h >> 13;
+	}
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline __u32 sg_flow_set1(__u32 h)
+{
+	return h & (SG_FLOW_SETS - 1);
+}
+
+static inline __u32 sg_flow_set2(__u32 h)
+{
+	/* never the first set: the high bits, moved off it if they meet */
+	__u32 s = (h >> 17) & (SG_FLOW_SETS - 1);
+
+	return s == sg_flow_set1(h) ? s ^ 1 : s;
+}
+
+static inline __u8 sg_flow_tag(__u32 h)
+{
+	__u8 t = h >> 24;
+
+	return t ? t : 1;
+}
+
+/*
+ * Hand-made flows (`sipguard flows add`, the config file): a small hash
+ * that the XDP program asks only while it has entries (SG_CFG_STATIC).
+ * A ported flow lives under its exact key and a wildcard copy with
+ * remote port 0 (SG_FLOW_SHADOW), so that the default lookup is one; a
+ * flow without a port only under the wildcard key (SG_FLOW_ANY_PORT).
+ */
+#define SG_STATIC_MAX		4096
+
+struct sg_flow_static {
+	__u32 flags;		/* SG_FLOW_STATIC, SG_FLOW_ANY_PORT, SG_FLOW_SHADOW */
 	__u32 origin;		/* enum sg_origin */
 };
 
 /*
- * What the learner did, per CPU.  The flow table is a plain hash: when it
- * is full, the learner evicts the learned flow seen longest ago (never a
- * hand-made one) to make room, and counts it.
+ * Calls let in by `inspect`, waiting for the phone's answer: {caller
+ * addr, caller port, local port} -> sg_now() seconds when the wait ends.
+ * The learner turns one into a dialog flow when the LAN answers 2xx.
+ */
+#define SG_PENDING_MAX		4096
+#define SG_PENDING_S		180	/* an INVITE transaction's life (Timer C) */
+
+/*
+ * Registration lifetimes: a REGISTER's Expires (or the largest Contact
+ * expires parameter) plus a margin sets the flow's lifetime; 0 ends it.
+ */
+#define SG_REG_MARGIN_S		32
+#define SG_REG_MARGIN_DIV	8	/* and lifetime / 8 on top */
+
+/*
+ * What the flow table did, per CPU.
  */
 struct sg_flowstat {
 	__u64 learned;		/* new flows recorded */
-	__u64 evicted;		/* learned flows evicted from a full table */
-	__u64 full;		/* new flows not recorded: nothing to evict */
+	__u64 evicted;		/* live unprotected flows evicted from a full set */
+	__u64 full;		/* new flows not recorded: a set of protected flows */
+	__u64 reclaimed;	/* expired flows whose slot a new one took */
+	__u64 refreshed;	/* refreshes by a request or response */
+	__u64 keepalives;	/* refreshes by a CRLF or STUN keep-alive */
+	__u64 unregistered;	/* flows ended by a REGISTER with expires 0 */
+	__u64 dialogs;		/* dialog flows made from a call `inspect` let in */
+	__u64 answered;		/* flows the remote answered (first answer) */
+	__u64 registered;	/* flows a registrar accepted (first 2xx) */
 };
 
 /* Fragment tracking: the verdict of a datagram's first fragment. */
@@ -193,6 +298,7 @@ struct sg_ua_set {
 #define SG_CFG_INSPECT		(1u << 2)	/* unknown INVITEs: inspect, not drop */
 #define SG_CFG_DENY		(1u << 3)	/* the deny list has entries */
 #define SG_CFG_USERS		(1u << 4)	/* Request-URI users are configured */
+#define SG_CFG_STATIC		(1u << 5)	/* sg_flows_static has entries */
 
 struct sg_config {
 	__u32 flags;		/* SG_CFG_* */
@@ -362,6 +468,8 @@ struct sg_iface_meta {
 #define SG_MAP_CONFIG		"sg_config"
 #define SG_MAP_ALLOWBITS	"sg_allowbits"
 #define SG_MAP_FLOWSTAT		"sg_flowstat"
+#define SG_MAP_STATIC		"sg_flows_static"
+#define SG_MAP_PENDING		"sg_pending"
 #define SG_MAP_DENY		"sg_deny"
 #define SG_MAP_BANS		"sg_bans"
 #define SG_MAP_BANSTAT		"sg_banstat"
@@ -385,6 +493,8 @@ struct sg_iface_meta {
 #define SG_SHARED_MAPS(X)						\
 	X(allow,	SG_MAP_ALLOW,		"allowlist")		\
 	X(flows,	SG_MAP_FLOWS,		"flows")		\
+	X(flows_static,	SG_MAP_STATIC,		"static flows")		\
+	X(pending,	SG_MAP_PENDING,		"pending calls")	\
 	X(frags,	SG_MAP_FRAGS,		"fragments")		\
 	X(config,	SG_MAP_CONFIG,		NULL)			\
 	X(deny,		SG_MAP_DENY,		"deny")			\
