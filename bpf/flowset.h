@@ -56,12 +56,14 @@ SG_UNROLL
 		} else if (w->flags & (SG_FLOW_PROTECTED | SG_FLOW_STATIC)) {
 			continue;
 		} else {
-			/* older (smaller last-seen) ranks higher */
+			/* older (smaller last-seen) ranks higher, from 1 */
 			seen = w->expires_s - w->lifetime_s;
-			rank = (now - seen) & 0x3fffffff;
+			rank = now - seen;
+			if (rank > 0x3ffffffe)
+				rank = 0x3ffffffe;
+			rank += 1;
 			if (!(w->flags & SG_FLOW_ANSWERED))
 				rank |= 0x40000000;
-			rank |= 1;
 		}
 		if (rank > best_rank) {
 			best_rank = rank;

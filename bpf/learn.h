@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The writers of the flow table (flowtab.h): the TC learner's inserts,
+ * The writers of the flow table (flowmap.h): the TC learner's inserts,
  * refreshes and removals, and the XDP program's marks of answered flows.
  *
  * An outbound request that opens something (REGISTER, INVITE, SUBSCRIBE,
@@ -17,7 +17,7 @@
 #define SG_LEARN_H
 
 #include "maps.h"
-#include "flowtab.h"
+#include "flowmap.h"
 
 /* What the learner asks of the table for one outbound message. */
 struct learn_req {
@@ -73,10 +73,13 @@ static __always_inline __u32 set_touch(struct sg_flow_set *s, __u8 tag,
 	return did;
 }
 
-/* Put the flow into S (or refresh it, if another CPU just did). */
+/*
+ * Put the flow into S (or refresh it, if another CPU just did); in place
+ * of a live flow only when EVICT.
+ */
 static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
 					const struct learn_req *r, __u32 now,
-					__u32 timeout)
+					__u32 timeout, int evict)
 {
 	struct sg_flow_slot *w;
 	__u32 i, did;
@@ -89,6 +92,10 @@ static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
 		did = FLOW_REFRESHED;
 	} else {
 		i = set_victim(s, now, &did);
+		if (!evict && did == FLOW_EVICTED) {
+			i = SG_FLOW_WAYS;
+			did = FLOW_FULL;
+		}
 		if (i < SG_FLOW_WAYS) {
 			w = &s->way[i];
 			s->tag[i] = 0;
@@ -104,18 +111,6 @@ static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
 	}
 	bpf_spin_unlock(&s->lock);
 	return did;
-}
-
-/* Does S have a free or expired slot (a hint, read without the lock)? */
-static __always_inline int set_has_room(const struct sg_flow_set *s, __u32 now)
-{
-	__u32 i;
-
-SG_UNROLL
-	for (i = 0; i < SG_FLOW_WAYS; i++)
-		if (!s->tag[i] || !slot_fresh(&s->way[i], now))
-			return 1;
-	return 0;
 }
 
 /* End the flow in S, if it is there. */
@@ -179,9 +174,10 @@ static __always_inline __u32 flow_timeout(const struct sg_config *cfg)
 }
 
 /*
- * Refresh the flow, or make it when R opens one: into the first of its
- * two sets with room, else in place of the first set's victim, else the
- * second's.  Returns what was done (enum flow_did).
+ * Refresh the flow, or make it when R opens one: into a free or expired
+ * slot of its first set, else of its second, else in place of the first
+ * set's victim, else the second's.  Returns what was done (enum
+ * flow_did).
  */
 __attribute__((noinline))
 int sg_learn(const struct learn_req *r, int keepalive)
@@ -201,14 +197,19 @@ int sg_learn(const struct learn_req *r, int keepalive)
 	did = set_touch(s0, fw.tag, r, now, timeout);
 	if (did == FLOW_NOTHING)
 		did = set_touch(s1, fw.tag, r, now, timeout);
+	/*
+	 * A free or expired slot in either set before a live flow is
+	 * evicted; each try decides under its set's lock, so two learners
+	 * filling the last free slots of a set never evict each other.
+	 */
 	if (did == FLOW_NOTHING && r->opens) {
-		if (!set_has_room(s0, now) && set_has_room(s1, now)) {
-			did = set_insert(s1, fw.tag, r, now, timeout);
-		} else {
-			did = set_insert(s0, fw.tag, r, now, timeout);
-			if (did == FLOW_FULL)
-				did = set_insert(s1, fw.tag, r, now, timeout);
-		}
+		did = set_insert(s0, fw.tag, r, now, timeout, 0);
+		if (did == FLOW_FULL)
+			did = set_insert(s1, fw.tag, r, now, timeout, 0);
+		if (did == FLOW_FULL)
+			did = set_insert(s0, fw.tag, r, now, timeout, 1);
+		if (did == FLOW_FULL)
+			did = set_insert(s1, fw.tag, r, now, timeout, 1);
 	}
 	count_did(did, keepalive);
 	return did;
@@ -440,6 +441,8 @@ static __always_inline void learn_request(struct __sk_buff *skb,
 			return;
 		}
 		r->add = SG_FLOW_REG_SENT;
+		if (life > SG_REG_LIFE_MAX)
+			life = SG_REG_LIFE_MAX;
 		if (life > 0) {
 			r->life = life + life / SG_REG_MARGIN_DIV +
 				  SG_REG_MARGIN_S;

@@ -11,7 +11,7 @@
 
 #include "maps.h"
 #include "classify.h"
-#include "flowtab.h"
+#include "flowmap.h"
 
 static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 {
@@ -79,7 +79,7 @@ static __always_inline int static_flow(const struct sg_config *cfg,
 /*
  * Is {src, sport -> local dport} a flow a LAN device opened, and alive?
  * With the default setting the remote port need not match: any fresh
- * flow of the pair {src, dport} in its two sets (flowtab.h).  With
+ * flow of the pair {src, dport} in its two sets (flowmap.h).  With
  * SG_CFG_MATCH_PORT the remote port must match too.
  */
 static __always_inline int established(const struct sg_config *cfg,

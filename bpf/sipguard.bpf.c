@@ -42,7 +42,7 @@
  *   classify.h  two-byte early exit, flood INVITE, classify_sip() (sip.h)
  *               behind a global function; struct sg_info
  *   events.h    drop events and their token bucket
- *   flowtab.h   the learned-flow table: sets, tags, find, victim
+ *   flowmap.h   the learned-flow table: sets, tags, find, victim
  *   lookup.h    allowlist (bitmap filter, trie), flows, deny list, bans,
  *               conntrack
  *   frag.h      the verdicts of first fragments, kept for the later ones
@@ -65,7 +65,7 @@
 #include "verdict.h"
 #include "classify.h"
 #include "events.h"
-#include "flowtab.h"
+#include "flowmap.h"
 #include "lookup.h"
 #include "frag.h"
 #include "l7.h"

@@ -211,6 +211,7 @@ struct sg_flow_static {
  */
 #define SG_REG_MARGIN_S		32
 #define SG_REG_MARGIN_DIV	8	/* and lifetime / 8 on top */
+#define SG_REG_LIFE_MAX		31536000	/* a year: longer asks get this */
 
 /*
  * What the flow table did, per CPU.

@@ -4,6 +4,7 @@
  * (which slot a new flow takes) are bpf/flowset.h's, the programs' own.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
@@ -37,25 +38,49 @@ static bool slot_of(const struct sg_flow_slot *w, const struct sg_flow_key *k,
 	       !memcmp(&w->addr, &k->addr, sizeof(w->addr));
 }
 
-int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg)
+/*
+ * Read the sets from FIRST on, N of them, in one batch (BPF_F_LOCK: each
+ * set whole).  Returns how many were read, or -errno.
+ */
+#define BATCH	512
+
+static int sets_read(int fd, __u32 first, struct sg_flow_set *s, __u32 *keys)
 {
-	struct sg_flow_set s;
-	__u32 i, j;
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
+	__u32 in = first, out, n = BATCH;
 	int err;
 
-	for (i = 0; i < SG_FLOW_SETS; i++) {
-		err = set_read(fd, i, &s);
-		if (err)
-			return err;
-		for (j = 0; j < SG_FLOW_WAYS; j++) {
-			if (!s.tag[j])
-				continue;
-			err = cb(&s.way[j], i, j, arg);
-			if (err)
-				return err;
+	err = bpf_map_lookup_batch(fd, first ? &in : NULL, &out, keys, s, &n, &o);
+	if (err && errno != ENOENT)
+		return -errno;
+	return (int)n;
+}
+
+int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg)
+{
+	struct sg_flow_set *s;
+	__u32 keys[BATCH], i, j;
+	int err = 0, n;
+
+	s = calloc(BATCH, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < SG_FLOW_SETS && !err; i += BATCH) {
+		n = sets_read(fd, i, s, keys);
+		if (n < 0) {
+			err = n;
+			break;
 		}
+		for (j = 0; j < (__u32)n * SG_FLOW_WAYS && !err; j++)
+			if (s[j / SG_FLOW_WAYS].tag[j % SG_FLOW_WAYS])
+				err = cb(&s[j / SG_FLOW_WAYS].way[j % SG_FLOW_WAYS],
+					 keys[j / SG_FLOW_WAYS], j % SG_FLOW_WAYS,
+					 arg);
+		if ((__u32)n < BATCH)
+			break;
 	}
-	return 0;
+	free(s);
+	return err;
 }
 
 /* The flow's slot in set I, or SG_FLOW_WAYS. */
@@ -147,16 +172,44 @@ int sg_flowtab_del(int fd, const struct sg_flow_key *k, bool any_rport)
 	return b < 0 ? b : a + b;
 }
 
+/*
+ * Every set with a flow in it is written back empty, read and written a
+ * batch at a time.
+ */
 int sg_flowtab_flush(int fd)
 {
-	int n = 0, r;
-	__u32 i;
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
+	struct sg_flow_set *s;
+	__u32 keys[BATCH], wkeys[BATCH], i, j, k, w;
+	int n, ended = 0, err = 0;
 
-	for (i = 0; i < SG_FLOW_SETS; i++) {
-		r = del_in(fd, i, NULL, 0, true);
-		if (r < 0)
-			return r;
-		n += r;
+	s = calloc(BATCH, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < SG_FLOW_SETS; i += BATCH) {
+		n = sets_read(fd, i, s, keys);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		for (j = 0, w = 0; j < (__u32)n; j++) {
+			int used = 0;
+
+			for (k = 0; k < SG_FLOW_WAYS; k++)
+				used += s[j].tag[k] != 0;
+			if (!used)
+				continue;
+			ended += used;
+			memset(&s[w], 0, sizeof(s[w]));
+			wkeys[w++] = keys[j];
+		}
+		if (w && bpf_map_update_batch(fd, wkeys, s, &w, &o)) {
+			err = -errno;
+			break;
+		}
+		if ((__u32)n < BATCH)
+			break;
 	}
-	return n;
+	free(s);
+	return err ? err : ended;
 }

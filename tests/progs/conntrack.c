@@ -109,10 +109,6 @@ void test_conntrack_reply_needs_the_lans_request(void)
 	invite(&f, REMOTE, 5099, PHONE, 5060);
 	EXPECT_DROP("INVITE on the reply direction of the phone's answer", &f,
 		    SG_R_ORPHAN);
-	/* a wildcard copy stands for an address, not this connection */
-	flow_put(REMOTE, 0, 5060, SG_FLOW_SHADOW, SG_ORIGIN_LEARNED,
-		 now_ns() - 7200 * NSEC);
-	EXPECT_DROP("with only a wildcard flow of the address", &f, SG_R_ORPHAN);
 	/* a request to the other port of the same address is no help */
 	flow_learned(REMOTE, 5070, 5060, 7200);
 	EXPECT_DROP("with the LAN's request to another remote port", &f,

@@ -14,6 +14,7 @@
 #include "progs.h"
 #include "names.h"
 #include "tailcall.h"
+#include "flowtab.h"
 
 const char *rname(int r)
 {
@@ -74,11 +75,19 @@ void zero_counters(void)
 	free(z);
 }
 
+static int static_count(void);
+
+/* The learned-flow table may hold flows (a learner ran, a flow was put). */
+static int flows_dirty = 1;
+
 void set_config(__u32 flags, __u32 timeout_s)
 {
 	struct sg_config c = { .flags = flags, .flow_timeout_s = timeout_s };
 	__u32 zero = 0;
 
+	/* SG_CFG_STATIC follows the static table, as the loader keeps it */
+	if (static_count())
+		c.flags |= SG_CFG_STATIC;
 	if (bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY))
 		FAIL("config update: %s", strerror(errno));
 }
@@ -86,7 +95,13 @@ void set_config(__u32 flags, __u32 timeout_s)
 void reset_state(void)
 {
 	clear_map(MAPFD(sg_allow));
-	clear_map(MAPFD(sg_flows));
+	/* reading the whole table costs: only when something may be in it */
+	if (flows_dirty) {
+		sg_flowtab_flush(MAPFD(sg_flows));
+		flows_dirty = 0;
+	}
+	clear_map(MAPFD(sg_flows_static));
+	clear_map(MAPFD(sg_pending));
 	clear_map(MAPFD(sg_frags));
 	clear_map(MAPFD(sg_deny));
 	clear_map(MAPFD(sg_bans));
@@ -173,45 +188,153 @@ static struct sg_flow_key flow_key(const char *addr, __u16 rport, __u16 lport)
 	return k;
 }
 
-void flow_put(const char *addr, __u16 rport, __u16 lport,
-		     __u32 flags, __u32 origin, __u64 last_seen)
+static int static_count(void)
+{
+	return map_count(MAPFD(sg_flows_static));
+}
+
+/* SG_CFG_STATIC follows the static table, as the loader keeps it. */
+static void static_flag_sync(void)
+{
+	struct sg_config c;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c))
+		return;
+	if (static_count())
+		c.flags |= SG_CFG_STATIC;
+	else
+		c.flags &= ~SG_CFG_STATIC;
+	bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY);
+}
+
+/* A hand-made flow, as `sipguard flows add` makes it. */
+void flow_static(const char *addr, __u16 rport, __u16 lport)
 {
 	struct sg_flow_key k = flow_key(addr, rport, lport);
-	struct sg_flow_val v = { .last_seen_ns = last_seen,
-				 .created_ns = last_seen,
-				 .flags = flags, .origin = origin };
+	struct sg_flow_static v = { .flags = SG_FLOW_STATIC,
+				    .origin = SG_ORIGIN_CLI };
 
-	if (bpf_map_update_elem(MAPFD(sg_flows), &k, &v, BPF_ANY))
-		FAIL("flow add failed: %s", strerror(errno));
+	if (!rport)
+		v.flags |= SG_FLOW_ANY_PORT;
+	if (bpf_map_update_elem(MAPFD(sg_flows_static), &k, &v, BPF_ANY))
+		FAIL("static flow add failed: %s", strerror(errno));
+	if (rport) {
+		k.remote_port = 0;
+		v.flags = SG_FLOW_STATIC | SG_FLOW_SHADOW;
+		if (bpf_map_update_elem(MAPFD(sg_flows_static), &k, &v,
+					BPF_NOEXIST) && errno != EEXIST)
+			FAIL("static shadow add failed: %s", strerror(errno));
+	}
+	static_flag_sync();
 }
 
 /* A hand-made flow without a remote port: the wildcard key only. */
 void flow_static_anyport(const char *addr, __u16 lport)
 {
-	flow_put(addr, 0, lport, SG_FLOW_STATIC | SG_FLOW_ANY_PORT,
-		 SG_ORIGIN_CLI, 0);
+	flow_static(addr, 0, lport);
+}
+
+static __u32 config_timeout(void)
+{
+	struct sg_config c;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c) ||
+	    !c.flow_timeout_s)
+		return SG_DEFAULT_FLOW_TIMEOUT;
+	return c.flow_timeout_s;
+}
+
+/* A learned flow as the learner makes it, with FLAGS and the lifetime. */
+void flow_put_slot(const char *addr, __u16 rport, __u16 lport, __u32 flags,
+		   __u32 lifetime_s, __u64 age_s)
+{
+	struct sg_flow_slot w = { .remote_port = rport, .local_port = lport,
+				  .flags = flags, .lifetime_s = lifetime_s,
+				  .origin = SG_ORIGIN_LEARNED };
+	int err;
+
+	to_addr(addr, &w.addr);
+	/* wraps below the clock's start on a young machine; compared signed */
+	w.expires_s = sg_flowtab_now() - (__u32)age_s + lifetime_s;
+	flows_dirty = 1;
+	err = sg_flowtab_put(MAPFD(sg_flows), &w);
+	if (err)
+		FAIL("flow put failed: %s", strerror(-err));
 }
 
 /*
- * A learned flow last seen age_s seconds ago: exact key and shadow.  An
- * age beyond the uptime wraps, and still means that age: the programs
- * judge a flow by the signed difference of "now" and its stamp.
+ * A learned flow last seen age_s seconds ago, with the configured
+ * timeout as its lifetime (set_config() first).
  */
-void flow_learned(const char *addr, __u16 rport, __u16 lport,
-			 __u64 age_s)
+void flow_learned(const char *addr, __u16 rport, __u16 lport, __u64 age_s)
 {
-	__u64 t = now_ns() - age_s * NSEC;
-
-	flow_put(addr, rport, lport, 0, SG_ORIGIN_LEARNED, t);
-	flow_put(addr, 0, lport, SG_FLOW_SHADOW, SG_ORIGIN_LEARNED, t);
+	flow_put_slot(addr, rport, lport, 0, config_timeout(), age_s);
 }
 
-int flow_get(const char *addr, __u16 rport, __u16 lport,
-		    struct sg_flow_val *v)
-{
-	struct sg_flow_key k = flow_key(addr, rport, lport);
+struct find_arg {
+	struct sg_flow_key k;
+	struct sg_flow_slot *out;
+	int n;
+};
 
-	return bpf_map_lookup_elem(MAPFD(sg_flows), &k, v);
+static int find_cb(const struct sg_flow_slot *w, __u32 set, __u32 way,
+		   void *arg)
+{
+	struct find_arg *f = arg;
+
+	(void)set;
+	(void)way;
+	if (w->local_port != f->k.local_port ||
+	    w->remote_port != f->k.remote_port ||
+	    memcmp(&w->addr, &f->k.addr, sizeof(w->addr)))
+		return 0;
+	if (!f->n++ && f->out)
+		*f->out = *w;
+	return 0;
+}
+
+/* The learned flow's slot (0), or -1; a second copy fails the test. */
+int flow_get(const char *addr, __u16 rport, __u16 lport,
+	     struct sg_flow_slot *v)
+{
+	struct find_arg f = { .k = flow_key(addr, rport, lport), .out = v };
+
+	if (sg_flowtab_walk(MAPFD(sg_flows), find_cb, &f))
+		FAIL("flow table walk failed");
+	if (f.n > 1)
+		FAIL("flow %s:%u -> %u is in the table %d times", addr, rport,
+		     lport, f.n);
+	return f.n ? 0 : -1;
+}
+
+static int count_cb(const struct sg_flow_slot *w, __u32 set, __u32 way,
+		    void *arg)
+{
+	(void)w;
+	(void)set;
+	(void)way;
+	++*(int *)arg;
+	return 0;
+}
+
+/* End every learned flow of the pair {addr, lport}; how many there were. */
+int flows_del_pair(const char *addr, __u16 lport)
+{
+	struct sg_flow_key k = flow_key(addr, 0, lport);
+
+	return sg_flowtab_del(MAPFD(sg_flows), &k, true);
+}
+
+/* Occupied slots of the learned-flow table. */
+int flows_count(void)
+{
+	int n = 0;
+
+	if (sg_flowtab_walk(MAPFD(sg_flows), count_cb, &n))
+		FAIL("flow table walk failed");
+	return n;
 }
 
 int map_count(int fd)
@@ -265,6 +388,7 @@ int run_tc_cut(const void *data, int len, int min_len)
 
 	if (harness_probing())
 		return -1;
+	flows_dirty = 1;
 	err = bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_learn),
 				     &o);
 	/* the kernel wants a whole IP header behind an IP ethertype */

@@ -20,12 +20,16 @@ static void static_anyport_pbx6(void)
 	flow_static_anyport(PBX6, 5060);
 }
 
-/* A static flow last seen at boot, with a flow timeout of one second. */
+/* A static flow, with a flow timeout of one second. */
 static void static_config_flow_short_timeout(void)
 {
 	set_config(0, 1);
-	flow_put(PBX4, 0, 5060, SG_FLOW_STATIC | SG_FLOW_ANY_PORT,
-		 SG_ORIGIN_CONFIG, 1);
+	flow_static_anyport(PBX4, 5060);
+}
+
+static void static_ported_pbx4(void)
+{
+	flow_static(PBX4, 5070, 5062);
 }
 
 static void learned_10s_ago(void)
@@ -63,10 +67,19 @@ static void match_port_static_anyport(void)
 	flow_static_anyport(PBX4, 5060);
 }
 
-static void match_port_shadow_only(void)
+/* A ported static flow: its wildcard copy does not count with match-port */
+static void match_port_static_ported(void)
 {
 	set_config(SG_CFG_MATCH_PORT, 0);
-	flow_put(PBX4, 0, 5062, SG_FLOW_SHADOW, SG_ORIGIN_LEARNED, now_ns());
+	flow_static(PBX4, 5070, 5062);
+}
+
+/* Flows carry their lifetime: a registration's outlives the timeout */
+static void timeout_60_registration_300_age_90(void)
+{
+	set_config(0, 60);
+	flow_put_slot(PBX4, 5060, 5062, SG_FLOW_REG_SENT | SG_FLOW_REG_LIFE,
+		      300, 90);
 }
 
 static void match_port_timeout_100_flow_200(void)
@@ -106,9 +119,17 @@ static const struct pkt_case flow_cases[] = {
 	/* with match-port, a hand-made port-less flow still admits any port... */
 	{ "match_port_on_anyport_flow_passed", .setup = match_port_static_anyport,
 	  .frame = { FROM_PBX4(40000, 5060) }, PASS(SG_R_ESTABLISHED) },
-	/* ...but the shadow copy of a ported flow does not */
-	{ "match_port_on_shadow_only_dropped", .setup = match_port_shadow_only,
+	/* ...but the wildcard copy of a ported one does not */
+	{ "match_port_on_static_shadow_dropped", .setup = match_port_static_ported,
 	  .frame = { FROM_PBX4(5060, 5062) }, DROP(SG_R_ORPHAN) },
+	{ "match_port_on_static_ported_passed", .setup = match_port_static_ported,
+	  .frame = { FROM_PBX4(5070, 5062) }, PASS(SG_R_ESTABLISHED) },
+	{ "match_port_off_static_ported_other_port_passed",
+	  .setup = static_ported_pbx4,
+	  .frame = { FROM_PBX4(5099, 5062) }, PASS(SG_R_ESTABLISHED) },
+	{ "registration_lifetime_beyond_timeout_passed",
+	  .setup = timeout_60_registration_300_age_90,
+	  .frame = { FROM_PBX4(5060, 5062) }, PASS(SG_R_ESTABLISHED) },
 	{ "match_port_on_expired_dropped", .setup = match_port_timeout_100_flow_200,
 	  .frame = { FROM_PBX4(5060, 5062) }, DROP(SG_R_ORPHAN) },
 	/* the allowlist comes before flows: an allowlisted source counts as such */

@@ -41,7 +41,7 @@ void test_l3_device_learns_and_lets_the_pbx_in(void)
 {
 	struct pkt_frame f;
 	struct pkt_desc d;
-	struct sg_flow_val v;
+	struct sg_flow_slot v;
 
 	S = skel_l3;
 	reset_state();

@@ -67,12 +67,15 @@ int map_count(int fd);
 int to_addr(const char *s, struct sg_addr *a);
 void allow_add(const char *cidr);
 void deny_add(const char *cidr);
-void flow_put(const char *addr, __u16 rport, __u16 lport, __u32 flags,
-	      __u32 origin, __u64 last_seen);
+void flow_static(const char *addr, __u16 rport, __u16 lport);
 void flow_static_anyport(const char *addr, __u16 lport);
+void flow_put_slot(const char *addr, __u16 rport, __u16 lport, __u32 flags,
+		   __u32 lifetime_s, __u64 age_s);
 void flow_learned(const char *addr, __u16 rport, __u16 lport, __u64 age_s);
 int flow_get(const char *addr, __u16 rport, __u16 lport,
-	     struct sg_flow_val *v);
+	     struct sg_flow_slot *v);
+int flows_count(void);
+int flows_del_pair(const char *addr, __u16 lport);
 
 int run_xdp_n(const void *data, int len, int repeat);
 int run_xdp(const void *data, int len);

@@ -16,8 +16,8 @@
  * but a rewrite's own few instructions; what it may miss then is the
  * flow being replaced, never another.
  */
-#ifndef SG_FLOWTAB_H
-#define SG_FLOWTAB_H
+#ifndef SG_FLOWMAP_H
+#define SG_FLOWMAP_H
 
 #include "maps.h"
 #include "flowset.h"
@@ -152,4 +152,4 @@ static __always_inline int flow_known_g(const struct sg_addr *a, __u16 rport,
 	return sg_flow_known(&k, how);
 }
 
-#endif /* SG_FLOWTAB_H */
+#endif /* SG_FLOWMAP_H */
