@@ -488,7 +488,7 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 	}
 	if (sg_allow_sync_config(m, cfg->allow, cfg->n_allow))
 		return -1;
-	if (sg_flows_sync_config(m->flows, cfg->flows, cfg->n_flows))
+	if (sg_flows_sync_config(m, cfg->flows, cfg->n_flows))
 		return -1;
 	if (sg_deny_sync(m, cfg->deny, cfg->n_deny, SG_ORIGIN_CONFIG))
 		return -1;
