@@ -27,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -351,6 +353,101 @@ out:
 	free(st.v);
 	free(st.left);
 	return err;
+}
+
+/* ---- the daemon's state file ---- */
+
+static bool state_file(const char *dir, char *buf, size_t len)
+{
+	if (!dir[0])
+		return false;
+	snprintf(buf, len, "%s/%s", dir, SG_STATE_FILE);
+	return true;
+}
+
+/* mkdir -p DIR; the last component 0700.  0 or -errno. */
+static int state_dir_make(const char *dir)
+{
+	char p[SG_PATH_MAX];
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (i = 1; p[i]; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			return -errno;
+		p[i] = '/';
+	}
+	if (mkdir(p, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void sg_flowstate_daemon_save(const char *dir, bool at_stop)
+{
+	char path[SG_PATH_MAX + 16], msg[SG_PATH_MAX + 128];
+	long n;
+	int fd, err;
+
+	if (!state_file(dir, path, sizeof(path)))
+		return;
+	fd = sg_pin_open(SG_MAP_FLOWS);
+	if (fd < 0)
+		return;		/* nothing attached: nothing learned */
+	err = state_dir_make(dir);
+	if (err) {
+		syslog(LOG_ERR, "cannot save the learned flows: cannot make %s: %s",
+		       dir, strerror(-err));
+		close(fd);
+		return;
+	}
+	n = sg_flowstate_save(fd, path, msg, sizeof(msg));
+	close(fd);
+	if (n < 0)
+		syslog(LOG_ERR, "cannot save the learned flows: %s", msg);
+	else
+		syslog(at_stop ? LOG_INFO : LOG_DEBUG, "saved %ld learned flow%s to %s",
+		       n, n == 1 ? "" : "s", path);
+}
+
+bool sg_flowstate_daemon_restore(const char *dir)
+{
+	char path[SG_PATH_MAX + 16], msg[SG_PATH_MAX + 256];
+	struct sg_restore_result r;
+	long all = 0;
+	int fd, err;
+
+	fd = sg_pin_open(SG_MAP_FLOWS);
+	if (fd < 0)
+		return false;	/* not attached yet */
+	if (!state_file(dir, path, sizeof(path)))
+		goto out;
+	err = sg_flowtab_count(fd, sg_flowtab_now(), NULL, &all);
+	if (err) {
+		syslog(LOG_ERR, "cannot read the flow table: %s: %s not restored",
+		       strerror(-err), path);
+		goto out;
+	}
+	if (all) {
+		syslog(LOG_INFO, "the flow table holds %ld flow%s already: %s not restored",
+		       all, all == 1 ? "" : "s", path);
+		goto out;
+	}
+	err = sg_flowstate_restore(fd, path, &r, msg, sizeof(msg));
+	if (err == -ENOENT) {
+		syslog(LOG_INFO, "no saved flows to restore (%s does not exist)",
+		       path);
+	} else if (err) {
+		syslog(LOG_ERR, "%s", msg);
+	} else {
+		sg_restore_text(msg, sizeof(msg), path, &r);
+		syslog(LOG_INFO, "%s", msg);
+	}
+out:
+	close(fd);
+	return true;
 }
 
 /* ---- the verbs ---- */

@@ -6,6 +6,7 @@
 #ifndef SG_FLOWSTATE_H
 #define SG_FLOWSTATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SG_STATE_DIR_DEFAULT	"/var/lib/sipguard"
@@ -36,5 +37,16 @@ int sg_flowstate_restore(int fd, const char *path, struct sg_restore_result *res
 /* "restored N learned flows from PATH (...); skipped ...". */
 void sg_restore_text(char *buf, size_t len, const char *path,
 		     const struct sg_restore_result *r);
+
+/*
+ * The daemon's side, logging to syslog; DIR is the state directory ("":
+ * off), the file DIR/flows.  Save: the live learned flows, if the table
+ * is pinned (DIR made 0700 if missing).  Restore: once the table is
+ * pinned, put the saved flows back if the table is empty (a reboot,
+ * everything detached); a table that outlived the daemon holds the newer
+ * truth.  Returns false while the table is not pinned (try again later).
+ */
+void sg_flowstate_daemon_save(const char *dir, bool at_stop);
+bool sg_flowstate_daemon_restore(const char *dir);
 
 #endif /* SG_FLOWSTATE_H */
