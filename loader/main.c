@@ -31,8 +31,8 @@ static const struct sg_cmd cmds[] = {
 	{ "allow", do_allow, "add|del PREFIX...\nlist [--json]",
 	  "change or show the allowlist of source prefixes" },
 	{ "flows", do_flows,
-	  "add|del REMOTE_ADDR[:PORT] LOCAL_PORT\nlist [--json]\nflush",
-	  "change or show the established flows; flush removes the learned ones" },
+	  "add|del REMOTE_ADDR[:PORT] LOCAL_PORT\nlist [--json]\nflush\nsave|restore FILE",
+	  "change or show the established flows; flush ends the learned ones" },
 	{ "set", do_set,
 	  "monitor on|off | flow-timeout SECONDS | match-remote-port on|off\n"
 	  "unknown-invite drop|inspect | ban-time SECONDS",

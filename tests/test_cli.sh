@@ -66,6 +66,11 @@ has_learner() { tc -n "$NS" filter show dev "$1" egress | grep -q sipguard_learn
 has_clsact() { tc -n "$NS" qdisc show dev "$1" | grep -q clsact; }
 pinned_nothing() { [ ! -e "$SIPGUARD_PIN_PATH" ]; }
 map_entries() { bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/$1" | json 'len(d)'; }
+# cfg_static: 1 while SG_CFG_STATIC (bit 5 of sg_config.flags) is set.
+cfg_static() {
+	bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/sg_config" |
+		json "(lambda v: (v['flags'] if isinstance(v, dict) else int(v[0], 16)) >> 5 & 1)(d[0]['value'])"
+}
 stat_packets() {	# IFACE REASON VERDICT
 	sg stats --json | json "sum(c['packets'] for i in d['interfaces'] if i['name'] == '$1' for c in i['counters'] if c['reason'] == '$2' and c['verdict'] == '$3')"
 }
@@ -78,7 +83,7 @@ test_attach_detach_leaves_interface_clean() {
 	out=$(sg attach "$A" 2>&1)
 	check "attach succeeds" test $? = 0
 	check "attach prints one summary line: $out" grep -Eq \
-		"^sipguard attached to $A \((native|generic) XDP, learner on\): allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
+		"^sipguard attached to $A \((native|generic) XDP, learner on\): allowlist 0/16384, flows 0/131072, static flows 0/4096$" <<<"$out"
 	expect_eq "one line, libbpf silent" 1 "$(wc -l <<<"$out")"
 	expect_eq "XDP program on $A" sipguard_xdp "$(xdp_prog_name "$A")"
 	check "TC egress learner on $A" has_learner "$A"
@@ -97,7 +102,7 @@ test_status_text() {
 	out=$(sg status)
 	check "status names the interface, link type and mode: $out" grep -Eq "^$A: ifindex [0-9]+, link ethernet, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
 	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
-	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/[0-9]+$" <<<"$out"
+	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/131072, static flows 0/4096$" <<<"$out"
 }
 
 test_status_json() {
@@ -363,17 +368,20 @@ test_flows_add_list_del() {
 	check "add without port" sg flows add 192.0.2.9 5064
 	local out
 	out=$(sg flows list)
-	check "ported flow: $out" grep -Eq "^198.51.100.20 +5060 +5060 +static +- +active$" <<<"$out"
-	check "IPv6 flow" grep -Eq "^2001:db8::1 +5070 +5062 +static +- +active$" <<<"$out"
-	check "port-less flow" grep -Eq "^192.0.2.9 +any +5064 +static +- +active$" <<<"$out"
+	check "ported flow: $out" grep -Eq "^198.51.100.20 +5060 +5060 +static +- +- +- +active +-$" <<<"$out"
+	check "IPv6 flow" grep -Eq "^2001:db8::1 +5070 +5062 +static +- +- +- +active +-$" <<<"$out"
+	check "port-less flow" grep -Eq "^192.0.2.9 +any +5064 +static +- +- +- +active +-$" <<<"$out"
 	expect_eq "shadows hidden" 3 "$(sg flows list --json | json 'len(d)')"
 	expect_eq "json port-less" "(None, 5064, 'static', None)" \
 		"$(sg flows list --json | json "[(f['remote_port'], f['local_port'], f['origin'], f['age_s']) for f in d if f['remote'] == '192.0.2.9'][0]")"
-	expect_eq "map: two entries per ported flow, one port-less" 5 "$(map_entries sg_flows)"
+	expect_eq "map: two entries per ported flow, one port-less" 5 "$(map_entries sg_flows_static)"
+	expect_eq "the program asks the static map" 1 "$(cfg_static)"
+	check "status counts the entries" grep -q "static flows 5/4096$" <(sg status)
 	check "del ported" sg flows del 198.51.100.20:5060 5060
 	check "del IPv6" sg flows del "[2001:db8::1]:5070" 5062
 	check "del port-less" sg flows del 192.0.2.9 5064
-	expect_eq "map empty (shadows went too)" 0 "$(map_entries sg_flows)"
+	expect_eq "map empty (shadows went too)" 0 "$(map_entries sg_flows_static)"
+	expect_eq "the program no longer asks it" 0 "$(cfg_static)"
 }
 
 test_flows_del_keeps_shared_shadow() {
@@ -381,11 +389,11 @@ test_flows_del_keeps_shared_shadow() {
 	check "attach" sg attach "$A"
 	check "add :5060" sg flows add 198.51.100.20:5060 5060
 	check "add :5061" sg flows add 198.51.100.20:5061 5060
-	expect_eq "two exact + one wildcard" 3 "$(map_entries sg_flows)"
+	expect_eq "two exact + one wildcard" 3 "$(map_entries sg_flows_static)"
 	check "del :5060" sg flows del 198.51.100.20:5060 5060
-	expect_eq "wildcard kept for :5061" 2 "$(map_entries sg_flows)"
+	expect_eq "wildcard kept for :5061" 2 "$(map_entries sg_flows_static)"
 	check "del :5061" sg flows del 198.51.100.20:5061 5060
-	expect_eq "empty" 0 "$(map_entries sg_flows)"
+	expect_eq "empty" 0 "$(map_entries sg_flows_static)"
 }
 
 test_flows_del_absent_fails() {
@@ -402,13 +410,14 @@ test_flows_learned_then_flushed() {
 	check "phone registers" udp_send "$NS" 5060 192.0.2.2 5080 'REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
 	local out
 	out=$(sg flows list)
-	check "learned flow listed with its age: $out" grep -Eq "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +active$" <<<"$out"
+	check "learned flow listed with its age: $out" grep -Eq "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +[0-9]+ +[0-9]+ +active +-$" <<<"$out"
 	expect_eq "json origin" learned "$(sg flows list --json | json "[f['origin'] for f in d if f['remote'] == '192.0.2.2'][0]")"
 	expect_exit 0 "^removed 1 learned flow$" sg flows flush
 	out=$(sg flows list)
 	check "learned flow gone" lacks '^192.0.2.2 ' "$out"
 	check "static flow kept" grep -Eq "^198.51.100.20 +5060 +5060 +static" <<<"$out"
-	expect_eq "map: static flow and its wildcard" 2 "$(map_entries sg_flows)"
+	expect_eq "map: static flow and its wildcard" 2 "$(map_entries sg_flows_static)"
+	expect_eq "the static flag stays" 1 "$(cfg_static)"
 }
 
 test_flows_answer_learns_nothing() {
@@ -424,7 +433,7 @@ test_flows_expire_after_timeout() {
 	check "short timeout" sg set flow-timeout 1
 	check "phone registers" udp_send "$NS" 5060 192.0.2.2 5080 'REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
 	sleep 2
-	expect_exit 0 "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +expired$" sg flows list
+	expect_exit 0 "^192.0.2.2 +5080 +5060 +learned +[0-9]+ +1 +0 +expired +-$" sg flows list
 }
 
 test_flows_bad_input() {
@@ -436,7 +445,172 @@ test_flows_bad_input() {
 	expect_exit 1 "^Error: invalid remote address 'pbx.example:5060'" sg flows add pbx.example:5060 5060
 	expect_exit 1 "^Error: invalid remote address '\[2001:db8::1'" sg flows add "[2001:db8::1" 5060
 	expect_exit 2 "needs REMOTE_ADDR\[:PORT\] and LOCAL_PORT" sg flows add 198.51.100.20
-	expect_eq "nothing added" 0 "$(map_entries sg_flows)"
+	expect_eq "nothing added" 0 "$(map_entries sg_flows_static)"
+}
+
+# flows_file FILE SAVED [LINE...]: a flow state file saved at SAVED (wall
+# clock seconds) with the flow lines given ("REMOTE RPORT LPORT LEFT LIFE
+# FLAGS"), its count in the end line.
+flows_file() {
+	local f=$1 saved=$2 l n=0; shift 2
+	{
+		printf 'sipguard-flows 1\n# a test file\nsaved %s\n' "$saved"
+		for l in "$@"; do
+			printf 'flow %s\n' "$l"
+			n=$((n + 1))
+		done
+		printf 'end %d\n' "$n"
+	} >"$f"
+}
+
+# A save "in the future" counts as made just now: the file's times come
+# back as they were, ages and marks included.
+FUTURE=4102444800	# 2100-01-01
+
+# flow_field REMOTE LOCAL_PORT FIELD...: the fields of the flow, from --json.
+flow_field() {
+	local a=$1 p=$2; shift 2
+	sg flows list --json | json "' '.join(str(f[k]) for f in d if f['remote'] == '$a' and f['local_port'] == $p for k in '$*'.split())"
+}
+
+test_flows_restore_keeps_age_lifetime_and_marks() {
+	setup
+	check "attach" sg attach "$A"
+	flows_file "$TMP/f" $FUTURE "192.0.2.2 5080 5060 3000 3600 0x08" \
+		"2001:db8::5 5060 5062 100 600 0xa8" "198.51.100.3 5060 5060 50 60 0x40"
+	expect_exit 0 "^restored 3 learned flows from $TMP/f \(saved 0s ago\); skipped 0 whose life ran out, 0 for want of room$" \
+		sg flows restore "$TMP/f"
+	local out
+	out=$(sg flows list)
+	check "IPv4 flow: $out" grep -Eq "^192.0.2.2 +5080 +5060 +restored +600 +3600 +3000 +active +answered$" <<<"$out"
+	check "registration flow" grep -Eq "^2001:db8::5 +5060 +5062 +restored +500 +600 +100 +active +answered,registered,registration$" <<<"$out"
+	check "dialog flow" grep -Eq "^198.51.100.3 +5060 +5060 +restored +10 +60 +50 +active +dialog$" <<<"$out"
+	expect_eq "json" "restored False 500 600 100 active ['answered', 'registered', 'registration']" \
+		"$(flow_field 2001:db8::5 5062 origin static age_s lifetime_s expires_in_s state flags)"
+	check "status counts them" grep -q "^allowlist 0/16384, flows 3/131072, static flows 0/4096$" <(sg status)
+	expect_eq "stats --json counts them" "3 131072" "$(sg stats --json | json "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])")"
+	expect_eq "status --json" "3 131072" "$(sg status --json | json "'%d %d' % (d['flows']['entries'], d['flows']['max'])")"
+}
+
+test_flows_restore_takes_off_the_time_since_the_save() {
+	setup
+	check "attach" sg attach "$A"
+	local saved=$(($(date +%s) - 1000))
+	flows_file "$TMP/f" $saved "192.0.2.2 5080 5060 3000 3600 0x00" "192.0.2.3 5080 5060 900 3600 0x00"
+	expect_exit 0 "^restored 1 learned flow from $TMP/f \(saved 10[0-9][0-9]s ago\); skipped 1 whose life ran out, 0 for want of room$" \
+		sg flows restore "$TMP/f"
+	local left age
+	read -r age left <<<"$(flow_field 192.0.2.2 5060 age_s expires_in_s)"
+	check "1000 s less to live: $left" test "$left" -le 2000 -a "$left" -ge 1990
+	check "1000 s older: $age" test "$age" -ge 1600 -a "$age" -le 1610
+	expect_eq "the other one ran out" "" "$(flow_field 192.0.2.3 5060 state)"
+	flows_file "$TMP/old" 1 "192.0.2.4 5080 5060 3000 3600 0x00"
+	expect_exit 0 "^restored 0 learned flows .*; skipped 1 whose life ran out" sg flows restore "$TMP/old"
+}
+
+test_flows_save_restore_round_trip() {
+	setup
+	check "attach" sg attach "$A"
+	check "a static flow" sg flows add 198.51.100.20:5060 5060
+	flows_file "$TMP/f" $FUTURE "192.0.2.2 5080 5060 3000 3600 0x08" "2001:db8::5 5060 5062 100 600 0xa8"
+	check "restore" sg flows restore "$TMP/f"
+	expect_exit 0 "^saved 2 learned flows to $TMP/g$" sg flows save "$TMP/g"
+	check "no temporary file left" test ! -e "$TMP/g.tmp"
+	expect_eq "file mode" 600 "$(stat -c %a "$TMP/g")"
+	check "a saved line: $(cat "$TMP/g")" grep -Eq "^flow 192.0.2.2 5080 5060 (299[89]|3000) 3600 0x08$" "$TMP/g"
+	check "the other" grep -Eq "^flow 2001:db8::5 5060 5062 (9[89]|100) 600 0xa8$" "$TMP/g"
+	check "no static flow in it" bash -c "! grep -q 198.51.100.20 '$TMP/g'"
+	expect_exit 0 "^removed 2 learned flows$" sg flows flush
+	expect_eq "static flow kept" "198.51.100.20:static" \
+		"$(sg flows list --json | json "','.join(f['remote'] + ':' + f['origin'] for f in d)")"
+	expect_exit 0 "^restored 2 learned flows from $TMP/g" sg flows restore "$TMP/g"
+	local age
+	age=$(flow_field 192.0.2.2 5060 age_s)
+	check "age kept: $age" test "$age" -ge 600 -a "$age" -le 605
+	expect_eq "marks kept" "['answered', 'registered', 'registration']" "$(flow_field 2001:db8::5 5062 flags)"
+}
+
+test_flows_del_ends_learned_flows() {
+	setup
+	check "attach" sg attach "$A"
+	flows_file "$TMP/f" $FUTURE "192.0.2.2 5080 5060 3000 3600 0" "192.0.2.2 5081 5060 3000 3600 0" \
+		"192.0.2.2 5082 5060 3000 3600 0" "192.0.2.7 5080 5060 3000 3600 0"
+	check "restore" sg flows restore "$TMP/f"
+	check "del one remote port" sg flows del 192.0.2.2:5080 5060
+	expect_eq "the others stay" "5081 5082" "$(flow_field 192.0.2.2 5060 remote_port)"
+	check "del without a port: every remote port of the pair" sg flows del 192.0.2.2 5060
+	expect_eq "gone" "" "$(flow_field 192.0.2.2 5060 remote_port)"
+	expect_eq "another remote stays" 5080 "$(flow_field 192.0.2.7 5060 remote_port)"
+	expect_exit 1 "^Error: no flow 192.0.2.2:5080 -> local port 5060: see 'sipguard flows list'$" \
+		sg flows del 192.0.2.2:5080 5060
+}
+
+test_flows_restore_refuses_bad_files() {
+	setup
+	check "attach" sg attach "$A"
+	local good="192.0.2.2 5080 5060 3000 3600 0x08" f=$TMP/bad
+	expect_exit 1 "^Error: cannot read $TMP/none: No such file or directory$" sg flows restore "$TMP/none"
+	printf '[allow]\nprefix = 192.0.2.0/24\n' >"$f"
+	expect_exit 1 "^Error: $f:1: no 'sipguard-flows VERSION' line at the start: the file is damaged or not a sipguard flow file; nothing restored from it$" \
+		sg flows restore "$f"
+	: >"$f"
+	expect_exit 1 "^Error: $f:1: empty file" sg flows restore "$f"
+	printf 'sipguard-flows 2\nsaved 1\nend 0\n' >"$f"
+	expect_exit 1 "^Error: $f: format 2, this sipguard reads format 1 only \(written by a newer sipguard\?\): nothing restored from it$" \
+		sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "$good"
+	sed -i '$d' "$f"
+	expect_exit 1 "^Error: $f:6: no 'end' line \(cut short\?\)" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good"
+	sed -i 's/^end 1$/end 2/' "$f"
+	expect_exit 1 "^Error: $f:5: the 'end' line counts another number" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "192.0.2.300 5080 5060 3000 3600 0"
+	expect_exit 1 "^Error: $f:5: invalid address" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "192.0.2.3 5080 5060 4000 3600 0"
+	expect_exit 1 "^Error: $f:5: invalid times" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "192.0.2.3 5080 5060 3000 3600 0x01"
+	expect_exit 1 "^Error: $f:5: invalid flags" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "192.0.2.3 5080 70000 3000 3600 0"
+	expect_exit 1 "^Error: $f:5: invalid port" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good" "192.0.2.3 5080 5060 3000"
+	expect_exit 1 "^Error: $f:5: a flow line needs six fields" sg flows restore "$f"
+	flows_file "$f" $FUTURE "$good"
+	printf 'flow %s\n' "$good" >>"$f"
+	expect_exit 1 "^Error: $f:6: a line after 'end'" sg flows restore "$f"
+	head -c 300 /dev/urandom >"$f"
+	expect_exit 1 "^Error: $f:" sg flows restore "$f"
+	expect_eq "nothing restored from any of them" 0 "$(sg flows list --json | json 'len(d)')"
+	expect_exit 1 "^Error: cannot write $TMP/no/dir/f.tmp: No such file or directory$" sg flows save "$TMP/no/dir/f"
+}
+
+# The flow table is a pinned shared map: replacing the programs or
+# detaching one of several interfaces keeps it; the last detach ends it.
+test_flows_survive_reattach_and_partial_detach() {
+	setup
+	add_second
+	check "attach A" sg attach "$A"
+	check "attach C" sg attach "$C"
+	flows_file "$TMP/f" $FUTURE "192.0.2.2 5080 5060 3000 3600 0x08"
+	check "restore" sg flows restore "$TMP/f"
+	check "attach A again (replace)" sg attach "$A" --monitor
+	expect_eq "kept over the replace" "restored 3600" "$(flow_field 192.0.2.2 5060 origin lifetime_s)"
+	check "detach C" sg detach "$C"
+	expect_eq "kept over a partial detach" "restored 3600" "$(flow_field 192.0.2.2 5060 origin lifetime_s)"
+	check "detach A" sg detach "$A"
+	check "nothing pinned" pinned_nothing
+	check "attach A anew" sg attach "$A"
+	expect_eq "a new table" 0 "$(sg flows list --json | json 'len(d)')"
+}
+
+test_static_flag_follows_the_config() {
+	setup
+	printf '[flows]\nflow = 198.51.100.20:5060 5060\n' >"$TMP/one.conf"
+	printf '[settings]\nmonitor = off\n' >"$TMP/none.conf"
+	check "attach with a config flow" sg attach "$A" --config "$TMP/one.conf"
+	expect_eq "flag set" 1 "$(cfg_static)"
+	check "re-apply without flows" sg attach "$A" --config "$TMP/none.conf"
+	expect_eq "map empty" 0 "$(map_entries sg_flows_static)"
+	expect_eq "flag cleared" 0 "$(cfg_static)"
 }
 
 # ---- set ----
@@ -523,7 +697,8 @@ EOF
 	expect_eq "allowlist from config" "203.0.113.7/32:config,2001:db8::/32:config" \
 		"$(sg allow list --json | json "','.join(e['prefix'] + ':' + e['origin'] for e in d)")"
 	out=$(sg flows list)
-	check "config flows: $out" grep -Eq "^198.51.100.20 +5060 +5060 +config +- +active$" <<<"$out"
+	check "config flows: $out" grep -Eq "^198.51.100.20 +5060 +5060 +config +- +- +- +active +-$" <<<"$out"
+	expect_eq "the program asks the static map" 1 "$(cfg_static)"
 	check "IPv6 config flow" grep -Eq "^2001:db8::5 +5070 +5062 +config" <<<"$out"
 	check "port-less config flow" grep -Eq "^192.0.2.9 +any +5064 +config" <<<"$out"
 }
@@ -540,7 +715,7 @@ test_config_reapply_replaces_only_config_entries() {
 		"$(sg allow list --json | json "','.join(e['prefix'] + ':' + e['origin'] for e in d)")"
 	expect_eq "flows: the config flow went, the CLI flow stayed" "192.0.2.78:static" \
 		"$(sg flows list --json | json "','.join(f['remote'] + ':' + f['origin'] for f in d)")"
-	expect_eq "no stale wildcard" 2 "$(map_entries sg_flows)"
+	expect_eq "no stale wildcard" 2 "$(map_entries sg_flows_static)"
 }
 
 test_bad_config_names_line_and_changes_nothing() {
@@ -608,6 +783,9 @@ test_missing_args_are_usage_errors() {
 	expect_exit 2 "^Error: allow add needs at least one prefix" "$SG" allow add
 	expect_exit 2 "^Error: allow needs a command" "$SG" allow
 	expect_exit 2 "^Error: flows del needs REMOTE_ADDR" "$SG" flows del
+	expect_exit 2 "^Error: flows save needs FILE" "$SG" flows save
+	expect_exit 2 "^Error: flows restore needs FILE" "$SG" flows restore
+	expect_exit 2 "^Error: unexpected argument 'b'" "$SG" flows restore a b
 	expect_exit 2 "^Error: set needs a setting and a value" "$SG" set
 	expect_exit 2 "^Error: option '--config' needs a value" "$SG" attach lo --config
 	expect_exit 2 "^Error: unexpected argument 'extra'" "$SG" status extra
@@ -627,6 +805,8 @@ test_not_attached_errors() {
 	expect_exit 1 "$msg" "$SG" allow add 203.0.113.7
 	expect_exit 1 "$msg" "$SG" flows list
 	expect_exit 1 "$msg" "$SG" flows flush
+	expect_exit 1 "$msg" "$SG" flows save /tmp/sg-not-written
+	expect_exit 1 "$msg" "$SG" flows restore /dev/null
 	expect_exit 1 "$msg" "$SG" set monitor on
 	expect_exit 1 "$msg" "$SG" stats
 }
@@ -639,6 +819,8 @@ test_non_root_not_permitted() {
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" status
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" allow list
 	expect_exit 1 "$msg" "${nobody[@]}" "$SG" set monitor on
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" flows save /tmp/sg-not-written
+	expect_exit 1 "$msg" "${nobody[@]}" "$SG" flows restore /dev/null
 }
 
 test_kernel_too_old() {
@@ -700,7 +882,7 @@ test_pins_of_another_version_named() {
 	setup
 	mkdir -p "$SIPGUARD_PIN_PATH"
 	check "a foreign sg_flows" bpftool map create "$SIPGUARD_PIN_PATH/sg_flows" \
-		type hash key 20 value 8 entries 16 name sg_flows
+		type array key 4 value 8 entries 16384 name sg_flows
 	expect_exit 1 "^Error: the pinned map $SIPGUARD_PIN_PATH/sg_flows does not match this sipguard's \(its value size is 8, this sipguard's [0-9]+\): it was pinned by another sipguard version: detach every interface \('sipguard status' lists them\) and attach again$" \
 		sg attach "$A"
 	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"

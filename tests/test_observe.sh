@@ -200,11 +200,12 @@ test_stats_table_json_and_sizes() {
 	out=$(sg stats)
 	check "orphan row: $out" grep -Eq "^  orphan_invite +drop +5 +[0-9]+$" <<<"$out"
 	check "allowlisted row" grep -Eq "^  allowlisted +pass +3 +[0-9]+$" <<<"$out"
-	check "table fill line" grep -Eq "^tables: allowlist 1/16384, flows 0/32768, fragments 0/4096" <<<"$out"
+	check "table fill line" grep -Eq "^tables: allowlist 1/16384, flows 0/131072, static flows 0/4096, pending calls 0/4096, fragments 0/4096" <<<"$out"
+	check "flow-table line" grep -Eq "^flow table: 0 learned, 0 took an expired flow.s slot, 0 evicted a live flow, .*, 0 answered, 0 registered$" <<<"$out"
 	check "event totals line" grep -Eq "^drop events: 5 sent, 0 suppressed$" <<<"$out"
 	out=$(sg stats --json)
 	expect_eq "json allowlist fill" "1 16384" "$(py "'%d %d' % (d['tables']['allowlist']['entries'], d['tables']['allowlist']['max'])" <<<"$out")"
-	expect_eq "json flow fill" "0 32768" "$(py "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])" <<<"$out")"
+	expect_eq "json flow fill" "0 131072" "$(py "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])" <<<"$out")"
 	expect_eq "json event totals" "5 0" "$(py "'%d %d' % (d['events']['sent'], d['events']['suppressed'])" <<<"$out")"
 	expect_eq "json orphan drops" 5 "$(counter orphan_invite drop)"
 	expect_exit 2 "invalid interval '0' for --watch" sg stats --watch 0
@@ -271,7 +272,8 @@ test_exporter_output_passes_promtool_over_ipv6() {
 	check "labelled orphan drops" grep -Eq "^sipguard_packets_total\{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"\} 7$" "$TMP/metrics.txt"
 	check "bytes counter" grep -Eq "^sipguard_bytes_total\{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"\} [1-9][0-9]*$" "$TMP/metrics.txt"
 	check "attached gauge" grep -Eq "^sipguard_attached\{interface=\"$WAN\"\} 1$" "$TMP/metrics.txt"
-	check "table gauges" grep -Eq '^sipguard_table_capacity\{table="flows"\} 32768$' "$TMP/metrics.txt"
+	check "table gauges" grep -Eq '^sipguard_table_capacity\{table="flows"\} 131072$' "$TMP/metrics.txt"
+	check "flow-table counters" grep -Eq '^sipguard_flows_keepalive_refreshed_total 0$' "$TMP/metrics.txt"
 	check "events" grep -Eq '^sipguard_events_sent_total 7$' "$TMP/metrics.txt"
 	check "suppressed" grep -Eq '^sipguard_events_suppressed_total 0$' "$TMP/metrics.txt"
 	check "build_info carries the version" grep -Eq "^sipguard_build_info\{libbpf=\"[^\"]+\",version=\"$("$SG" --version | cut -d' ' -f2)\"\} 1$" "$TMP/metrics.txt"
@@ -492,7 +494,8 @@ test_event_flood_is_bounded_and_suppressed_counted() {
 write_conf() {
 	local f=$1 p; shift
 	{
-		printf '[daemon]\ninterface = %s\nlisten = %s\n[allow]\n' "$WAN" "$EXPORTER"
+		printf '[daemon]\ninterface = %s\nlisten = %s\nstate-dir = %s\n[allow]\n' \
+			"$WAN" "$EXPORTER" "$TMP/state"
 		for p in "$@"; do
 			printf 'prefix = %s\n' "$p"
 		done
@@ -593,7 +596,7 @@ test_daemon_sighup_with_a_broken_config_keeps_the_running_one() {
 	mv "$TMP/bad" "$TMP/sg.conf"
 	kill -HUP "$DPID"
 	wait_for "the reload error" 5 grep -q 'reload failed' "$TMP/daemon.log"
-	check "names file and line" grep -q "^Error: $TMP/sg.conf:7: invalid prefix '198.18.0.300'" "$TMP/daemon.log"
+	check "names file and line" grep -q "^Error: $TMP/sg.conf:8: invalid prefix '198.18.0.300'" "$TMP/daemon.log"
 	check "says it keeps the running one" grep -q "reload failed: $TMP/sg.conf has an error (see above): the running configuration stays" "$TMP/daemon.log"
 	expect_eq "allowlist unchanged (not even the valid /16 of the bad file)" "$before" "$(allow_list)"
 	check "daemon alive" kill -0 "$DPID"
@@ -635,6 +638,78 @@ test_daemon_attaches_interface_when_it_appears_and_detaches_when_removed() {
 	wait_for "reload" 5 reloaded 1
 	check "$LATE detached" bash -c "! nsenter --net=/run/netns/$PHONE $SG status | grep -q '^$LATE:'"
 	check "$WAN stays" grep -q "^$WAN: ifindex" <(sg status)
+}
+
+# ---- learned flows across daemon restarts ----
+
+# flows_file FILE SAVED [LINE...]: a flow state file (see test_cli.sh).
+flows_file() {
+	local f=$1 saved=$2 l n=0; shift 2
+	{
+		printf 'sipguard-flows 1\nsaved %s\n' "$saved"
+		for l in "$@"; do
+			printf 'flow %s\n' "$l"
+			n=$((n + 1))
+		done
+		printf 'end %d\n' "$n"
+	} >"$f"
+}
+
+flows_of() { sg flows list --json | py "' '.join(f['remote'] + ':' + f['origin'] for f in d)"; }
+
+test_daemon_keeps_learned_flows_over_restart_and_detach() {
+	check "topology" setup
+	write_conf "$TMP/sg.conf" $PBX4
+	start_daemon "$TMP/sg.conf"
+	check "no saved flows yet, said so" grep -q "no saved flows to restore ($TMP/state/flows does not exist)" "$TMP/daemon.log"
+	flows_file "$TMP/f" 4102444800 "198.18.0.70 5060 5060 3000 3600 0x08" "2001:db8::70 5060 5060 3000 3600 0x28"
+	check "flows in the table" sg flows restore "$TMP/f"
+	stop_bg $DPID TERM
+	check "saved at stop: $(cat "$TMP/daemon.log")" grep -q "saved 2 learned flows to $TMP/state/flows" "$TMP/daemon.log"
+	expect_eq "state dir mode" 700 "$(stat -c %a "$TMP/state")"
+	check "the file has them" grep -q "^flow 2001:db8::70 5060 5060 [0-9]* 3600 0x28$" "$TMP/state/flows"
+
+	# a restart: the table outlived the daemon, and wins
+	start_daemon "$TMP/sg.conf"
+	check "not restored over a full table" grep -q "the flow table holds 2 flows already: $TMP/state/flows not restored" "$TMP/daemon.log"
+	expect_eq "flows still there" "198.18.0.70:restored 2001:db8::70:restored" "$(flows_of)"
+	stop_bg $DPID TERM
+
+	# everything detached (a reboot): the table is new and empty
+	check "detach" sg detach "$WAN"
+	start_daemon "$TMP/sg.conf"
+	wait_for "the restore" 5 grep -q "restored 2 learned flows from $TMP/state/flows (saved [0-9]*s ago); skipped 0 whose life ran out, 0 for want of room" "$TMP/daemon.log"
+	expect_eq "flows back" "198.18.0.70:restored 2001:db8::70:restored" "$(flows_of)"
+	local age
+	age=$(sg flows list --json | py "[f['age_s'] for f in d if f['remote'] == '198.18.0.70'][0]")
+	check "their age kept: $age" test "$age" -ge 600 -a "$age" -le 630
+}
+
+test_daemon_ignores_a_damaged_state_file() {
+	check "topology" setup
+	write_conf "$TMP/sg.conf" $PBX4
+	mkdir -m 700 "$TMP/state"
+	flows_file "$TMP/state/flows" 4102444800 "198.18.0.70 5060 5060 3000 3600 0x08"
+	sed -i '$d' "$TMP/state/flows"
+	start_daemon "$TMP/sg.conf"
+	check "says so, naming the file: $(cat "$TMP/daemon.log")" grep -q "$TMP/state/flows:4: no 'end' line (cut short?): the file is damaged or not a sipguard flow file; nothing restored from it" "$TMP/daemon.log"
+	expect_eq "nothing restored" "" "$(flows_of)"
+	check "the daemon runs on" kill -0 $DPID
+}
+
+test_daemon_saves_flows_periodically() {
+	check "topology" setup
+	write_conf "$TMP/sg.conf" $PBX4
+	printf '[daemon]\nsave-interval = 1\n' >>"$TMP/sg.conf"
+	start_daemon "$TMP/sg.conf"
+	flows_file "$TMP/f" 4102444800 "198.18.0.70 5060 5060 3000 3600 0x08"
+	check "a flow" sg flows restore "$TMP/f"
+	wait_for "a periodic save" 10 grep -q "^flow 198.18.0.70 " "$TMP/state/flows"
+	check "still running" kill -0 $DPID
+	printf '[daemon]\nsave-interval = soon\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid save-interval 'soon'" "$SG" daemon --config "$TMP/bad.conf"
+	printf '[daemon]\nstate-dir = var/lib\n' >"$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid state-dir 'var/lib': use an absolute path" "$SG" daemon --config "$TMP/bad.conf"
 }
 
 test_daemon_systemd_notify_and_unit() {
