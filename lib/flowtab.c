@@ -244,3 +244,74 @@ int sg_flowtab_count(int fd, __u32 now, long *live, long *all)
 		*all = c.all;
 	return 0;
 }
+
+int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
+		    struct sg_flow_slot *out)
+{
+	__u32 h = sg_flow_hash(&k->addr, k->local_port);
+	__u32 sets[2] = { sg_flow_set1(h), sg_flow_set2(h) }, j;
+	__u8 tag = sg_flow_tag(h);
+	struct sg_flow_set s;
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		err = set_read(fd, sets[i], &s);
+		if (err)
+			return err;
+		for (j = 0; j < SG_FLOW_WAYS; j++)
+			if (s.tag[j] == tag && slot_of(&s.way[j], k, any_rport)) {
+				if (out)
+					*out = s.way[j];
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Into an empty table, many flows at once: placed in userspace as the
+ * learner would place them into free slots (first set, then second),
+ * then written in batches.  Returns how many found a slot, or -errno.
+ */
+int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
+	struct sg_flow_set *all;
+	__u32 *keys, i, j, h, cnt, sets[2];
+	size_t f;
+	int placed = 0, err = 0, t;
+
+	all = calloc(SG_FLOW_SETS, sizeof(*all));
+	keys = calloc(SG_FLOW_SETS, sizeof(*keys));
+	if (!all || !keys) {
+		free(all);
+		free(keys);
+		return -ENOMEM;
+	}
+	for (f = 0; f < n; f++) {
+		h = sg_flow_hash(&slots[f].addr, slots[f].local_port);
+		sets[0] = sg_flow_set1(h);
+		sets[1] = sg_flow_set2(h);
+		for (t = 0; t < 2; t++) {
+			for (j = 0; j < SG_FLOW_WAYS; j++)
+				if (!all[sets[t]].tag[j])
+					break;
+			if (j < SG_FLOW_WAYS) {
+				all[sets[t]].way[j] = slots[f];
+				all[sets[t]].tag[j] = sg_flow_tag(h);
+				placed++;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < SG_FLOW_SETS; i++)
+		keys[i] = i;
+	for (i = 0; i < SG_FLOW_SETS && !err; i += BATCH) {
+		cnt = BATCH;
+		if (bpf_map_update_batch(fd, keys + i, all + i, &cnt, &o))
+			err = -errno;
+	}
+	free(all);
+	free(keys);
+	return err ? err : placed;
+}

@@ -41,6 +41,21 @@ int sg_flowtab_put(int fd, const struct sg_flow_slot *slot);
  */
 int sg_flowtab_del(int fd, const struct sg_flow_key *k, bool any_rport);
 
+/*
+ * The flow K (any remote port of the pair when ANY_RPORT): 1 and its
+ * slot in *OUT (if not NULL), 0 when it is not there, or -errno.
+ */
+int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
+		    struct sg_flow_slot *out);
+
+/*
+ * Replace the whole table with SLOTS (N of them), placed as the learner
+ * places flows into free slots; a flow whose two sets are full is left
+ * out.  For a table known to be empty (the bench, a fresh restore).
+ * Returns how many were placed, or -errno.
+ */
+int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n);
+
 /* End every flow; returns how many were ended, or -errno. */
 int sg_flowtab_flush(int fd);
 

@@ -60,7 +60,7 @@ static const struct {
 	{ 5, 6,  "global BPF functions (the SIP classifier)" },
 	{ 5, 9,  "XDP bpf_link" },
 	{ 5, 11, "bpf_ktime_get_coarse_ns (the clock of flows and bans)" },
-	{ 5, 13, "bpf_for_each_map_elem (the learner's eviction of the oldest flow)" },
+	{ 5, 12, "global BPF functions with pointer arguments (the flow table's)" },
 	{ SG_KERNEL_MIN_MAJOR, SG_KERNEL_MIN_MINOR,
 	  "the oldest kernel sipguard is built for" },
 };

@@ -825,9 +825,9 @@ test_non_root_not_permitted() {
 
 test_kernel_too_old() {
 	setup
-	expect_exit 1 "^Error: kernel 5.4.0 is too old: bpf_for_each_map_elem \(the learner's eviction of the oldest flow\) needs Linux 5.13, sipguard needs 5.15 or later: upgrade the kernel$" \
+	expect_exit 1 "^Error: kernel 5.4.0 is too old: global BPF functions with pointer arguments \(the flow table's\) needs Linux 5.12, sipguard needs 5.15 or later: upgrade the kernel$" \
 		env SIPGUARD_KERNEL_RELEASE=5.4.0 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
-	expect_exit 1 "^Error: kernel 5.10.0-30-amd64 is too old: bpf_for_each_map_elem .* needs Linux 5.13, sipguard needs 5.15 or later" \
+	expect_exit 1 "^Error: kernel 5.10.0-30-amd64 is too old: global BPF functions .* needs Linux 5.12, sipguard needs 5.15 or later" \
 		env SIPGUARD_KERNEL_RELEASE=5.10.0-30-amd64 nsenter --net="/run/netns/$NS" "$SG" attach "$A"
 	expect_exit 1 "^Error: kernel 5.14.21 is too old: sipguard needs Linux 5.15 or later \(the oldest kernel sipguard is built for\): upgrade the kernel$" \
 		env SIPGUARD_KERNEL_RELEASE=5.14.21 nsenter --net="/run/netns/$NS" "$SG" attach "$A"

@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 #include "sipguard.h"
 #include "tailcall.h"
+#include "../../lib/flowtab.h"
 #include "util.h"
 
 #define PLAN_V4_BASE	0xC6120000u	/* 198.18.0.0 */
@@ -96,12 +97,10 @@ static inline struct bpf_map *obj_map(struct bpf_object *obj, const char *name)
 static inline void plan_resize(struct bpf_object *obj, const struct plan *p)
 {
 	struct bpf_map *allow = obj_map(obj, SG_MAP_ALLOW);
-	struct bpf_map *flows = obj_map(obj, SG_MAP_FLOWS);
 
+	/* the flow table's size is compiled in (its sets are hashed to) */
 	if (p->allow_size > bpf_map__max_entries(allow))
 		bpf_map__set_max_entries(allow, p->allow_size);
-	if (p->flow_size > bpf_map__max_entries(flows))
-		bpf_map__set_max_entries(flows, p->flow_size);
 }
 
 /* After load: what `sipguard attach` sets, as far as the bench cares. */
@@ -147,29 +146,11 @@ static inline int lpm_hit(int fd, const struct sg_addr *a)
 static inline int flow_hit(int fd, const struct sg_addr *a, uint16_t lport)
 {
 	struct sg_flow_key k;
-	struct sg_flow_val v;
 
 	memset(&k, 0, sizeof(k));
 	k.addr = *a;
 	k.local_port = lport;
-	return bpf_map_lookup_elem(fd, &k, &v) == 0;
-}
-
-#define FLOW_CHUNK	4096
-
-static inline void flows_put(int fd, struct sg_flow_key *k,
-			     struct sg_flow_val *v, uint32_t n)
-{
-	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_ANY);
-	__u32 cnt = n, i;
-
-	if (!n)
-		return;
-	if (bpf_map_update_batch(fd, k, v, &cnt, &o) == 0 && cnt == n)
-		return;
-	for (i = 0; i < n; i++)	/* kernels without batch ops */
-		if (bpf_map_update_elem(fd, &k[i], &v[i], BPF_ANY))
-			die("flow insert: %s", strerror(errno));
+	return sg_flowtab_find(fd, &k, true, NULL) == 1;
 }
 
 /* Number of keys in a map (get_next_key walk). */
@@ -200,17 +181,15 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 	int ffd = bpf_map__fd(obj_map(obj, SG_MAP_FLOWS));
 	uint64_t s = seed, n4, n6, i, t0 = now_ns(CLOCK_MONOTONIC);
 	uint32_t *even, *odd, rot = p->rot;
-	struct sg_flow_key *fk;
-	struct sg_flow_val *fv;
+	struct sg_flow_slot *fs;
 	struct sg_addr a;
 	uint32_t nf = 0;
 	uint64_t mono;
 
 	even = calloc(PLAN_V4_N / 2, sizeof(*even));
 	odd = calloc(PLAN_V4_N / 2, sizeof(*odd));
-	fk = calloc(FLOW_CHUNK, sizeof(*fk));
-	fv = calloc(FLOW_CHUNK, sizeof(*fv));
-	if (!even || !odd || !fk || !fv)
+	fs = calloc(p->flow_size ? p->flow_size : 1, sizeof(*fs));
+	if (!even || !odd || !fs)
 		die("out of memory");
 	for (i = 0; i < PLAN_V4_N / 2; i++) {
 		even[i] = PLAN_V4_BASE + 2 * i;
@@ -265,36 +244,38 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 	for (i = 0; i < rot; i++)
 		addr_v6(&p->orphan6[i], mix32(n6 + i), rng_next(&s) | 1);
 
-	/* flows: fillers first, the established sources last (most recent) */
-	mono = now_ns(CLOCK_MONOTONIC);
-	for (i = 0; i < p->flow_size - p->n_est4; i++) {
-		memset(&fk[nf], 0, sizeof(fk[nf]));
-		addr_v4(&fk[nf].addr, PLAN_V4_BASE + i % PLAN_V4_N);
-		fk[nf].local_port = 10000 + i / PLAN_V4_N;
-		fv[nf].last_seen_ns = mono;
-		fv[nf].created_ns = mono;
-		fv[nf].flags = SG_FLOW_SHADOW;
-		fv[nf].origin = SG_ORIGIN_LEARNED;
-		if (++nf == FLOW_CHUNK) {
-			flows_put(ffd, fk, fv, nf);
-			nf = 0;
+	/*
+	 * flows: the established sources first (placed first, they find a
+	 * slot), then fillers, loaded at once as the learner would place
+	 * them (lib/flowtab.c)
+	 */
+	mono = now_ns(CLOCK_MONOTONIC) / 1000000000ULL;
+	if (p->flow_size > SG_FLOWS_MAX)
+		die("the flow table holds at most %u flows", SG_FLOWS_MAX);
+	for (i = 0; i < p->flow_size; i++) {
+		struct sg_flow_slot *w = &fs[nf++];
+
+		memset(w, 0, sizeof(*w));
+		if (i < p->n_est4) {
+			addr_v4(&w->addr, p->est4[i]);
+			w->local_port = PLAN_SIP_PORT;
+		} else {
+			addr_v4(&w->addr, PLAN_V4_BASE + i % PLAN_V4_N);
+			w->local_port = 10000 + i / PLAN_V4_N;
 		}
+		w->remote_port = 5060;
+		w->lifetime_s = 3600;
+		w->expires_s = mono + 3600;
+		w->origin = SG_ORIGIN_LEARNED;
 	}
-	for (i = 0; i < p->n_est4; i++) {
-		memset(&fk[nf], 0, sizeof(fk[nf]));
-		addr_v4(&fk[nf].addr, p->est4[i]);
-		fk[nf].local_port = PLAN_SIP_PORT;
-		fv[nf].last_seen_ns = mono;
-		fv[nf].created_ns = mono;
-		fv[nf].flags = SG_FLOW_SHADOW;
-		fv[nf].origin = SG_ORIGIN_LEARNED;
-		if (++nf == FLOW_CHUNK) {
-			flows_put(ffd, fk, fv, nf);
-			nf = 0;
-		}
+	if (sg_flowtab_load(ffd, fs, nf) < 0)
+		die("flow table load: %s", strerror(errno));
+	{
+		long live;
+
+		sg_flowtab_count(ffd, mono, &live, NULL);
+		p->flow_entries = live;
 	}
-	flows_put(ffd, fk, fv, nf);
-	p->flow_entries = map_count(ffd, sizeof(struct sg_flow_key));
 
 	/* check the plan against the maps */
 	for (i = 0; i < p->n_allow4; i++) {
@@ -320,8 +301,7 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 	p->fill_s = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	free(even);
 	free(odd);
-	free(fk);
-	free(fv);
+	free(fs);
 }
 
 static inline void plan_free(struct plan *p)

@@ -88,11 +88,11 @@ static long load_allow(int fd, const char *file)
 static long load_flows(int fd, const char *file)
 {
 	char line[256], addr[128];
-	struct sg_flow_key k;
-	struct sg_flow_val v;
-	uint64_t mono = now_ns(CLOCK_MONOTONIC);
+	struct sg_flow_slot *w = NULL;
+	__u32 now = sg_flowtab_now();
+	size_t n = 0, cap = 0;
 	unsigned port;
-	long n = 0;
+	long placed;
 	int v4;
 	FILE *f = fopen(file, "r");
 
@@ -101,20 +101,28 @@ static long load_flows(int fd, const char *file)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%127s %u", addr, &port) != 2)
 			continue;
-		memset(&k, 0, sizeof(k));
-		memset(&v, 0, sizeof(v));
-		if (parse_addr(addr, &k.addr, &v4))
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			w = realloc(w, cap * sizeof(*w));
+			if (!w)
+				die("out of memory");
+		}
+		memset(&w[n], 0, sizeof(w[n]));
+		if (parse_addr(addr, &w[n].addr, &v4))
 			die("%s: bad address %s", file, addr);
-		k.local_port = port;
-		v.last_seen_ns = v.created_ns = mono;
-		v.flags = SG_FLOW_SHADOW;
-		v.origin = SG_ORIGIN_LEARNED;
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
-			die("flow insert: %s", strerror(errno));
+		w[n].local_port = port;
+		w[n].remote_port = 5060;
+		w[n].lifetime_s = 3600;
+		w[n].expires_s = now + 3600;
+		w[n].origin = SG_ORIGIN_LEARNED;
 		n++;
 	}
 	fclose(f);
-	return n;
+	placed = sg_flowtab_load(fd, w, n);
+	free(w);
+	if (placed < 0)
+		die("flow table load: %s", strerror((int)-placed));
+	return placed;
 }
 
 static void print_stats(struct bpf_object *obj)
