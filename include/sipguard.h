@@ -56,6 +56,7 @@ enum sg_origin {
 	SG_ORIGIN_CONFIG = 2,	/* the config file; replaced on reload */
 	SG_ORIGIN_LEARNED = 3,	/* the TC egress learner */
 	SG_ORIGIN_IMPORT = 4,	/* sipguard deny import; replaced by the next */
+	SG_ORIGIN_RESTORED = 5,	/* a learned flow the daemon restored at start */
 };
 
 struct sg_allow_val {

@@ -160,3 +160,34 @@ int sg_flowtab_flush(int fd)
 	}
 	return n;
 }
+
+struct count {
+	__u32 now;
+	long live, all;
+};
+
+static int count_one(const struct sg_flow_slot *w, __u32 set, __u32 way,
+		     void *arg)
+{
+	struct count *c = arg;
+
+	c->all++;
+	if (slot_fresh(w, c->now))
+		c->live++;
+	return 0;
+}
+
+int sg_flowtab_count(int fd, __u32 now, long *live, long *all)
+{
+	struct count c = { .now = now };
+	int err;
+
+	err = sg_flowtab_walk(fd, count_one, &c);
+	if (err)
+		return err;
+	if (live)
+		*live = c.live;
+	if (all)
+		*all = c.all;
+	return 0;
+}

@@ -44,4 +44,10 @@ int sg_flowtab_del(int fd, const struct sg_flow_key *k, bool any_rport);
 /* End every flow; returns how many were ended, or -errno. */
 int sg_flowtab_flush(int fd);
 
+/*
+ * Count the occupied slots: *LIVE those fresh at NOW, *ALL every one
+ * (either may be NULL).  0 or -errno.
+ */
+int sg_flowtab_count(int fd, __u32 now, long *live, long *all);
+
 #endif /* SG_LIB_FLOWTAB_H */

@@ -52,6 +52,8 @@ const char *sg_origin_name(__u32 origin)
 		return "learned";
 	case SG_ORIGIN_IMPORT:
 		return "import";
+	case SG_ORIGIN_RESTORED:
+		return "restored";
 	default:
 		return "unknown";
 	}

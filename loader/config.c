@@ -14,7 +14,8 @@
  *   [user-agents]  block = PATTERN            (repeatable)
  *   [users]        user = USER                (repeatable)
  *   [daemon]       interface = IFACE (repeatable), listen = ADDR:PORT,
- *                  mode = auto|native|generic, learn = on|off
+ *                  mode = auto|native|generic, learn = on|off,
+ *                  state-dir = DIR|off, save-interval = SECONDS
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 #include "addr.h"
 #include "allow.h"
 #include "cli.h"
+#include "flowstate.h"
 #include "config.h"
 #include "deny.h"
 #include "env.h"
@@ -178,8 +180,8 @@ static int add_flow(struct cfg_parser *p, const char *value)
 		cfg_error(p, "%s", err);
 		return 0;
 	}
-	if (cfg->n_flows >= SG_FLOWS_MAX / 2) {
-		cfg_error(p, "more than %d static flows", SG_FLOWS_MAX / 2);
+	if (cfg->n_flows >= SG_STATIC_MAX / 2) {
+		cfg_error(p, "more than %d static flows", SG_STATIC_MAX / 2);
 		return 0;
 	}
 	if (grow(p, (void **)&cfg->flows, cfg->n_flows, &p->cap_flows, sizeof(k)))
@@ -306,6 +308,23 @@ bad:
 	return -1;
 }
 
+/* state-dir = DIR (absolute) or off: where the learned flows are saved. */
+static int daemon_state_dir(struct sg_cfg_daemon *d, const char *v, char *err,
+			    size_t elen)
+{
+	if (!strcasecmp(v, "off")) {
+		d->state_dir[0] = '\0';
+		return 0;
+	}
+	if (v[0] != '/' || strlen(v) >= sizeof(d->state_dir) - 16) {
+		snprintf(err, elen, "invalid state-dir '%s': use an absolute path (shorter than %zu bytes) or off",
+			 v, sizeof(d->state_dir) - 16);
+		return -1;
+	}
+	snprintf(d->state_dir, sizeof(d->state_dir), "%s", v);
+	return 0;
+}
+
 static int daemon_key(struct sg_cfg_daemon *d, const char *name,
 		      const char *value, char *err, size_t elen)
 {
@@ -346,7 +365,20 @@ static int daemon_key(struct sg_cfg_daemon *d, const char *name,
 		d->no_learn = !on;
 		return 0;
 	}
-	snprintf(err, elen, "unknown key '%s' in [daemon]: use interface, listen, mode or learn",
+	if (!strcasecmp(name, "state-dir"))
+		return daemon_state_dir(d, value, err, elen);
+	if (!strcasecmp(name, "save-interval")) {
+		unsigned long v;
+
+		if (sg_parse_uint(value, SG_FLOW_TIMEOUT_MAX, &v)) {
+			snprintf(err, elen, "invalid save-interval '%s': use seconds from 0 (only at stop) to %d",
+				 value, SG_FLOW_TIMEOUT_MAX);
+			return -1;
+		}
+		d->save_interval_s = v;
+		return 0;
+	}
+	snprintf(err, elen, "unknown key '%s' in [daemon]: use interface, listen, mode, learn, state-dir or save-interval",
 		 name);
 	return -1;
 }
@@ -428,6 +460,9 @@ int sg_cfg_parse(const char *path, struct sg_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	sg_config_defaults(&cfg->settings);
+	snprintf(cfg->daemon.state_dir, sizeof(cfg->daemon.state_dir), "%s",
+		 SG_STATE_DIR_DEFAULT);
+	cfg->daemon.save_interval_s = SG_SAVE_INTERVAL_DEFAULT;
 
 	p.f = fopen(path, "r");
 	if (!p.f) {
@@ -488,7 +523,7 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 	}
 	if (sg_allow_sync_config(m, cfg->allow, cfg->n_allow))
 		return -1;
-	if (sg_flows_sync_config(m->flows, cfg->flows, cfg->n_flows))
+	if (sg_flows_sync_config(m, cfg->flows, cfg->n_flows))
 		return -1;
 	if (sg_deny_sync(m, cfg->deny, cfg->n_deny, SG_ORIGIN_CONFIG))
 		return -1;

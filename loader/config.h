@@ -21,6 +21,8 @@ struct sg_cfg_daemon {
 	char listen[64];	/* the exporter's ADDR:PORT; "" for none */
 	char mode[8];		/* "native", "generic"; "": the kernel's choice */
 	bool no_learn;		/* learn = off */
+	char state_dir[SG_PATH_MAX];	/* state-dir = DIR; "": off */
+	unsigned int save_interval_s;	/* save-interval = SECONDS; 0: at stop */
 };
 
 struct sg_cfg {

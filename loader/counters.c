@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "counters.h"
+#include "../lib/flowtab.h"	/* not bpf/flowtab.h */
 #include "pins.h"
 
 /* ---- per-interface counters ---- */
@@ -131,7 +132,13 @@ int sg_tables_read(struct sg_table_fill *t, int max)
 		}
 		t[n].name = tables[i].name;
 		t[n].max = info.max_entries;
-		t[n].entries = sg_map_count(fd, info.key_size);
+		if (!strcmp(tables[i].map, SG_MAP_FLOWS)) {
+			/* an array of sets: its fill is the live flows in it */
+			t[n].max = (long)info.max_entries * SG_FLOW_WAYS;
+			t[n].entries = sg_flows_live(fd);
+		} else {
+			t[n].entries = sg_map_count(fd, info.key_size);
+		}
 		close(fd);
 		n++;
 	}
@@ -197,11 +204,11 @@ int sg_flowtotals_read(struct sg_flowtotals *t)
 	st = percpu_entry(SG_MAP_FLOWSTAT, sizeof(*st), &ncpu, &err);
 	if (!st)
 		return err;
+#define SG_FLOWTOTAL_ADD(field, name, text, help) t->field += st[c].field;
 	for (c = 0; c < ncpu; c++) {
-		t->learned += st[c].learned;
-		t->evicted += st[c].evicted;
-		t->full += st[c].full;
+		SG_FLOWSTATS(SG_FLOWTOTAL_ADD)
 	}
+#undef SG_FLOWTOTAL_ADD
 	free(st);
 	return 0;
 }
@@ -214,8 +221,18 @@ void sg_extras_read(struct sg_extras *x)
 	x->have_learner = !sg_flowtotals_read(&x->learner);
 }
 
-void sg_fill_text(FILE *f, long allow, long flows)
+void sg_fill_text(FILE *f, long allow, long flows, long statics)
 {
-	fprintf(f, "allowlist %ld/%d, flows %ld/%d", allow < 0 ? 0 : allow,
-		SG_ALLOW_MAX, flows < 0 ? 0 : flows, SG_FLOWS_MAX);
+	fprintf(f, "allowlist %ld/%d, flows %ld/%d, static flows %ld/%d",
+		allow < 0 ? 0 : allow, SG_ALLOW_MAX, flows < 0 ? 0 : flows,
+		SG_FLOWS_MAX, statics < 0 ? 0 : statics, SG_STATIC_MAX);
+}
+
+long sg_flows_live(int fd)
+{
+	long live = 0;
+	int err;
+
+	err = sg_flowtab_count(fd, sg_flowtab_now(), &live, NULL);
+	return err ? err : live;
 }

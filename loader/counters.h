@@ -44,12 +44,40 @@ struct sg_evtotals {
 	unsigned long long suppressed;
 };
 
-/* The learner's totals, summed over the CPUs (sg_flowstat). */
+/*
+ * What the flow table did (struct sg_flowstat), one line per counter:
+ * X(field, name, text, help).  NAME is the key in `stats --json` and,
+ * as sipguard_flows_NAME_total, the Prometheus counter; TEXT follows the
+ * number in `stats`.
+ */
+#define SG_FLOWSTATS(X)							\
+	X(learned, "learned", "learned",				\
+	  "New flows the TC learner recorded from the LAN's opening requests.") \
+	X(reclaimed, "reclaimed", "took an expired flow's slot",	\
+	  "New flows that took the slot of an expired flow.")		\
+	X(evicted, "evicted", "evicted a live flow",			\
+	  "Live flows (unanswered first, then the longest unseen) evicted from a full set for a new one.") \
+	X(full, "not_recorded", "not recorded (set full of registered or dialog flows)", \
+	  "New flows not recorded: both of their sets held only live registered or dialog flows.") \
+	X(refreshed, "refreshed", "refreshed by SIP",			\
+	  "Flow refreshes by an outbound SIP request or response.")	\
+	X(keepalives, "keepalive_refreshed", "refreshed by keep-alives", \
+	  "Flow refreshes by an outbound CRLF or STUN keep-alive.")	\
+	X(unregistered, "unregistered", "ended by a REGISTER with expires 0", \
+	  "Flows ended by a REGISTER with expires 0.")			\
+	X(dialogs, "dialogs", "dialogs of inspected calls",		\
+	  "Dialog flows made when the LAN answered a call that unknown-invite inspect let in.") \
+	X(answered, "answered", "answered",				\
+	  "Flows the remote answered (counted at the first answer).")	\
+	X(registered, "registered", "registered",			\
+	  "Flows a registrar accepted (counted at the first 2xx to a REGISTER).")
+
+/* The flow table's totals, summed over the CPUs (sg_flowstat). */
+#define SG_FLOWTOTAL_FIELD(field, name, text, help) unsigned long long field;
 struct sg_flowtotals {
-	unsigned long long learned;
-	unsigned long long evicted;
-	unsigned long long full;
+	SG_FLOWSTATS(SG_FLOWTOTAL_FIELD)
 };
+#undef SG_FLOWTOTAL_FIELD
 
 /* What `stats` shows after the counters, and the exporter too. */
 struct sg_extras {
@@ -67,7 +95,13 @@ int sg_evtotals_read(struct sg_evtotals *t);
 int sg_flowtotals_read(struct sg_flowtotals *t);
 void sg_extras_read(struct sg_extras *x);
 
-/* "allowlist N/MAX, flows N/MAX", as attach and status print it. */
-void sg_fill_text(FILE *f, long allow, long flows);
+/*
+ * "allowlist N/MAX, flows N/MAX, static flows N/MAX", as attach and
+ * status print it: FLOWS counts the live learned flows, STATICS the
+ * entries of sg_flows_static.
+ */
+void sg_fill_text(FILE *f, long allow, long flows, long statics);
+/* The live learned flows of the table FD (a walk of it), or -errno. */
+long sg_flows_live(int fd);
 
 #endif /* SG_COUNTERS_H */

@@ -15,6 +15,11 @@
  * are pinned): a restart, an upgrade or a crash of the daemon opens no
  * hole for ghost calls.  `sipguard detach IFACE` takes the filter off.
  *
+ * The learned flows go to a state file (state-dir) at stop and every
+ * save-interval, and come back from it at start when the flow table is
+ * empty (a reboot): a phone registered before needs no new REGISTER to
+ * be reachable again.
+ *
  * The file as parsed is kept in a memfd, and every attach the daemon does
  * later (an interface that appears, a PPP link that comes back) reads that
  * copy: the running configuration changes on SIGHUP only.
@@ -48,6 +53,7 @@
 #include "escape.h"
 #include "events.h"
 #include "exporter.h"
+#include "flowstate.h"
 #include "iface.h"
 #include "instance.h"
 #include "main.h"
@@ -119,6 +125,8 @@ struct dstate {
 	int epfd;
 	int sigfd;
 	unsigned long long events;
+	bool restored;			/* the saved flows were looked at */
+	__u64 saved_ns;			/* last save of the flows */
 };
 
 /* The file's bytes in a memfd, for the attaches that come later. */
@@ -285,6 +293,30 @@ static void events_check(struct dstate *ds)
 		return;
 	}
 	epoll_ctl(ds->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ds->rb), &ev);
+}
+
+/* ---- learned flows across restarts (flowstate.c) ---- */
+
+/* Once the flow table exists, put the saved flows back (flowstate.c). */
+static void flows_restore(struct dstate *ds)
+{
+	if (!ds->restored)
+		ds->restored = sg_flowstate_daemon_restore(ds->cfg.daemon.state_dir);
+}
+
+static void flows_save(struct dstate *ds, bool at_stop)
+{
+	ds->saved_ns = sg_now_mono_ns();
+	sg_flowstate_daemon_save(ds->cfg.daemon.state_dir, at_stop);
+}
+
+static void flows_periodic(struct dstate *ds, __u64 now)
+{
+	__u64 every = (__u64)ds->cfg.daemon.save_interval_s * 1000000000ULL;
+
+	flows_restore(ds);
+	if (every && now - ds->saved_ns >= every)
+		flows_save(ds, false);
 }
 
 /* ---- load and reload ---- */
@@ -484,6 +516,7 @@ static int event_loop(struct dstate *ds)
 			last_check = now;
 			attach_missing(ds, false);
 			events_check(ds);
+			flows_periodic(ds, now);
 		}
 	}
 	return 0;
@@ -533,6 +566,8 @@ int do_daemon(int argc, char **argv)
 		expect_ifaces(&ds);
 	}
 	attach_missing(&ds, true);
+	flows_restore(&ds);
+	ds.saved_ns = sg_now_mono_ns();
 	events_check(&ds);
 	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
 	dlog(LOG_INFO, "started with %s: interfaces %s; exporter %s%s%s; drop events to syslog",
@@ -545,6 +580,7 @@ int do_daemon(int argc, char **argv)
 	if (ds.rb)
 		ring_buffer__consume(ds.rb);
 	notify("STOPPING=1");
+	flows_save(&ds, true);
 	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
 	dlog(LOG_INFO, "stopping after %llu drop events; the filter stays attached to %s ('sipguard detach IFACE' removes it)",
 	     ds.events, names);

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * `sipguard flows add|del|list|flush`: the established-flow table.
+ * `sipguard flows add|del|flush|save|restore`, and the hand-made flows of
+ * the config file.  (`flows list` is flowlist.c, the state file
+ * flowstate.c.)
  *
- * A flow {remote addr, remote port, local port} lives under its exact key
- * and under a wildcard copy with remote port 0 (SG_FLOW_SHADOW), which is
- * what the XDP program looks up unless match-remote-port is on.  A
- * hand-made flow without a port exists only under the wildcard key
- * (SG_FLOW_ANY_PORT).  This file keeps that invariant for hand-made and
- * config flows: after any change, the wildcard entry of an {addr, local
- * port} pair exists exactly when some exact flow of the pair does, and it
- * is static when one of them is.  Learned flows come from the TC egress
- * program, which keeps the same invariant on its side.
+ * Two tables: learned flows live in the set-associative sg_flows (the
+ * programs write it; lib/flowtab.c reads and ends its flows), hand-made
+ * ones in the hash sg_flows_static.  A hand-made flow {remote addr,
+ * remote port, local port} lives under its exact key and under a
+ * wildcard copy with remote port 0 (SG_FLOW_SHADOW), which is what the
+ * XDP program looks up unless match-remote-port is on; one without a
+ * port exists only under the wildcard key (SG_FLOW_ANY_PORT).  This file
+ * keeps that invariant: after any change, the wildcard entry of an
+ * {addr, local port} pair exists exactly when some flow of the pair
+ * does.  It also keeps SG_CFG_STATIC, which tells the XDP program to ask
+ * sg_flows_static at all, set exactly while the map has entries.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -21,34 +24,10 @@
 #include "addr.h"
 #include "cli.h"
 #include "env.h"
+#include "../lib/flowtab.h"	/* not bpf/flowtab.h */
 #include "flows.h"
 #include "main.h"
-#include "names.h"
 #include "pins.h"
-
-#define NSEC_PER_SEC	1000000000ULL
-
-struct flow_entry {
-	struct sg_flow_key key;
-	struct sg_flow_val val;
-};
-
-/* IPv4 first, then address, local port, remote port (wildcard first). */
-static int cmp_key(const void *a, const void *b)
-{
-	const struct sg_flow_key *x = a, *y = b;
-	bool x4 = sg_addr_is_v4(&x->addr), y4 = sg_addr_is_v4(&y->addr);
-	int c;
-
-	if (x4 != y4)
-		return x4 ? -1 : 1;
-	c = memcmp(&x->addr, &y->addr, sizeof(x->addr));
-	if (c)
-		return c;
-	if (x->local_port != y->local_port)
-		return x->local_port < y->local_port ? -1 : 1;
-	return (x->remote_port > y->remote_port) - (x->remote_port < y->remote_port);
-}
 
 static bool same_pair(const struct sg_flow_key *x, const struct sg_flow_key *y)
 {
@@ -64,10 +43,11 @@ static struct sg_flow_key wild_of(const struct sg_flow_key *k)
 	return w;
 }
 
-static int flows_dump(int fd, struct flow_entry **out, size_t *n)
+/* Every entry of sg_flows_static, shadows included, unsorted. */
+int sg_flows_static_dump(int fd, struct sg_static_entry **out, size_t *n)
 {
 	struct sg_flow_key key, next;
-	struct flow_entry *v = NULL, *nv;
+	struct sg_static_entry *v = NULL, *nv;
 	size_t cap = 0, cnt = 0;
 	void *prev = NULL;
 	int err;
@@ -76,7 +56,7 @@ static int flows_dump(int fd, struct flow_entry **out, size_t *n)
 		key = next;
 		prev = &key;
 		if (cnt == cap) {
-			cap = cap ? 2 * cap : 256;
+			cap = cap ? 2 * cap : 64;
 			nv = realloc(v, cap * sizeof(*v));
 			if (!nv) {
 				free(v);
@@ -84,7 +64,6 @@ static int flows_dump(int fd, struct flow_entry **out, size_t *n)
 			}
 			v = nv;
 		}
-		/* An entry may vanish between the two calls (the learner evicts). */
 		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
 			continue;
 		v[cnt++].key = next;
@@ -94,17 +73,9 @@ static int flows_dump(int fd, struct flow_entry **out, size_t *n)
 		free(v);
 		return -err;
 	}
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_key);
 	*out = v;
 	*n = cnt;
 	return 0;
-}
-
-static struct flow_entry *flow_find(struct flow_entry *v, size_t n,
-				    const struct sg_flow_key *k)
-{
-	return n ? bsearch(k, v, n, sizeof(*v), cmp_key) : NULL;
 }
 
 static int table_error(int err, const char *what)
@@ -113,80 +84,58 @@ static int table_error(int err, const char *what)
 	return -1;
 }
 
+int sg_flows_static_flag(const struct sg_maps *m)
+{
+	return sg_config_flag_if_any(m, m->flows_static,
+				     sizeof(struct sg_flow_key), SG_CFG_STATIC);
+}
+
 /*
- * Bring the wildcard entries of the given {addr, local port} pairs in line
- * with the exact flows that exist now.
+ * Bring the wildcard entries of the given {addr, local port} pairs in
+ * line with the exact static flows that exist now.
  */
 static int shadows_refresh(int fd, const struct sg_flow_key *pairs, size_t n)
 {
-	struct flow_entry *v = NULL, *w, *e, *end;
+	struct sg_static_entry *v = NULL;
+	struct sg_flow_static w, nv;
 	struct sg_flow_key wk;
-	struct sg_flow_val nv;
-	size_t nv_cnt = 0, i;
-	bool any;
+	size_t nv_cnt = 0, i, j;
+	bool have_w, any;
 	int err;
 
 	if (!n)
 		return 0;
-	err = flows_dump(fd, &v, &nv_cnt);
+	err = sg_flows_static_dump(fd, &v, &nv_cnt);
 	if (err)
-		return table_error(err, "cannot read the flow table");
-	end = v + nv_cnt;
-	for (i = 0; i < n; i++) {
+		return table_error(err, "cannot read the static flows");
+	for (i = 0; i < n && !err; i++) {
 		wk = wild_of(&pairs[i]);
-		w = flow_find(v, nv_cnt, &wk);
-		if (w && (w->val.flags & SG_FLOW_ANY_PORT))
-			continue;	/* a hand-made port-less flow covers it */
-		/* Sorted: the exact flows of the pair follow its wildcard. */
-		e = w ? w + 1 : NULL;
-		if (!e) {
-			size_t lo = 0, hi = nv_cnt;
-
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-
-				if (cmp_key(&v[mid].key, &wk) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			e = v + lo;
-		}
-		memset(&nv, 0, sizeof(nv));
-		nv.flags = SG_FLOW_SHADOW;
-		nv.origin = SG_ORIGIN_LEARNED;
+		have_w = !bpf_map_lookup_elem(fd, &wk, &w);
+		if (have_w && (w.flags & SG_FLOW_ANY_PORT))
+			continue;	/* a port-less flow covers the pair */
+		nv.flags = SG_FLOW_STATIC | SG_FLOW_SHADOW;
+		nv.origin = 0;
 		any = false;
-		for (; e < end && same_pair(&e->key, &wk); e++) {
-			if (!e->key.remote_port)
+		for (j = 0; j < nv_cnt; j++) {
+			if (!v[j].key.remote_port || !same_pair(&v[j].key, &wk))
 				continue;
-			if (!any || e->val.created_ns < nv.created_ns)
-				nv.created_ns = e->val.created_ns;
-			if (e->val.last_seen_ns > nv.last_seen_ns)
-				nv.last_seen_ns = e->val.last_seen_ns;
-			if (e->val.flags & SG_FLOW_STATIC) {
-				nv.flags |= SG_FLOW_STATIC;
-				nv.origin = e->val.origin;
-			}
+			if (!any || v[j].val.origin == SG_ORIGIN_CLI)
+				nv.origin = v[j].val.origin;
 			any = true;
 		}
 		if (!any) {
-			if (w && bpf_map_delete_elem(fd, &wk) && errno != ENOENT) {
+			if (have_w && bpf_map_delete_elem(fd, &wk) && errno != ENOENT)
 				err = -errno;
-				break;
-			}
 			continue;
 		}
-		if (w && w->val.flags == nv.flags && w->val.origin == nv.origin &&
-		    (nv.flags & SG_FLOW_STATIC))
+		if (have_w && w.flags == nv.flags && w.origin == nv.origin)
 			continue;
-		if (bpf_map_update_elem(fd, &wk, &nv, BPF_ANY)) {
+		if (bpf_map_update_elem(fd, &wk, &nv, BPF_ANY))
 			err = -errno;
-			break;
-		}
 	}
 	free(v);
 	if (err)
-		return table_error(err, "cannot update the flow table");
+		return table_error(err, "cannot update the static flows");
 	return 0;
 }
 
@@ -194,20 +143,17 @@ static int shadows_refresh(int fd, const struct sg_flow_key *pairs, size_t n)
  * Store a hand-made flow.  With KEEP_CLI an existing CLI flow under the
  * same key is left alone (the config never takes over what a user added).
  */
-static int flow_put_static(int fd, const struct sg_flow_key *k, __u32 origin,
-			   bool keep_cli)
+static int static_put(int fd, const struct sg_flow_key *k, __u32 origin,
+		      bool keep_cli)
 {
-	struct sg_flow_val cur, val = { .origin = origin };
+	struct sg_flow_static cur, val = { .origin = origin };
 	struct sg_flow_key wk = wild_of(k);
 	bool have;
 
-	val.last_seen_ns = val.created_ns = sg_now_mono_ns();
 	have = !bpf_map_lookup_elem(fd, k, &cur);
 	if (have && keep_cli && cur.origin == SG_ORIGIN_CLI &&
-	    (cur.flags & SG_FLOW_STATIC) &&
 	    (k->remote_port || (cur.flags & SG_FLOW_ANY_PORT)))
 		return 0;
-
 	if (!k->remote_port) {
 		val.flags = SG_FLOW_STATIC | SG_FLOW_ANY_PORT;
 		if (bpf_map_update_elem(fd, k, &val, BPF_ANY))
@@ -217,7 +163,8 @@ static int flow_put_static(int fd, const struct sg_flow_key *k, __u32 origin,
 	val.flags = SG_FLOW_STATIC;
 	if (bpf_map_update_elem(fd, k, &val, BPF_ANY))
 		return table_error(-errno, "cannot add the flow");
-	if (!bpf_map_lookup_elem(fd, &wk, &cur) && (cur.flags & SG_FLOW_ANY_PORT))
+	if (!bpf_map_lookup_elem(fd, &wk, &cur) &&
+	    (cur.flags & SG_FLOW_ANY_PORT))
 		return 0;
 	val.flags = SG_FLOW_STATIC | SG_FLOW_SHADOW;
 	if (bpf_map_update_elem(fd, &wk, &val, BPF_ANY)) {
@@ -229,26 +176,31 @@ static int flow_put_static(int fd, const struct sg_flow_key *k, __u32 origin,
 	return 0;
 }
 
-int sg_flows_sync_config(int fd, const struct sg_flow_key *keys, size_t n)
+static bool key_in(const struct sg_flow_key *keys, size_t n,
+		   const struct sg_flow_key *k)
 {
-	struct flow_entry *cur = NULL;
-	struct sg_flow_key *want = NULL, *gone = NULL;
-	size_t ncur = 0, ngone = 0, i;
-	int err, ret = -1;
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (flow_put_static(fd, &keys[i], SG_ORIGIN_CONFIG, true))
-			return -1;
-	if (n) {
-		want = malloc(n * sizeof(*want));
-		if (!want)
-			return table_error(-ENOMEM, "cannot apply the config");
-		memcpy(want, keys, n * sizeof(*want));
-		qsort(want, n, sizeof(*want), cmp_key);
-	}
-	err = flows_dump(fd, &cur, &ncur);
+		if (same_pair(&keys[i], k) && keys[i].remote_port == k->remote_port)
+			return true;
+	return false;
+}
+
+int sg_flows_sync_config(const struct sg_maps *m, const struct sg_flow_key *keys,
+			 size_t n)
+{
+	struct sg_static_entry *cur = NULL;
+	struct sg_flow_key *gone = NULL;
+	size_t ncur = 0, ngone = 0, i;
+	int fd = m->flows_static, err, ret = -1;
+
+	for (i = 0; i < n; i++)
+		if (static_put(fd, &keys[i], SG_ORIGIN_CONFIG, true))
+			goto out;
+	err = sg_flows_static_dump(fd, &cur, &ncur);
 	if (err) {
-		table_error(err, "cannot read the flow table");
+		table_error(err, "cannot read the static flows");
 		goto out;
 	}
 	gone = calloc(ncur ? ncur : 1, sizeof(*gone));
@@ -256,9 +208,8 @@ int sg_flows_sync_config(int fd, const struct sg_flow_key *keys, size_t n)
 		goto out;
 	for (i = 0; i < ncur; i++) {
 		if ((cur[i].val.flags & SG_FLOW_SHADOW) ||
-		    cur[i].val.origin != SG_ORIGIN_CONFIG)
-			continue;
-		if (n && bsearch(&cur[i].key, want, n, sizeof(*want), cmp_key))
+		    cur[i].val.origin != SG_ORIGIN_CONFIG ||
+		    key_in(keys, n, &cur[i].key))
 			continue;
 		if (bpf_map_delete_elem(fd, &cur[i].key) && errno != ENOENT) {
 			table_error(-errno, "cannot remove an old config flow");
@@ -268,9 +219,10 @@ int sg_flows_sync_config(int fd, const struct sg_flow_key *keys, size_t n)
 	}
 	ret = shadows_refresh(fd, gone, ngone);
 out:
+	if (sg_flows_static_flag(m))
+		ret = -1;
 	free(gone);
 	free(cur);
-	free(want);
 	return ret;
 }
 
@@ -321,19 +273,44 @@ static int flows_add(int argc, char **argv)
 		return ret;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	ret = flow_put_static(m.flows, &k, SG_ORIGIN_CLI, false) ?
+	ret = static_put(m.flows_static, &k, SG_ORIGIN_CLI, false) ?
 		SG_EXIT_FAIL : SG_EXIT_OK;
+	if (sg_flows_static_flag(&m))
+		ret = SG_EXIT_FAIL;
 	sg_maps_close(&m);
 	return ret;
 }
 
+/*
+ * Remove the hand-made flow K (K without a port: the port-less one).
+ * 1 when there was one, 0 when not, -1 after an error.
+ */
+static int static_del(const struct sg_maps *m, const struct sg_flow_key *k)
+{
+	struct sg_flow_static v;
+	int fd = m->flows_static;
+
+	if (bpf_map_lookup_elem(fd, k, &v) ||
+	    (k->remote_port ? (v.flags & SG_FLOW_SHADOW) :
+			      !(v.flags & SG_FLOW_ANY_PORT)))
+		return 0;
+	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
+		return table_error(-errno, "cannot delete the flow");
+	if (shadows_refresh(fd, k, 1) || sg_flows_static_flag(m))
+		return -1;
+	return 1;
+}
+
+/*
+ * A hand-made flow of K if there is one; else the learned flows of K
+ * (every remote port of the pair when K has none).
+ */
 static int flows_del(int argc, char **argv)
 {
 	struct sg_flow_key k;
-	struct sg_flow_val v;
 	struct sg_maps m;
 	char buf[128];
-	int ret;
+	int ret, st, n = 0;
 
 	ret = parse_flow_args("del", argc, argv, &k);
 	if (ret)
@@ -341,18 +318,22 @@ static int flows_del(int argc, char **argv)
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
 	ret = SG_EXIT_FAIL;
-	if (bpf_map_lookup_elem(m.flows, &k, &v) ||
-	    (!k.remote_port && !(v.flags & SG_FLOW_ANY_PORT))) {
+	st = static_del(&m, &k);
+	if (st < 0)
+		goto out;
+	if (!st) {
+		n = sg_flowtab_del(m.flows, &k, !k.remote_port);
+		if (n < 0) {
+			table_error(n, "cannot end the learned flow");
+			goto out;
+		}
+	}
+	if (!st && !n) {
 		format_flow(&k, buf, sizeof(buf));
 		sg_err("no flow %s: see 'sipguard flows list'", buf);
 		goto out;
 	}
-	if (bpf_map_delete_elem(m.flows, &k) && errno != ENOENT) {
-		table_error(-errno, "cannot delete the flow");
-		goto out;
-	}
-	if (!shadows_refresh(m.flows, &k, 1))
-		ret = SG_EXIT_OK;
+	ret = SG_EXIT_OK;
 out:
 	sg_maps_close(&m);
 	return ret;
@@ -360,126 +341,20 @@ out:
 
 static int flows_flush(int argc, char **argv)
 {
-	struct flow_entry *v = NULL;
-	struct sg_flow_key *pairs = NULL;
-	size_t n = 0, npairs = 0, i;
-	long removed = 0;
 	struct sg_maps m;
-	int err, ret = SG_EXIT_FAIL;
+	int n;
 
 	if (argc > 0)
 		return sg_usage("flows", "unexpected argument '%s'", argv[0]);
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	err = flows_dump(m.flows, &v, &n);
-	if (err) {
-		table_error(err, "cannot read the flow table");
-		goto out;
-	}
-	pairs = calloc(n ? n : 1, sizeof(*pairs));
-	if (!pairs)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (v[i].val.flags & SG_FLOW_STATIC)
-			continue;
-		if (bpf_map_delete_elem(m.flows, &v[i].key))
-			continue;	/* gone already (evicted) */
-		if (!(v[i].val.flags & SG_FLOW_SHADOW))
-			removed++;
-		pairs[npairs++] = v[i].key;
-	}
-	if (shadows_refresh(m.flows, pairs, npairs))
-		goto out;
-	printf("removed %ld learned flow%s\n", removed, removed == 1 ? "" : "s");
-	ret = SG_EXIT_OK;
-out:
-	free(pairs);
-	free(v);
+	n = sg_flowtab_flush(m.flows);
 	sg_maps_close(&m);
-	return ret;
-}
-
-static const char *flow_origin(const struct sg_flow_val *v)
-{
-	if (v->origin == SG_ORIGIN_CONFIG)
-		return "config";
-	if (v->flags & SG_FLOW_STATIC)
-		return "static";
-	return "learned";
-}
-
-static int flows_list(int argc, char **argv)
-{
-	struct flow_entry *v = NULL;
-	struct sg_config cfg;
-	struct sg_maps m;
-	json_object *arr, *o;
-	char addr[64], port[8], age[24];
-	__u64 now, timeout_ns, age_ns;
-	size_t n = 0, i;
-	bool fresh, stat;
-	int err;
-
-	if (argc > 0)
-		return sg_usage("flows", "unexpected argument '%s'", argv[0]);
-	if (sg_need_privileges(false) || sg_maps_open(&m))
-		return SG_EXIT_FAIL;
-	if (sg_config_get(m.config, &cfg))
-		sg_config_defaults(&cfg);
-	err = flows_dump(m.flows, &v, &n);
-	sg_maps_close(&m);
-	if (err) {
-		table_error(err, "cannot read the flow table");
+	if (n < 0) {
+		table_error(n, "cannot end the learned flows");
 		return SG_EXIT_FAIL;
 	}
-	now = sg_now_mono_ns();
-	timeout_ns = (__u64)sg_flow_timeout_s(&cfg) * NSEC_PER_SEC;
-
-	arr = sg_env.json ? json_object_new_array() : NULL;
-	if (!arr)
-		printf("%-40s %-6s %-6s %-8s %-8s %s\n", "REMOTE", "PORT",
-		       "LOCAL", "ORIGIN", "AGE", "STATE");
-	for (i = 0; i < n; i++) {
-		const struct sg_flow_val *fv = &v[i].val;
-
-		if (fv->flags & SG_FLOW_SHADOW)
-			continue;
-		stat = fv->flags & SG_FLOW_STATIC;
-		age_ns = now > fv->last_seen_ns ? now - fv->last_seen_ns : 0;
-		fresh = stat || age_ns <= timeout_ns;
-		sg_format_addr(&v[i].key.addr, addr, sizeof(addr));
-		if (arr) {
-			o = json_object_new_object();
-			json_object_object_add(o, "remote", json_object_new_string(addr));
-			json_object_object_add(o, "remote_port", v[i].key.remote_port ?
-					       json_object_new_int(v[i].key.remote_port) : NULL);
-			json_object_object_add(o, "local_port",
-					       json_object_new_int(v[i].key.local_port));
-			json_object_object_add(o, "origin",
-					       json_object_new_string(flow_origin(fv)));
-			json_object_object_add(o, "static", json_object_new_boolean(stat));
-			json_object_object_add(o, "age_s", stat ? NULL :
-					       json_object_new_int64(age_ns / NSEC_PER_SEC));
-			json_object_object_add(o, "state",
-					       json_object_new_string(fresh ? "active" : "expired"));
-			json_object_array_add(arr, o);
-			continue;
-		}
-		if (v[i].key.remote_port)
-			snprintf(port, sizeof(port), "%u", v[i].key.remote_port);
-		else
-			snprintf(port, sizeof(port), "any");
-		if (stat)
-			snprintf(age, sizeof(age), "-");
-		else
-			snprintf(age, sizeof(age), "%" PRIu64, (uint64_t)(age_ns / NSEC_PER_SEC));
-		printf("%-40s %-6s %-6u %-8s %-8s %s\n", addr, port,
-		       v[i].key.local_port, flow_origin(fv), age,
-		       fresh ? "active" : "expired");
-	}
-	if (arr)
-		sg_json_print(arr);
-	free(v);
+	printf("removed %d learned flow%s\n", n, n == 1 ? "" : "s");
 	return SG_EXIT_OK;
 }
 
@@ -495,7 +370,7 @@ static int do_flows_del(int argc, char **argv)
 
 static int do_flows_list(int argc, char **argv)
 {
-	return sg_run_sub("flows", argc, argv, flows_list);
+	return sg_run_sub("flows", argc, argv, sg_flows_list);
 }
 
 static int do_flows_flush(int argc, char **argv)
@@ -503,12 +378,25 @@ static int do_flows_flush(int argc, char **argv)
 	return sg_run_sub("flows", argc, argv, flows_flush);
 }
 
+static int do_flows_save(int argc, char **argv)
+{
+	return sg_run_sub("flows", argc, argv, sg_flows_save_cmd);
+}
+
+static int do_flows_restore(int argc, char **argv)
+{
+	return sg_run_sub("flows", argc, argv, sg_flows_restore_cmd);
+}
+
 static const struct sg_cmd flows_cmds[] = {
-	{ "add",    do_flows_add,   "REMOTE_ADDR[:PORT] LOCAL_PORT", "add a static flow" },
-	{ "del",    do_flows_del,   "REMOTE_ADDR[:PORT] LOCAL_PORT", "remove a flow" },
-	{ "delete", do_flows_del,   NULL, NULL },
-	{ "list",   do_flows_list,  "[--json]", "show static and learned flows" },
-	{ "flush",  do_flows_flush, "", "remove the learned flows, keep the static ones" },
+	{ "add",     do_flows_add,     "REMOTE_ADDR[:PORT] LOCAL_PORT", "add a static flow" },
+	{ "del",     do_flows_del,     "REMOTE_ADDR[:PORT] LOCAL_PORT",
+	  "remove a static flow, else end the learned flows of the pair" },
+	{ "delete",  do_flows_del,     NULL, NULL },
+	{ "list",    do_flows_list,    "[--json]", "show static and learned flows" },
+	{ "flush",   do_flows_flush,   "", "end the learned flows, keep the static ones" },
+	{ "save",    do_flows_save,    "FILE", "write the learned flows to FILE" },
+	{ "restore", do_flows_restore, "FILE", "put the flows saved in FILE back" },
 	{ 0 }
 };
 

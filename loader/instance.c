@@ -29,6 +29,7 @@
 #include "config.h"
 #include "counters.h"
 #include "env.h"
+#include "flows.h"
 #include "iface.h"
 #include "instance.h"
 #include "load.h"
@@ -224,6 +225,9 @@ static int attach_fill(struct attach *a)
 	/* the allowlist's filter, also when the pins came from an older run */
 	if (sg_allow_bits_rebuild(&a->maps, NULL, 0))
 		return STEP_UNDO;
+	/* SG_CFG_STATIC as the static flows are, also after an older run */
+	if (sg_flows_static_flag(&a->maps))
+		return STEP_UNDO;
 	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.sg_ifmeta), &zero, &a->prev))
 		memset(&a->prev, 0, sizeof(a->prev));
 	return STEP_OK;
@@ -338,7 +342,8 @@ static void attach_summary(const struct attach *a)
 	       o->monitor ? ", monitor" : "",
 	       a->have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
 	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
-		     sg_map_count(a->maps.flows, sizeof(struct sg_flow_key)));
+		     sg_flows_live(a->maps.flows),
+		     sg_map_count(a->maps.flows_static, sizeof(struct sg_flow_key)));
 	putchar('\n');
 }
 

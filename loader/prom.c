@@ -168,7 +168,7 @@ static void extras_families(FILE *f, const struct sg_extras *x)
 	int i;
 
 	family(f, "sipguard_table_entries", "gauge",
-	       "Entries in a sipguard table (flows hold two entries per learned flow).");
+	       "Entries in a sipguard table: live learned flows; static flows hold two entries per flow with a remote port.");
 	for (i = 0; i < x->n_tables; i++)
 		if (t[i].entries >= 0)
 			fprintf(f, "sipguard_table_entries{table=\"%s\"} %ld\n",
@@ -190,15 +190,11 @@ static void extras_families(FILE *f, const struct sg_extras *x)
 			x->events.suppressed);
 	}
 	if (x->have_learner) {
-		family(f, "sipguard_flows_learned_total", "counter",
-		       "Flows the TC learner recorded from the LAN's outbound requests.");
-		fprintf(f, "sipguard_flows_learned_total %llu\n", x->learner.learned);
-		family(f, "sipguard_flows_evicted_total", "counter",
-		       "Learned flows evicted, oldest first, to make room in a full table.");
-		fprintf(f, "sipguard_flows_evicted_total %llu\n", x->learner.evicted);
-		family(f, "sipguard_flows_not_recorded_total", "counter",
-		       "New flows the learner could not record: the table held nothing to evict.");
-		fprintf(f, "sipguard_flows_not_recorded_total %llu\n", x->learner.full);
+#define SG_FLOWSTAT_PROM(field, name, text, help)			\
+		family(f, "sipguard_flows_" name "_total", "counter", help);	\
+		fprintf(f, "sipguard_flows_" name "_total %llu\n", x->learner.field);
+		SG_FLOWSTATS(SG_FLOWSTAT_PROM)
+#undef SG_FLOWSTAT_PROM
 	}
 }
 

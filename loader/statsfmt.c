@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "names.h"
 #include "statsfmt.h"
@@ -106,9 +107,15 @@ void sg_extras_text(FILE *f, const struct sg_extras *x)
 	if (x->have_events)
 		fprintf(f, "drop events: %llu sent, %llu suppressed\n",
 			x->events.sent, x->events.suppressed);
-	if (x->have_learner)
-		fprintf(f, "learned flows: %llu learned, %llu evicted from a full table, %llu not recorded (table full of static flows)\n",
-			x->learner.learned, x->learner.evicted, x->learner.full);
+	if (x->have_learner) {
+		fprintf(f, "flow table:");
+#define SG_FLOWSTAT_TEXT(field, name, text, help) \
+		fprintf(f, "%s %llu %s", strcmp(name, "learned") ? "," : "", \
+			x->learner.field, text);
+		SG_FLOWSTATS(SG_FLOWSTAT_TEXT)
+#undef SG_FLOWSTAT_TEXT
+		fputc('\n', f);
+	}
 }
 
 void sg_extras_json(json_object *root, const struct sg_extras *x)
@@ -135,10 +142,10 @@ void sg_extras_json(json_object *root, const struct sg_extras *x)
 	}
 	if (x->have_learner) {
 		o = json_object_new_object();
-		json_object_object_add(o, "learned", json_object_new_uint64(x->learner.learned));
-		json_object_object_add(o, "evicted", json_object_new_uint64(x->learner.evicted));
-		json_object_object_add(o, "not_recorded",
-				       json_object_new_uint64(x->learner.full));
+#define SG_FLOWSTAT_JSON(field, name, text, help) \
+		json_object_object_add(o, name, json_object_new_uint64(x->learner.field));
+		SG_FLOWSTATS(SG_FLOWSTAT_JSON)
+#undef SG_FLOWSTAT_JSON
 		json_object_object_add(root, "learner", o);
 	}
 }

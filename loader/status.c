@@ -34,7 +34,7 @@ struct status {
 	struct iface_status *ifs;
 	int n;
 	struct sg_config cfg;
-	long allow, flows, deny, users, bans;
+	long allow, flows, statics, deny, users, bans;
 	long long bans_refused;	/* the ban quota's refusals; -1: unknown */
 };
 
@@ -110,7 +110,8 @@ static int status_gather(struct status *st, char **names, int n)
 	st->users = sg_map_count(m.users, sizeof(struct sg_user_key));
 	st->bans = sg_map_count(m.bans, sizeof(struct sg_addr));
 	st->allow = sg_map_count(m.allow, sizeof(struct sg_lpm_key));
-	st->flows = sg_map_count(m.flows, sizeof(struct sg_flow_key));
+	st->flows = sg_flows_live(m.flows);
+	st->statics = sg_map_count(m.flows_static, sizeof(struct sg_flow_key));
 	st->bans_refused = -1;
 	{
 		struct sg_ban_stat bs;
@@ -175,7 +176,7 @@ static void status_text(const struct status *st)
 	       cfg->flags & SG_CFG_MONITOR ? "on" : "off", cfg->flow_timeout_s,
 	       cfg->flags & SG_CFG_MATCH_PORT ? "on" : "off",
 	       cfg->flags & SG_CFG_INSPECT ? "inspect" : "drop", cfg->ban_time_s);
-	sg_fill_text(stdout, st->allow, st->flows);
+	sg_fill_text(stdout, st->allow, st->flows, st->statics);
 	printf("\nlayer 7: deny list %ld/%d, user-agents %u/%d, users %ld/%d, bans %ld\n",
 	       st->deny, SG_DENY_MAX, cfg->ua_count, SG_UA_MAX,
 	       st->users, SG_USERS_MAX, st->bans);
@@ -257,6 +258,7 @@ static void status_json(const struct status *st)
 		add(root, "bans_refused", json_object_new_int64(st->bans_refused));
 	add(root, "allowlist", fill_json(st->allow, SG_ALLOW_MAX));
 	add(root, "flows", fill_json(st->flows, SG_FLOWS_MAX));
+	add(root, "static_flows", fill_json(st->statics, SG_STATIC_MAX));
 	sg_json_print(root);
 }
 
