@@ -4,8 +4,8 @@
 # (kamailio) and callers (sipp) on the internet side, sipguard on the
 # router's WAN device.  What each test shows:
 #
-#   1  CRLF keep-alives alone keep a phone's flow open past the flow
-#      timeout, and without them the PBX's call is dropped;
+#   1  CRLF or STUN keep-alives alone keep a phone's flow open past the
+#      flow timeout, and without them the PBX's call is dropped;
 #   2  a REGISTER's Expires keeps the flow for its lifetime, Expires: 0
 #      ends it;
 #   3  under `unknown-invite inspect` a direct call that the phone answers
@@ -66,22 +66,38 @@ invites_with() {
 
 # ---- the phone's side -----------------------------------------------------------
 
-# keepalives_start MS: the phone sends a CRLF keep-alive ("\r\n\r\n",
-# RFC 5626) from its SIP port to the PBX every MS milliseconds, as phones
-# do between registrations, until keepalives_stop.
+# keepalives_start MS [crlf|stun]: the phone sends a keep-alive from its
+# SIP port to the PBX every MS milliseconds, as phones do between
+# registrations, until keepalives_stop: a CRLF ping ("\r\n\r\n", RFC 5626)
+# or a STUN binding request (RFC 5389).
 keepalives_start() {
-	ip netns exec "$LAN_NS" python3 -c '
-import socket, struct, sys, time
-src, dst, ms = sys.argv[1], sys.argv[2], int(sys.argv[3])
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
-s.bind((src, 0))
-while True:
-    s.sendto(struct.pack("!HHHH", 5060, 5060, 12, 0) + b"\r\n\r\n", (dst, 0))
-    time.sleep(ms / 1000)
-' $PHONE_IP $PBX_IP "$1" >"$TOPO_RUN/keepalives.log" 2>&1 &
+	ip netns exec "$LAN_NS" python3 -c "$KEEPALIVE_PY" $PHONE_IP $PBX_IP "$1" "${2:-crlf}" \
+		>"$TOPO_RUN/keepalives.log" 2>&1 &
 	KA_PID=$!
 	cleanup_add keepalives_stop
 }
+
+# keepalive_to DST crlf|stun: one keep-alive from the phone's SIP port to
+# DST:5060.
+keepalive_to() {
+	ip netns exec "$LAN_NS" python3 -c "$KEEPALIVE_PY" $PHONE_IP "$1" 0 "$2"
+}
+
+KEEPALIVE_PY='
+import os, socket, struct, sys, time
+src, dst, ms, kind = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.bind((src, 0))
+while True:
+    if kind == "stun":
+        data = struct.pack("!HHI", 1, 0, 0x2112A442) + os.urandom(12)
+    else:
+        data = b"\r\n\r\n"
+    s.sendto(struct.pack("!HHHH", 5060, 5060, 8 + len(data), 0) + data, (dst, 0))
+    if not ms:
+        break
+    time.sleep(ms / 1000)
+'
 
 keepalives_stop() {
 	[ -n "$KA_PID" ] && kill "$KA_PID" 2>/dev/null && wait "$KA_PID" 2>/dev/null
@@ -153,14 +169,30 @@ test_1_keepalives_keep_the_phone_reachable_past_the_flow_timeout() {
 	# each second, for longer than the flow timeout.
 	check "the phone registers again" phone_reregister
 	expect_eq "the NAT mapping is the same" "$MAPPED" "$(phone_mapped_port)"
-	keepalives_start 1000
+	keepalives_start 1000 crlf
 	sleep 5
-	expect_eq "the flow after 5 s of keep-alives" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	expect_eq "the flow after 5 s of CRLF keep-alives" active "$(sg_flow_state $PBX_IP "$MAPPED")"
 	expect_ge "flow refreshes by keep-alives" 3 "$(sg_flowstat keepalive_refreshed)"
 	check "the PBX's call completes (INVITE, 200, ACK, BYE)" call_phone
 	expect_ge "PBX INVITEs that reached the phone" 1 "$(invites_from $PBX_IP)"
 	expect_ge "INVITEs passed as established" 1 "$(sg_packets established pass)"
 	keepalives_stop
+
+	# STUN binding requests keep it the same way.
+	local before
+	before=$(invites_from $PBX_IP)
+	keepalives_start 1000 stun
+	sleep 5
+	expect_eq "the flow after 5 s of STUN keep-alives" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	check "the PBX's call completes again" call_phone
+	expect_ge "PBX INVITEs that reached the phone" $((before + 1)) "$(invites_from $PBX_IP)"
+	keepalives_stop
+
+	# A keep-alive refreshes a flow, it never makes one.
+	check "a CRLF keep-alive to the scanner" keepalive_to $SCANNER_IP crlf
+	check "a STUN binding request to the scanner" keepalive_to $SCANNER_IP stun
+	sleep 0.3
+	expect_eq "flows naming the scanner" 0 "$(sg_flows_from $SCANNER_IP)"
 	topo_passed
 }
 
