@@ -14,7 +14,8 @@
 #   4  a second LAN host spraying REGISTERs at 50 000 destinations, aimed
 #      at the phone's flow set, cannot push the phone's registration out;
 #   5  the daemon saves the flows at stop and restores them at start, so
-#      after a restart with every pin gone the PBX's call still rings.
+#      after a restart with every pin gone the PBX's call still rings,
+#      on a flow whose origin says it came from the state file.
 #
 # The PBX is never allowlisted: only the flow lets its INVITE in.  "Reached
 # the phone" is what a capture on the phone's interface (or the phone's
@@ -46,9 +47,11 @@ refute() {
 # evicted, not_recorded, keepalive_refreshed, unregistered, dialogs, ...).
 sg_flowstat() { sg stats --json | jq -r --arg n "$1" '.learner[$n] // "none"'; }
 
-# sg_flow_field REMOTE LOCAL_PORT FIELD: a field of the learned flow.
+# sg_flow_field REMOTE LOCAL_PORT FIELD [FILE]: a field of the learned
+# flow, from `flows list --json` now or as saved in FILE.
 sg_flow_field() {
-	sg flows list --json | jq -r --arg a "$1" --argjson p "$2" --arg f "$3" \
+	if [ -n "${4:-}" ]; then cat "$4"; else sg flows list --json; fi |
+		jq -r --arg a "$1" --argjson p "$2" --arg f "$3" \
 		'[.[] | select(.remote == $a and .local_port == $p and .static == false)
 		  | .[$f]] | first // "none" | if type == "array" then join(",") else . end'
 }
@@ -126,12 +129,22 @@ pbx_direct_invite() {
 
 # ---- setups -------------------------------------------------------------------
 
+# topology: tests/nat/topo.sh's, with the router keeping a UDP mapping
+# 10 minutes after its last packet (home routers keep them minutes, not
+# Linux's 30 s): under emulation a test runs longer than 30 s, and the
+# phone's NAT mapping must not be what ends first.
+topology() {
+	topo_up || return 1
+	in_rtr sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=600
+}
+
 # setup TIMEOUT: the topology, kamailio, the capture, sipguard attached
 # with flow-timeout TIMEOUT (before the phone's first REGISTER: a flow
 # gets its lifetime when it is learned), then the phone registered
 # (PHONE_SCENARIO, PHONE_EXPIRES).  Sets MAPPED, the phone's public port.
 setup() {
-	check "topology" topo_up
+	check "topology" topology
 	check "kamailio" pbx_start
 	check "capture on the phone" capture_start
 	check "sipguard attach" sg_attach
@@ -140,7 +153,9 @@ setup() {
 	MAPPED=$(phone_mapped_port)
 	expect_ge "the phone's NAT-mapped port (conntrack)" 1024 "$MAPPED"
 	check "PBX stores the mapping" test "$(pbx_contact)" = "sip:$RTR_WAN_IP:$MAPPED"
-	expect_eq "flow learned from the REGISTER" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	# (learned: with a flow timeout of seconds it may have run out by
+	# now on an emulated machine)
+	check "flow learned from the REGISTER" test "$(sg_flow_state $PBX_IP "$MAPPED")" != none
 	expect_eq "allowlist entries (the PBX must not be allowlisted)" 0 \
 		"$(sg allow list --json | jq length)"
 }
@@ -249,7 +264,7 @@ phone_callee_start() {
 }
 
 test_3_inspect_makes_a_dialog_of_an_answered_direct_call() {
-	check "topology" topo_up
+	check "topology" topology
 	ip -n "$INET_NS" addr add $STRANGER_IP/32 dev lo || exit 1
 	check "capture on the phone" capture_start
 	check "sipguard attach" sg_attach
@@ -356,9 +371,14 @@ test_4_a_sprayer_cannot_evict_the_phones_registration() {
 	expect_eq "REGISTERs sent" $SPRAY_COUNT "$sent"
 	expect_eq "aimed REGISTERs answered 401" $SPRAY_AIMED "$answered"
 
-	expect_eq "the phone's flow after the spray" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	# (one listing of the 50 000 flows: each takes a while under emulation)
+	local flows=$TOPO_RUN/flows.json
+	sg flows list --json >"$flows" || exit 1
+	expect_ge "flows listed" $((SPRAY_COUNT * 9 / 10)) "$(jq length "$flows")"
+	expect_eq "the phone's flow after the spray" active \
+		"$(sg_flow_field $PBX_IP "$MAPPED" state "$flows")"
 	expect_eq "the phone's flow marks" answered,registered,registration \
-		"$(sg_flow_field $PBX_IP "$MAPPED" flags)"
+		"$(sg_flow_field $PBX_IP "$MAPPED" flags "$flows")"
 	# most of the spray reached the learner (a datagram lost on the
 	# veths' backlog is no failure); every aimed one did
 	expect_ge "flows learned" $((SPRAY_COUNT * 9 / 10)) "$(sg_flowstat learned)"
@@ -414,10 +434,10 @@ reboot_filter() {
 }
 
 test_5_the_daemon_restores_the_flows_after_a_restart() {
-	check "topology" topo_up
+	check "topology" topology
 	check "kamailio" pbx_start
 	check "capture on the phone" capture_start
-	local state=$TOPO_RUN/state
+	local state=$TOPO_RUN/state regs
 	cat >"$TOPO_RUN/daemon.conf" <<-EOF
 	[daemon]
 	interface = $WAN_IF
@@ -428,34 +448,34 @@ test_5_the_daemon_restores_the_flows_after_a_restart() {
 	check "the phone registers" phone_start
 	MAPPED=$(phone_mapped_port)
 	expect_eq "flow learned from the REGISTER" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	regs=$(phone_registers)
+
+	# A reboot, as far as sipguard can tell: the daemon stops (and saves
+	# the flows), the filter is detached and every pin is gone.
 	check "the daemon stops" daemon_stop
 	check "the daemon saved the flows" test -s "$state/flows"
 	check "detach: no program, no pins" reboot_filter
 
-	# Control: the same restart without the saved flows.  The table
-	# starts empty, and the PBX's INVITE is an orphan.
-	mv "$state" "$state.saved" || exit 1
-	check "the daemon starts without saved flows" daemon_start
-	expect_eq "the phone's flow" none "$(sg_flow_state $PBX_IP "$MAPPED")"
-	refute "the PBX's call completed with no flow" call_phone
-	expect_eq "PBX INVITEs that reached the phone" 0 "$(invites_from $PBX_IP)"
-	check "the daemon stops" daemon_stop
-	check "detach: no program, no pins" reboot_filter
-	rm -rf "$state" && mv "$state.saved" "$state" || exit 1
-
-	# The restart with them: the phone has not registered again, and
-	# the PBX's call rings it.
+	# The daemon starts again: the flow is back, from the state file,
+	# and the PBX's call rings the phone, which has not registered again.
 	check "the daemon starts with the saved flows" daemon_start
-	expect_eq "the phone's flow, restored" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	expect_eq "the phone's flow" active "$(sg_flow_state $PBX_IP "$MAPPED")"
+	expect_eq "the phone's flow comes from" restored \
+		"$(sg_flow_field $PBX_IP "$MAPPED" origin)"
 	expect_eq "the restored flow's marks" answered,registered,registration \
 		"$(sg_flow_field $PBX_IP "$MAPPED" flags)"
 	check "the PBX's call completes" call_phone
 	expect_ge "PBX INVITEs that reached the phone" 1 "$(invites_from $PBX_IP)"
-	expect_eq "the phone's REGISTERs (no new one)" 1 \
-		"$(tcpdump -r "$TOPO_RUN/phone.pcap" -nn -q -A "udp and src host $PHONE_IP" 2>/dev/null |
-		   grep -a -c "REGISTER sip:")"
+	expect_eq "REGISTERs the phone sent (none since the restart)" "$regs" "$(phone_registers)"
 	check "the daemon stops" daemon_stop
 	topo_passed
+}
+
+# phone_registers: REGISTERs (with retransmissions) the phone sent.
+phone_registers() {
+	sleep 0.3
+	tcpdump -r "$TOPO_RUN/phone.pcap" -nn -q -A "udp and src host $PHONE_IP" 2>/dev/null |
+		grep -a -c "REGISTER sip:"
 }
 
 need_root
