@@ -57,8 +57,15 @@ $(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests
 	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(ESCAPE_TEST_SRCS) \
 		$(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
 
+# The LAN host of tests/test_flows_e2e.sh that sprays REGISTERs, aimed at
+# a phone's flow set with the table's own hash.
+$(BUILD)/tests/flowspray: tests/nat/flowspray.c include/sipguard.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@
+
 FUZZ_BINS := $(BUILD)/tests/fuzz_parse $(BUILD)/tests/fuzz_hdr
-TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape
+TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape \
+	     $(BUILD)/tests/flowspray
 
 # libFuzzer targets (clang, ASan, UBSan): tests/fuzz_NAME.c -> build/tests/fuzz_NAME.
 #   make fuzz FUZZ_SECONDS=60             fuzz parse_packet()/classify_sip() a while,

@@ -229,11 +229,13 @@ phone_registered() { grep -q "^registered" "$PHONE_LOG" 2>/dev/null; }
 # port, so the PBX calls back through the same NAT mapping), then stays up
 # answering OPTIONS with 200 and INVITEs with 180, 200, waiting for ACK and
 # BYE (the out-of-call scenario).  Returns when the REGISTER got its 200.
+# PHONE_SCENARIO names another REGISTER scenario of tests/nat/ (e.g.
+# phone_register_noexpires.xml).
 phone_start() {
 	local n=$((++PHONE_RUNS))
 	PHONE_LOG=$TOPO_RUN/phone.$n.log
 	PHONE_MSGS=$TOPO_RUN/phone.$n.msg
-	ip netns exec "$LAN_NS" sipp -sf "$NAT_DIR/phone_register.xml" -oocsf "$NAT_DIR/phone_answer.xml" \
+	ip netns exec "$LAN_NS" sipp -sf "$NAT_DIR/${PHONE_SCENARIO:-phone_register.xml}" -oocsf "$NAT_DIR/phone_answer.xml" \
 		-i $PHONE_IP -p 5060 -s $PHONE_USER -key expires "$PHONE_EXPIRES" \
 		-m 1 -nostdin -trace_msg -message_file "$PHONE_MSGS" \
 		-trace_logs -log_file "$PHONE_LOG" -trace_err -error_file "$TOPO_RUN/phone.$n.err" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/vm/suite.sh KERNEL [SUITE...]: run the suites that depend on the
-# kernel (BPF_PROG_TEST_RUN, CLI, end-to-end, layer 7, NAT, observability,
-# WAN links) inside a VM with the stock Debian kernel KERNEL, against this
-# build.  The last line is the suites' sum, "N passed, M failed"; a VM that
+# kernel (BPF_PROG_TEST_RUN, CLI, end-to-end, layer 7, NAT, flow table,
+# observability, WAN links) inside a VM with the stock Debian kernel
+# KERNEL, against this build.  The last line is the suites' sum, "N passed, M failed"; a VM that
 # does not boot or dies counts as one failure.  tests/run-all.sh calls it
 # for the entries vm:6.1 and vm:6.12.
 set -u
@@ -11,8 +11,8 @@ kernel=${1:?usage: tests/vm/suite.sh KERNEL [SUITE...]}
 shift
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(${SG_VM_SUITES:-build/tests/test_xdp tests/test_cli.sh
-	tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_observe.sh
-	tests/test_links.sh})
+	tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_flows_e2e.sh
+	tests/test_observe.sh tests/test_links.sh})
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
