@@ -27,6 +27,9 @@ struct learn_req {
 	__u8 clear;		/* SG_FLOW_* to clear */
 	__u8 opens;		/* may make a new flow */
 	__u8 reg_life;		/* life replaces the flow's lifetime */
+	__u8 reg;		/* a REGISTER that registers AOR */
+	__u8 pad;
+	__u16 aor;		/* aor_hash() of its To; 0: none */
 };
 
 static __always_inline struct sg_flowstat *flowstat(void)
@@ -44,6 +47,9 @@ static __always_inline void slot_refresh(struct sg_flow_slot *w,
 	__u32 life;
 
 	w->flags = (w->flags & ~r->clear) | r->add;
+	/* the addresses of record registered over this flow: one, or many */
+	if (r->reg && r->aor)
+		w->aor = !w->aor || w->aor == r->aor ? r->aor : SG_AOR_MANY;
 	life = r->reg_life ? r->life : slot_life(w, timeout);
 	w->lifetime_s = life;
 	w->expires_s = now + life;
@@ -104,6 +110,7 @@ static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
 			w->local_port = r->k.local_port;
 			w->flags = r->add;
 			w->origin = SG_ORIGIN_LEARNED;
+			w->aor = r->reg ? r->aor : 0;
 			w->lifetime_s = r->life;
 			w->expires_s = now + r->life;
 			s->tag[i] = tag;
@@ -113,11 +120,17 @@ static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
 	return did;
 }
 
-/* End the flow in S, if it is there. */
+/*
+ * End the flow in S, if it is there and AOR is the only address of
+ * record registered over it (a phone with several lines that
+ * unregisters one keeps the flow for the others).
+ */
 static __always_inline __u32 set_remove(struct sg_flow_set *s, __u8 tag,
-					const struct sg_flow_key *k, __u32 now)
+					const struct sg_flow_key *k, __u16 aor,
+					__u32 now)
 {
 	__u32 i, did = FLOW_NOTHING;
+	__u16 has;
 
 	if (set_find(s, tag, &k->addr, k->remote_port, k->local_port, 0, 1,
 		     now) >= SG_FLOW_WAYS)
@@ -126,9 +139,12 @@ static __always_inline __u32 set_remove(struct sg_flow_set *s, __u8 tag,
 	i = set_find(s, tag, &k->addr, k->remote_port, k->local_port, 0, 1,
 		     now);
 	if (i < SG_FLOW_WAYS) {
-		s->tag[i] = 0;
-		s->way[i].expires_s = 0;
-		did = FLOW_REMOVED;
+		has = s->way[i].aor;
+		if (!has || !aor || has == aor) {
+			s->tag[i] = 0;
+			s->way[i].expires_s = 0;
+			did = FLOW_REMOVED;
+		}
 	}
 	bpf_spin_unlock(&s->lock);
 	return did;
@@ -215,8 +231,11 @@ int sg_learn(const struct learn_req *r, int keepalive)
 	return did;
 }
 
-/* A REGISTER with lifetime 0: the flow ends (in both sets). */
-static __always_inline void unregister(const struct sg_flow_key *k)
+/*
+ * A REGISTER with lifetime 0 for AOR: the flow ends (in both sets),
+ * unless other addresses of record are registered over it.
+ */
+static __always_inline void unregister(const struct sg_flow_key *k, __u16 aor)
 {
 	struct flow_where fw = flow_where(&k->addr, k->local_port);
 	struct sg_flow_set *s;
@@ -224,9 +243,9 @@ static __always_inline void unregister(const struct sg_flow_key *k)
 
 	s = flow_set(fw.set[0]);
 	if (s)
-		did = set_remove(s, fw.tag, k, now);
+		did = set_remove(s, fw.tag, k, aor, now);
 	s = flow_set(fw.set[1]);
-	if (s && set_remove(s, fw.tag, k, now) == FLOW_REMOVED)
+	if (s && set_remove(s, fw.tag, k, aor, now) == FLOW_REMOVED)
 		did = FLOW_REMOVED;
 	count_did(did, 0);
 }
@@ -308,9 +327,10 @@ static __always_inline void flow_answered(const struct sg_addr *src,
 }
 
 /*
- * The lifetime a REGISTER asks for, from the first SG_REG_SCAN bytes: the
- * larger of its Expires header and of its last expires parameter (a
- * Contact's); -1 when it names neither.  One pass keeps the last 8 bytes
+ * The lifetime a REGISTER asks for, from the first SG_REG_SCAN bytes: its
+ * last expires parameter (a Contact's, which wins over the header), else
+ * its Expires header; -1 when it names neither.  Beside it, in the
+ * scratch's aor, a hash of its To header (aor_hash()).  One pass keeps the last 8 bytes
  * (letters folded to lower case) and notes where "expires" last came
  * after a line break (the header) or after ';' or a blank (a parameter).
  * What the pass notes goes to the scratch map, not to registers, so that
@@ -359,23 +379,67 @@ static __always_inline __s64 expires_value(const struct sg_lscratch *b,
 	return v;
 }
 
+/*
+ * A 16-bit hash of the To header's value that ends at the blank, ':' or
+ * end of line after END (the address of record the REGISTER is about),
+ * up to its parameters; never 0 or SG_AOR_MANY.
+ */
+static __always_inline __u16 aor_hash(const struct sg_lscratch *b, __u32 end,
+				      __u32 n)
+{
+	__u32 j = end + 1, d, h = 2166136261u;
+	__u8 c;
+
+	for (d = 0; d < 6 && j < n; d++, j++) {
+		c = b->buf[j & (SG_REG_SCAN - 1)];
+		if (c != ' ' && c != '\t' && c != ':')
+			break;
+	}
+	for (d = 0; d < SG_AOR_SCAN && j < n; d++, j++) {
+		c = b->buf[j & (SG_REG_SCAN - 1)];
+		if (c == ';' || c == '\r' || c == '\n')
+			break;
+		h = (h ^ c) * 16777619u;
+	}
+	h ^= h >> 16;
+	h &= 0xffff;
+	return h == 0 || h == SG_AOR_MANY ? 1 : h;
+}
+
+/*
+ * The window's last bytes end a header name we look for: "expires"
+ * (header or parameter, by the byte before) or "to"/"t" at a line's
+ * start, followed by ':' or a blank.
+ */
+#define SG_TO_COLON	SG_W8(0, 0, 0, 0, 0, SG_LC('\n'), 't', ':')
+#define SG_TO_NAME	SG_W8(0, 0, 0, 0, 0, SG_LC('\n'), 't', 'o')
+
 __attribute__((noinline))
 int sg_reg_expires(struct sg_lscratch *b, __u32 n)
 {
-	__u32 i, hdr, par;
+	__u32 i, hdr, par, to;
 	__u64 w = 0, y;
-	__s64 v, best = -1;
+	__s64 best = -1;
 
 	if (!b)
 		return -1;
 	b->hdr = SG_NO_POS;
 	b->par = SG_NO_POS;
+	b->to = SG_NO_POS;
+	b->aor = 0;
 	for (i = 0; i < SG_REG_SCAN && i < n; i++) {
 		w = w << 8 | SG_LC(b->buf[i]);
 		/* compared as a copy read back from the map: what the
 		 * comparison teaches the verifier stays with the copy */
 		*(volatile __u64 *)&b->w = w;
 		y = *(volatile __u64 *)&b->w;
+		if ((y & 0xffffff) == SG_TO_COLON ||
+		    (((y >> 8) & 0xffffff) == SG_TO_NAME &&
+		     ((y & 0xff) == ':' || (y & 0xff) == ' ' ||
+		      (y & 0xff) == SG_LC('\t')))) {
+			*(volatile __u32 *)&b->to = i;
+			continue;
+		}
 		if ((y & 0x00ffffffffffffffULL) != SG_EXPIRES)
 			continue;
 		y >>= 56;
@@ -386,13 +450,14 @@ int sg_reg_expires(struct sg_lscratch *b, __u32 n)
 	}
 	hdr = *(volatile __u32 *)&b->hdr;
 	par = *(volatile __u32 *)&b->par;
-	if (hdr < SG_REG_SCAN)
+	to = *(volatile __u32 *)&b->to;
+	/* a Contact's expires parameter wins over the header (RFC 3261 10.2.1.1) */
+	if (par < SG_REG_SCAN)
+		best = expires_value(b, par, n);
+	if (best < 0 && hdr < SG_REG_SCAN)
 		best = expires_value(b, hdr, n);
-	if (par < SG_REG_SCAN) {
-		v = expires_value(b, par, n);
-		if (v > best)
-			best = v;
-	}
+	if (to < SG_REG_SCAN)
+		b->aor = aor_hash(b, to, n);
 	if (best > 0x7fffffff)
 		best = 0x7fffffff;
 	return best;
@@ -402,11 +467,14 @@ int sg_reg_expires(struct sg_lscratch *b, __u32 n)
  * The REGISTER at OFF in SKB: its lifetime (sg_reg_expires), read from a
  * copy in the learner's scratch.
  */
-static __always_inline int reg_lifetime(struct __sk_buff *skb, __u32 off)
+static __always_inline int reg_lifetime(struct __sk_buff *skb, __u32 off,
+					__u16 *aor)
 {
 	struct sg_lscratch *b;
 	__u32 zero = 0, n;
+	int life;
 
+	*aor = 0;
 	b = bpf_map_lookup_elem(&sg_lscratch, &zero);
 	if (!b || off >= skb->len)
 		return -1;
@@ -419,7 +487,9 @@ static __always_inline int reg_lifetime(struct __sk_buff *skb, __u32 off)
 	n = (n & (SG_REG_SCAN - 1)) + 1;
 	if (bpf_skb_load_bytes(skb, off, b->buf, n))
 		return -1;
-	return sg_reg_expires(b, n);
+	life = sg_reg_expires(b, n);
+	*aor = b->aor;
+	return life;
 }
 
 /*
@@ -435,11 +505,12 @@ static __always_inline void learn_request(struct __sk_buff *skb,
 	r->opens = sg_method_opens_flow(method);
 	r->life = flow_timeout(get_config());
 	if (method == SG_M_REGISTER) {
-		life = reg_lifetime(skb, off);
+		life = reg_lifetime(skb, off, &r->aor);
 		if (life == 0) {
-			unregister(&r->k);
+			unregister(&r->k, r->aor);
 			return;
 		}
+		r->reg = 1;
 		r->add = SG_FLOW_REG_SENT;
 		if (life > SG_REG_LIFE_MAX)
 			life = SG_REG_LIFE_MAX;

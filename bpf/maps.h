@@ -206,6 +206,8 @@ struct sg_lscratch {
 	__u64 w;		/* sg_reg_expires(): the last 8 bytes */
 	__u32 hdr;		/* where "expires" ended last: the header */
 	__u32 par;		/* ... a parameter */
+	__u32 to;		/* where a To header's name ended */
+	__u32 aor;		/* aor_hash() of the To header; 0: none */
 	__u8 buf[SG_REG_SCAN];
 };
 

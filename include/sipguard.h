@@ -132,8 +132,12 @@ struct sg_flow_slot {
 	__u32 lifetime_s;	/* given at the last refresh: seen = expires - lifetime */
 	__u8 flags;		/* SG_FLOW_* */
 	__u8 origin;		/* enum sg_origin: learned, or restored by the daemon */
-	__u16 pad;
+	__u16 aor;		/* hash of the registered To (learn.h); 0: none */
 };
+
+/* sg_flow_slot.aor: registrations of more than one address of record. */
+#define SG_AOR_MANY		0xffff
+#define SG_AOR_SCAN		64	/* bytes of a To value hashed */
 
 struct sg_flow_set {
 	struct bpf_spin_lock lock;

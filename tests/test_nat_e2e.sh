@@ -82,10 +82,16 @@ test_2_sipguard_passes_pbx_call_drops_scanner_invites() {
 }
 
 test_3_after_flow_timeout_pbx_invite_dropped_until_reregister() {
+	# A phone whose REGISTER names no lifetime: its flow lives for the
+	# flow timeout from its last refresh (a lifetime it names would
+	# outlive a short timeout: test_flows_e2e.sh tests that).
+	local PHONE_SCENARIO=phone_register_noexpires.xml
 	setup sipguard
 	check "the call completes while the flow is fresh" call_phone
+	# a timeout applies to a flow from its next refresh: the REGISTER
 	check "sipguard set flow-timeout 3" sg set flow-timeout 3
-	sleep 4		# the phone's last SIP message was its 200 to the BYE
+	check "the phone registers again" phone_reregister
+	sleep 4		# the phone's last SIP message was its REGISTER
 	expect_eq "the learned flow" expired "$(sg_flow_state $PBX_IP "$MAPPED")"
 
 	local before drops
@@ -118,13 +124,17 @@ test_3_after_flow_timeout_pbx_invite_dropped_until_reregister() {
 }
 
 test_4_conntrack_mode_trusts_only_connections_the_lan_opened() {
+	local PHONE_SCENARIO=phone_register_noexpires.xml
 	setup conntrack
 	expect_eq "flow learned from the REGISTER" active "$(sg_flow_state $PBX_IP "$MAPPED")"
 
 	# What conntrack is for: the learned flow has expired, the NAT's
 	# connection lives on (kept by the phone's traffic), and the PBX's
-	# INVITE on it still rings.
+	# INVITE on it still rings.  The short timeout applies from the
+	# flow's next refresh, the phone's next REGISTER.
 	check "sipguard set flow-timeout 3" sg set flow-timeout 3
+	check "the phone registers again" phone_reregister
+	expect_eq "the NAT mapping is the same" "$MAPPED" "$(phone_mapped_port)"
 	sleep 4
 	expect_eq "the learned flow" expired "$(sg_flow_state $PBX_IP "$MAPPED")"
 	check "the call through kamailio completes (INVITE, 200, ACK, BYE)" call_phone

@@ -244,8 +244,9 @@ void test_learn_keepalives_refresh_never_create(void)
 	ASSERT_EQ(flows_count(), 0, "no flow from keep-alives");
 }
 
-/* A REGISTER from the phone's 5062 to PBX4:5060 with HEADERS. */
-static void register_with(struct pkt_frame *f, const char *headers)
+/* A REGISTER of USER from the phone's 5062 to PBX4:5060 with HEADERS. */
+static void register_as(struct pkt_frame *f, const char *user,
+			const char *headers)
 {
 	char msg[1500];
 	struct pkt_desc d;
@@ -256,13 +257,18 @@ static void register_with(struct pkt_frame *f, const char *headers)
 		     "REGISTER sip:198.51.100.20 SIP/2.0\r\n"
 		     "Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-1;rport\r\n"
 		     "Max-Forwards: 70\r\n"
-		     "From: <sip:100@198.51.100.20>;tag=1\r\n"
-		     "To: <sip:100@198.51.100.20>\r\n"
+		     "From: <sip:%s@198.51.100.20>;tag=1\r\n"
+		     "To: <sip:%s@198.51.100.20>\r\n"
 		     "Call-ID: reg-1@192.0.2.10\r\n"
 		     "CSeq: 2 REGISTER\r\n"
 		     "%s"
-		     "Content-Length: 0\r\n\r\n", headers);
+		     "Content-Length: 0\r\n\r\n", user, user, headers);
 	build(f, &d, msg, n);
+}
+
+static void register_with(struct pkt_frame *f, const char *headers)
+{
+	register_as(f, "100", headers);
 }
 
 #define REG_LIFE(l)	((l) + (l) / SG_REG_MARGIN_DIV + SG_REG_MARGIN_S)
@@ -278,9 +284,12 @@ void test_learn_register_lifetime_sets_the_flows(void)
 		  "Expires: 7200\r\n", REG_LIFE(7200), REGF },
 		{ "Contact parameter", "Contact: <sip:100@192.0.2.10:5062>;"
 		  "expires=600\r\n", REG_LIFE(600), REGF },
-		{ "the larger of both", "Expires: 300\r\nContact: "
+		{ "the parameter over the header", "Expires: 300\r\nContact: "
 		  "<sip:100@192.0.2.10:5062>;q=0.5; EXPIRES = 900\r\n",
 		  REG_LIFE(900), REGF },
+		{ "a shorter parameter too", "Expires: 3600\r\nContact: "
+		  "<sip:100@192.0.2.10:5062>;expires=60\r\n",
+		  REG_LIFE(60), REGF },
 		{ "case and blanks", "expires :\t120\r\n", REG_LIFE(120), REGF },
 		{ "none: the timeout", "Contact: <sip:100@192.0.2.10:5062>\r\n",
 		  SG_DEFAULT_FLOW_TIMEOUT, SG_FLOW_REG_SENT },
@@ -327,10 +336,54 @@ void test_learn_register_refresh_and_unregister(void)
 	register_with(&f, "Contact: *\r\nExpires: 0\r\n");
 	run_tc(f.data, f.len);
 	ASSERT_EQ(flows_count(), 0, "unregistered: no flow");
-	ASSERT_EQ(flowstat_sum().unregistered, 1, "counted");
+	/* a Contact's expires=0 unregisters whatever the header says */
+	register_with(&f, "Expires: 600\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flows_count(), 1, "registered again");
+	register_with(&f, "Expires: 600\r\nContact: <sip:100@192.0.2.10:5062>;"
+		      "expires=0\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flows_count(), 0, "unregistered by the Contact");
+	ASSERT_EQ(flowstat_sum().unregistered, 2, "counted");
 	in4(&d, PBX4, 5060, 5062);
 	request(&f, &d, "INVITE");
 	EXPECT_DROP("INVITE after the phone unregistered", &f, SG_R_ORPHAN);
+}
+
+/*
+ * A phone with two lines registers both over one flow: one line that
+ * unregisters leaves the flow to the other; one line alone ends it.
+ */
+void test_learn_unregister_of_one_line_keeps_the_others(void)
+{
+	struct sg_flow_slot v;
+	struct pkt_desc d;
+	struct pkt_frame f;
+
+	register_as(&f, "line1", "Expires: 600\r\n");
+	run_tc(f.data, f.len);
+	register_as(&f, "line2", "Expires: 600\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flow_get(PBX4, 5060, 5062, &v), 0, "flow");
+	ASSERT_EQ(v.aor, SG_AOR_MANY, "two addresses of record");
+	register_as(&f, "line2", "Expires: 0\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flows_count(), 1, "line 1's flow stays");
+	in4(&d, PBX4, 5060, 5062);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a call to line 1", &f, SG_R_ESTABLISHED);
+
+	reset_state();
+	register_as(&f, "line1", "Expires: 600\r\n");
+	run_tc(f.data, f.len);
+	register_as(&f, "line1", "Expires: 600\r\n");
+	run_tc(f.data, f.len);
+	register_as(&f, "line2", "Expires: 0\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flows_count(), 1, "another line's unregister: kept");
+	register_as(&f, "line1", "Expires: 0\r\n");
+	run_tc(f.data, f.len);
+	ASSERT_EQ(flows_count(), 0, "its own line's unregister: ended");
 }
 
 /*

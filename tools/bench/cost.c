@@ -265,7 +265,7 @@ struct env {
 static struct env E = {
 	.cpu = -1, .rounds = 7, .repeat = 1u << 20, .rot = 4096,
 	.asize = { 1, 10000, 1000000, 10000 },
-	.fsize = { 1, 10000, 1000000, 1000000 }, .nsizes = 4, .seed = 0x5eed,
+	.fsize = { 1, 10000, 100000, 100000 }, .nsizes = 4, .seed = 0x5eed,
 };
 
 struct run {
@@ -802,6 +802,106 @@ static void default_memory(void)
 	sipguard_bpf__destroy(sg);
 }
 
+/*
+ * A new flow learned into an empty table and into a full one (issue 11:
+ * at most twice the cost).  N outbound INVITEs to N new destinations, each
+ * run once by the learner; the kernel's own duration of each run is
+ * summed.  "Full": every slot of every set holds a live, unanswered flow,
+ * so each new flow evicts; "empty": only the new flows are there.
+ */
+#define LEARN_N		4096
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double learn_new_ns(struct sipguard_bpf *sg, int full)
+{
+	int fd = bpf_map__fd(sg->maps.sg_flows);
+	int prog = bpf_program__fd(sg->progs.sipguard_learn);
+	static uint8_t frames[LEARN_N][PKT_FRAME_MAX];
+	static int lens[LEARN_N];
+	struct sg_flow_slot *all = NULL;
+	__u32 now = sg_flowtab_now();
+	uint64_t sum = 0;
+	struct pkt_desc d;
+	struct run r;
+	int i;
+
+	if (sg_flowtab_flush(fd) < 0)
+		die("flow table flush");
+	if (full) {
+		all = calloc(SG_FLOWS_MAX * 2, sizeof(*all));
+		if (!all)
+			die("out of memory");
+		/* twice the slots: whatever does not fit in its sets is left */
+		for (i = 0; i < SG_FLOWS_MAX * 2; i++) {
+			addr_v6(&all[i].addr, mix32(i), i);
+			all[i].remote_port = 5060;
+			all[i].local_port = 5060;
+			all[i].lifetime_s = 3600;
+			all[i].expires_s = now + 3600;
+			all[i].origin = SG_ORIGIN_LEARNED;
+		}
+		if (sg_flowtab_load(fd, all, SG_FLOWS_MAX * 2) < 0)
+			die("flow table fill");
+		free(all);
+	}
+	for (i = 0; i < LEARN_N; i++) {
+		char dst[32];
+
+		snprintf(dst, sizeof(dst), "198.18.%d.%d", 1 + i / 250, 1 + i % 250);
+		if (pkt_desc_init(&d, "192.0.2.1", dst, 5060, 5060))
+			die("learner frame");
+		lens[i] = pkt_build(&d, invite, invite_len, frames[i], PKT_FRAME_MAX);
+		if (lens[i] < 0)
+			die("learner frame");
+	}
+	for (i = 0; i < LEARN_N; i++) {
+		r = test_run(prog, frames[i], lens[i], 1);
+		sum += r.kernel_ns;
+	}
+	return (double)sum / LEARN_N;
+}
+
+static void learn_cost(void)
+{
+	struct sipguard_bpf *sg;
+	double empty[16], full[16], e, f;
+	long live;
+	int i, n = E.rounds < 16 ? E.rounds : 16;
+
+	sg = sipguard_bpf__open();
+	if (!sg || sipguard_bpf__load(sg))
+		die("load sipguard object (learner)");
+	plan_config(sg->obj);
+	for (i = 0; i < n; i++) {
+		empty[i] = learn_new_ns(sg, 0);
+		full[i] = learn_new_ns(sg, 1);
+	}
+	sg_flowtab_count(bpf_map__fd(sg->maps.sg_flows), sg_flowtab_now(),
+			 &live, NULL);
+	qsort(empty, n, sizeof(double), cmp_double);
+	qsort(full, n, sizeof(double), cmp_double);
+	e = empty[n / 2];
+	f = full[n / 2];
+	fprintf(E.out, ",\n \"learn_new_flow\": {\"empty_ns\": %.1f, \"full_ns\": %.1f, "
+		"\"ratio\": %.2f, \"runs\": %d, \"flows_when_full\": %ld, "
+		"\"empty_ns_all\": [", e, f, f / e, LEARN_N, live);
+	for (i = 0; i < n; i++)
+		fprintf(E.out, "%s%.1f", i ? ", " : "", empty[i]);
+	fprintf(E.out, "], \"full_ns_all\": [");
+	for (i = 0; i < n; i++)
+		fprintf(E.out, "%s%.1f", i ? ", " : "", full[i]);
+	fprintf(E.out, "]}");
+	fprintf(stderr, "cost: a new flow: %.0f ns into an empty table, %.0f ns into a full one (%.2fx)\n",
+		e, f, f / e);
+	sipguard_bpf__destroy(sg);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -884,6 +984,7 @@ int main(int argc, char **argv)
 		run_size(E.asize[i], E.fsize[i], b, i == 0);
 	fprintf(E.out, "\n ]");
 	default_memory();
+	learn_cost();
 	fprintf(E.out, "\n}\n");
 	bench_bpf__destroy(b);
 	return 0;
