@@ -73,6 +73,9 @@ test_spoofed_blocked_probe_does_not_cut_off_the_pbx_or_a_peer() {
 	# the flow expires: the spoofed probe is dropped and makes a ban, but
 	# the ban yields to the flow the phone opened
 	check "flow-timeout 2" sg set flow-timeout 2
+	# a timeout applies to a flow from its next refresh: a REGISTER
+	# without a lifetime of its own
+	check "the phone registers again" phone_sends $PBX4 reg1b REGISTER
 	sleep 3
 	send $PBX4 spoof4b 1 --method OPTIONS --ua friendly-scanner
 	expect_eq "the spoofed probe at the phone" 0 "$(arrived spoof4b)"
