@@ -161,6 +161,81 @@ test_fragmented_invite_whole_or_nothing() {
 	expect_ge "later fragments dropped" 10 "$(counter fragment_of_dropped drop)"
 }
 
+# No bypass: a first fragment that ends with the UDP header, cut by hand
+# (no sender's stack cuts there), holds nothing to tell an INVITE by.
+# From a stranger it is dropped as tiny and its later fragment after it,
+# and nothing reaches the phone; from the allowlisted PBX both pass and
+# the phone's stack reassembles the INVITE.  IPv4 and IPv6 with the later
+# fragment at byte 8; IPv6 with Destination Options after the fragment
+# header, where the later fragment starts at byte 16, and before it (in
+# every fragment; the later one at byte 8).
+test_tiny_first_fragment_scanner_dropped_pbx_reassembled() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4 $PBX6
+	frags $SCAN4 tinyscan4 3
+	frags $SCAN6 tinyscan6 3
+	frags $SCAN6 tinyscanopt6 3 --dstopts after
+	frags $SCAN6 tinyscanpre6 3 --dstopts before
+	frags $PBX4 tinypbx4 3
+	frags $PBX6 tinypbx6 3
+	frags $PBX6 tinypbxopt6 3 --dstopts after
+	frags $PBX6 tinypbxpre6 3 --dstopts before
+	expect_eq "reassembled PBX INVITEs (IPv4)" 3 "$(arrived tinypbx4)"
+	expect_eq "reassembled PBX INVITEs (IPv6)" 3 "$(arrived tinypbx6)"
+	expect_eq "reassembled PBX INVITEs (IPv6, dstopts after)" 3 "$(arrived tinypbxopt6)"
+	expect_eq "reassembled PBX INVITEs (IPv6, dstopts before)" 3 "$(arrived tinypbxpre6)"
+	expect_eq "IPv4 datagrams the phone reassembled" 3 "$(reassembled 4)"
+	expect_eq "IPv6 datagrams the phone reassembled" 9 "$(reassembled 6)"
+	expect_eq "scanner INVITEs (IPv4)" 0 "$(arrived tinyscan4)"
+	expect_eq "scanner INVITEs (IPv6)" 0 "$(arrived tinyscan6)"
+	expect_eq "scanner INVITEs (IPv6, dstopts after)" 0 "$(arrived tinyscanopt6)"
+	expect_eq "scanner INVITEs (IPv6, dstopts before)" 0 "$(arrived tinyscanpre6)"
+	expect_eq "scanner first fragments dropped as tiny" 12 \
+		"$(counter_reaches tiny_fragment drop 12)"
+	expect_eq "scanner later fragments dropped after them" 12 \
+		"$(counter_reaches fragment_of_dropped drop 12)"
+	# a later fragment at byte 8 is judged as a tiny first one is (only
+	# a tiny first fragment leaves room for it there): the PBX's pass as
+	# allowlisted; one at byte 16 is a plain later fragment
+	expect_eq "PBX fragments passed as allowlisted" 21 \
+		"$(counter_reaches allowlisted pass 21)"
+	expect_eq "PBX later fragments at byte 16 passed" 3 \
+		"$(counter_reaches fragment pass 3)"
+}
+
+# The same datagrams with the later fragment first: it reaches the phone
+# before anything has been dropped, and the first fragment alone keeps the
+# stranger's INVITE from being reassembled.  At byte 8 the later fragment
+# is dropped as tiny on its own; at byte 16 it passes and waits in the
+# phone's reassembly queue for a first fragment that never comes.
+test_tiny_first_fragment_last_scanner_dropped_pbx_reassembled() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	check "allow" sg allow add $PBX4 $PBX6
+	frags $SCAN4 revscan4 3 --reverse
+	frags $SCAN6 revscan6 3 --reverse
+	frags $SCAN6 revscanopt6 3 --reverse --dstopts after
+	frags $PBX4 revpbx4 3 --reverse
+	frags $PBX6 revpbxopt6 3 --reverse --dstopts after
+	expect_eq "reassembled PBX INVITEs (IPv4)" 3 "$(arrived revpbx4)"
+	expect_eq "reassembled PBX INVITEs (IPv6, dstopts after)" 3 "$(arrived revpbxopt6)"
+	expect_eq "IPv4 datagrams the phone reassembled" 3 "$(reassembled 4)"
+	expect_eq "IPv6 datagrams the phone reassembled" 3 "$(reassembled 6)"
+	expect_eq "scanner INVITEs (IPv4)" 0 "$(arrived revscan4)"
+	expect_eq "scanner INVITEs (IPv6)" 0 "$(arrived revscan6)"
+	expect_eq "scanner INVITEs (IPv6, dstopts after)" 0 "$(arrived revscanopt6)"
+	# tiny: the scanner's fragments at bytes 8 and 0 (2 x 6), and its
+	# first fragments after a later one at byte 16 (3); passed: the
+	# scanner's and the PBX's later fragments at byte 16
+	expect_eq "scanner fragments dropped as tiny" 15 \
+		"$(counter_reaches tiny_fragment drop 15)"
+	expect_eq "later fragments at byte 16 passed" 6 \
+		"$(counter_reaches fragment pass 6)"
+	expect_eq "PBX fragments passed as allowlisted" 9 \
+		"$(counter_reaches allowlisted pass 9)"
+}
+
 test_reattach_under_stream_loses_no_pbx_invite() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"

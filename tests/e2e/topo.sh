@@ -10,6 +10,7 @@
 # exactly which of the messages it sent arrived.
 
 SIPUDP="$SG_TOP/tests/e2e/sipudp.py"
+IPFRAG="$SG_TOP/tests/e2e/ipfrag.py"
 INET=${SG_NS_PREFIX}i
 PHONE=${SG_NS_PREFIX}p
 WAN=${SG_NS_PREFIX}w	# phone side of the veth, where sipguard sits
@@ -79,6 +80,18 @@ send() {
 		--port 5060 --count "$count" --tag "$tag" "$@"
 }
 
+# frags SRC TAG COUNT [ipfrag.py options...]: like send, each message in
+# two IP fragments cut by hand right after the UDP header (tests/e2e/
+# ipfrag.py), sent as frames from the internet side of the veth.
+frags() {
+	local src=$1 tag=$2 count=$3 dst=$PHONE4 mac; shift 3
+	[[ $src == *:* ]] && dst=$PHONE6
+	mac=$(ip -n "$PHONE" -br link show dev "$WAN" | awk '{ print $3 }')
+	ip netns exec "$INET" python3 "$IPFRAG" --dev "$PEER" --dmac "$mac" \
+		--src "$src" --dst "$dst" --port 5060 --count "$count" \
+		--tag "$tag" "$@"
+}
+
 # arrived TAG: how many messages with this Call-ID tag the phone received.
 # The listener writes asynchronously (and a first IPv6 packet may wait for
 # neighbour discovery): wait until the count has not moved for 0.3 s and
@@ -110,6 +123,12 @@ listener_idle() {
 # (the listener did not keep up; not sipguard's doing).
 rcvbuf_errors() {
 	ip netns exec "$PHONE" nstat -saz UdpRcvbufErrors Udp6RcvbufErrors |
+		awk '!/^#/ { n += $2 } END { print n + 0 }'
+}
+
+# reassembled 4|6: datagrams the phone's stack put together from fragments.
+reassembled() {
+	ip netns exec "$PHONE" nstat -saz "Ip${1/4/}ReasmOKs" |
 		awk '!/^#/ { n += $2 } END { print n + 0 }'
 }
 
