@@ -28,8 +28,10 @@ struct learn_req {
 	__u8 opens;		/* may make a new flow */
 	__u8 reg_life;		/* life replaces the flow's lifetime */
 	__u8 reg;		/* a REGISTER that registers AOR */
-	__u8 pad;
+	__u8 tag;		/* sg_learn(): the pair's tag */
 	__u16 aor;		/* aor_hash() of its To; 0: none */
+	__u32 now;		/* sg_learn(): the time, seconds */
+	__u32 timeout;		/* sg_learn(): the configured flow timeout */
 };
 
 static __always_inline struct sg_flowstat *flowstat(void)
@@ -56,49 +58,46 @@ static __always_inline void slot_refresh(struct sg_flow_slot *w,
 }
 
 /*
- * Refresh the flow in S if it is there (however old: a refresh brings
- * an expired flow back, as a request would make it anew).
+ * One change of one set, as a global function (checked by the verifier
+ * once, not at each of sg_learn()'s tries).  HOW holds the set's index
+ * and what may be done: PUT_TOUCH only refreshes the flow if it is
+ * there; otherwise the flow is refreshed or put into a free or expired
+ * slot, and in place of a live unprotected flow with PUT_EVICT.
  */
-static __always_inline __u32 set_touch(struct sg_flow_set *s, __u8 tag,
-				       const struct learn_req *r, __u32 now,
-				       __u32 timeout)
-{
-	__u32 i, did = FLOW_NOTHING;
+#define PUT_TOUCH	(1u << 16)
+#define PUT_EVICT	(1u << 17)
 
-	if (set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
+__attribute__((noinline))
+int sg_set_put(const struct learn_req *r, __u32 how)
+{
+	struct sg_flow_set *s;
+	struct sg_flow_slot *w;
+	__u32 i, did, now;
+	__u8 tag;
+
+	if (!r)
+		return FLOW_NOTHING;
+	s = flow_set(how & 0xffff);	/* out of range: no set */
+	if (!s)
+		return FLOW_NOTHING;
+	now = r->now;
+	tag = r->tag;
+	/* a refresh looks before it locks: most sets lack the flow */
+	if ((how & PUT_TOUCH) &&
+	    set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
 		     0, 1, now) >= SG_FLOW_WAYS)
 		return FLOW_NOTHING;
 	bpf_spin_lock(&s->lock);
 	i = set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
 		     0, 1, now);
 	if (i < SG_FLOW_WAYS) {
-		slot_refresh(&s->way[i], r, now, timeout);
+		slot_refresh(&s->way[i], r, now, r->timeout);
 		did = FLOW_REFRESHED;
-	}
-	bpf_spin_unlock(&s->lock);
-	return did;
-}
-
-/*
- * Put the flow into S (or refresh it, if another CPU just did); in place
- * of a live flow only when EVICT.
- */
-static __always_inline __u32 set_insert(struct sg_flow_set *s, __u8 tag,
-					const struct learn_req *r, __u32 now,
-					__u32 timeout, int evict)
-{
-	struct sg_flow_slot *w;
-	__u32 i, did;
-
-	bpf_spin_lock(&s->lock);
-	i = set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
-		     0, 1, now);
-	if (i < SG_FLOW_WAYS) {
-		slot_refresh(&s->way[i], r, now, timeout);
-		did = FLOW_REFRESHED;
+	} else if (how & PUT_TOUCH) {
+		did = FLOW_NOTHING;
 	} else {
 		i = set_victim(s, now, &did);
-		if (!evict && did == FLOW_EVICTED) {
+		if (!(how & PUT_EVICT) && did == FLOW_EVICTED) {
 			i = SG_FLOW_WAYS;
 			did = FLOW_FULL;
 		}
@@ -190,42 +189,64 @@ static __always_inline __u32 flow_timeout(const struct sg_config *cfg)
 }
 
 /*
+ * Free slots of S (a hint, read without the lock): the zero tags, counted
+ * with word arithmetic and no branch (a branch per tag would give the
+ * verifier 256 ways through).
+ */
+static __always_inline __u32 set_free(const struct sg_flow_set *s)
+{
+	const __u64 lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	__u64 t, z;
+
+	__builtin_memcpy(&t, s->tag, sizeof(t));
+	z = ~(((t & lo7) + lo7) | t) & ~lo7;	/* 0x80 in each zero byte */
+	return (__u32)(((z >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+/*
  * Refresh the flow, or make it when R opens one: into a free or expired
- * slot of its first set, else of its second, else in place of the first
- * set's victim, else the second's.  Returns what was done (enum
- * flow_did).
+ * slot of the emptier of its two sets, else of the other, else in place
+ * of the first set's victim, else the second's.  Returns what was done
+ * (enum flow_did).
  */
 __attribute__((noinline))
-int sg_learn(const struct learn_req *r, int keepalive)
+int sg_learn(struct learn_req *r, int keepalive)
 {
-	struct flow_where fw;
 	struct sg_flow_set *s0, *s1;
-	__u32 now = sg_now_s(), timeout = flow_timeout(get_config()), did;
+	struct flow_where fw;
+	__u32 did, a, b;
 
 	if (!r)
 		return FLOW_NOTHING;
 	fw = flow_where(&r->k.addr, r->k.local_port);
-	s0 = flow_set(fw.set[0]);
-	s1 = flow_set(fw.set[1]);
-
-	if (!s0 || !s1)
-		return FLOW_NOTHING;
-	did = set_touch(s0, fw.tag, r, now, timeout);
+	r->tag = fw.tag;
+	r->now = sg_now_s();
+	r->timeout = flow_timeout(get_config());
+	did = sg_set_put(r, fw.set[0] | PUT_TOUCH);
 	if (did == FLOW_NOTHING)
-		did = set_touch(s1, fw.tag, r, now, timeout);
+		did = sg_set_put(r, fw.set[1] | PUT_TOUCH);
 	/*
 	 * A free or expired slot in either set before a live flow is
-	 * evicted; each try decides under its set's lock, so two learners
+	 * evicted, the emptier set first (two choices keep the sets' fill
+	 * even); each try decides under its set's lock, so two learners
 	 * filling the last free slots of a set never evict each other.
 	 */
 	if (did == FLOW_NOTHING && r->opens) {
-		did = set_insert(s0, fw.tag, r, now, timeout, 0);
+		s0 = flow_set(fw.set[0]);
+		s1 = flow_set(fw.set[1]);
+		a = fw.set[0];
+		b = fw.set[1];
+		if (s0 && s1 && set_free(s1) > set_free(s0)) {
+			a = fw.set[1];
+			b = fw.set[0];
+		}
+		did = sg_set_put(r, a);
 		if (did == FLOW_FULL)
-			did = set_insert(s1, fw.tag, r, now, timeout, 0);
+			did = sg_set_put(r, b);
 		if (did == FLOW_FULL)
-			did = set_insert(s0, fw.tag, r, now, timeout, 1);
+			did = sg_set_put(r, a | PUT_EVICT);
 		if (did == FLOW_FULL)
-			did = set_insert(s1, fw.tag, r, now, timeout, 1);
+			did = sg_set_put(r, b | PUT_EVICT);
 	}
 	count_did(did, keepalive);
 	return did;

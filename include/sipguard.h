@@ -103,9 +103,9 @@ static inline __u32 sg_v6_bucket(__u32 first32)	/* host byte order */
  * longest ago; flows a registrar accepted or that carry a dialog are
  * never evicted (SG_FLOW_PROTECTED).  No insert ever walks the table.
  */
-#define SG_FLOW_SETS		16384	/* power of two */
+#define SG_FLOW_SETS		18432
 #define SG_FLOW_WAYS		8
-#define SG_FLOWS_MAX		(SG_FLOW_SETS * SG_FLOW_WAYS)	/* 131072 flows */
+#define SG_FLOWS_MAX		(SG_FLOW_SETS * SG_FLOW_WAYS)	/* 147456 flows */
 
 struct sg_flow_key {
 	struct sg_addr addr;
@@ -148,8 +148,8 @@ struct sg_flow_set {
 
 /*
  * The pair's hash: one multiply-xorshift round per 32-bit word of
- * {remote addr, local port}.  Its low bits choose the first set, the
- * high bits the second set and the tag.  Userspace and the programs use
+ * {remote addr, local port}.  Its high bits choose the first set, a
+ * remix of it the second, its low byte is the tag.  Userspace and the programs use
  * this one function.
  */
 static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
@@ -168,22 +168,25 @@ static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
 	return h;
 }
 
+/* Range reduction by multiplication: no division, any number of sets. */
 static inline __u32 sg_flow_set1(__u32 h)
 {
-	return h & (SG_FLOW_SETS - 1);
+	return (__u32)(((__u64)h * SG_FLOW_SETS) >> 32);
 }
 
 static inline __u32 sg_flow_set2(__u32 h)
 {
-	/* never the first set: the high bits, moved off it if they meet */
-	__u32 s = (h >> 17) & (SG_FLOW_SETS - 1);
+	/* the hash remixed, moved off the first set if they meet */
+	__u32 g = ((h >> 17) | (h << 15)) * 0x9e3779b1u;
+	__u32 s = (__u32)(((__u64)g * SG_FLOW_SETS) >> 32);
 
-	return s == sg_flow_set1(h) ? s ^ 1 : s;
+	return s == sg_flow_set1(h) ? (s + 1 == SG_FLOW_SETS ? 0 : s + 1) : s;
 }
 
+/* The low bits: the sets come from the high ones. */
 static inline __u8 sg_flow_tag(__u32 h)
 {
-	__u8 t = h >> 24;
+	__u8 t = h;
 
 	return t ? t : 1;
 }

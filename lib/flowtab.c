@@ -39,34 +39,41 @@ static bool slot_of(const struct sg_flow_slot *w, const struct sg_flow_key *k,
 }
 
 /*
- * Read the sets from FIRST on, N of them, in one batch (BPF_F_LOCK: each
- * set whole).  Returns how many were read, or -errno.
+ * Read the next BATCH sets (at most) in one batch, BPF_F_LOCK: each set
+ * whole.  *CUR is the kernel's cursor, the key of the last set read (the
+ * kernel goes on after it); *STARTED false starts from the first set.
+ * Returns how many were read (fewer than BATCH at the end), or -errno.
  */
 #define BATCH	512
 
-static int sets_read(int fd, __u32 first, struct sg_flow_set *s, __u32 *keys)
+static int sets_read(int fd, __u32 *cur, bool *started, struct sg_flow_set *s,
+		     __u32 *keys)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
-	__u32 in = first, out, n = BATCH;
+	__u32 out = 0, n = BATCH;
 	int err;
 
-	err = bpf_map_lookup_batch(fd, first ? &in : NULL, &out, keys, s, &n, &o);
+	err = bpf_map_lookup_batch(fd, *started ? cur : NULL, &out, keys, s,
+				   &n, &o);
 	if (err && errno != ENOENT)
 		return -errno;
+	*started = true;
+	*cur = out;
 	return (int)n;
 }
 
 int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg)
 {
 	struct sg_flow_set *s;
-	__u32 keys[BATCH], i, j;
+	__u32 keys[BATCH], cur = 0, j;
+	bool started = false;
 	int err = 0, n;
 
 	s = calloc(BATCH, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < SG_FLOW_SETS && !err; i += BATCH) {
-		n = sets_read(fd, i, s, keys);
+	do {
+		n = sets_read(fd, &cur, &started, s, keys);
 		if (n < 0) {
 			err = n;
 			break;
@@ -76,9 +83,7 @@ int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg)
 				err = cb(&s[j / SG_FLOW_WAYS].way[j % SG_FLOW_WAYS],
 					 keys[j / SG_FLOW_WAYS], j % SG_FLOW_WAYS,
 					 arg);
-		if ((__u32)n < BATCH)
-			break;
-	}
+	} while (!err && n == BATCH);
 	free(s);
 	return err;
 }
@@ -180,14 +185,15 @@ int sg_flowtab_flush(int fd)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
 	struct sg_flow_set *s;
-	__u32 keys[BATCH], wkeys[BATCH], i, j, k, w;
+	__u32 keys[BATCH], wkeys[BATCH], cur = 0, j, k, w;
 	int n, ended = 0, err = 0;
+	bool started = false;
 
 	s = calloc(BATCH, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < SG_FLOW_SETS; i += BATCH) {
-		n = sets_read(fd, i, s, keys);
+	for (;;) {
+		n = sets_read(fd, &cur, &started, s, keys);
 		if (n < 0) {
 			err = n;
 			break;
@@ -268,10 +274,20 @@ int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
 	return 0;
 }
 
+static __u32 set_used(const struct sg_flow_set *s)
+{
+	__u32 j, n = 0;
+
+	for (j = 0; j < SG_FLOW_WAYS; j++)
+		n += s->tag[j] != 0;
+	return n;
+}
+
 /*
  * Into an empty table, many flows at once: placed in userspace as the
- * learner would place them into free slots (first set, then second),
- * then written in batches.  Returns how many found a slot, or -errno.
+ * learner would place them into free slots, the emptier of its two sets
+ * first, then written in batches.  Returns how many found a slot, or
+ * -errno.
  */
 int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
 {
@@ -292,6 +308,11 @@ int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
 		h = sg_flow_hash(&slots[f].addr, slots[f].local_port);
 		sets[0] = sg_flow_set1(h);
 		sets[1] = sg_flow_set2(h);
+		/* the emptier set first, as the learner chooses */
+		if (set_used(&all[sets[1]]) < set_used(&all[sets[0]])) {
+			sets[1] = sets[0];
+			sets[0] = sg_flow_set2(h);
+		}
 		for (t = 0; t < 2; t++) {
 			for (j = 0; j < SG_FLOW_WAYS; j++)
 				if (!all[sets[t]].tag[j])

@@ -83,7 +83,7 @@ test_attach_detach_leaves_interface_clean() {
 	out=$(sg attach "$A" 2>&1)
 	check "attach succeeds" test $? = 0
 	check "attach prints one summary line: $out" grep -Eq \
-		"^sipguard attached to $A \((native|generic) XDP, learner on\): allowlist 0/16384, flows 0/131072, static flows 0/4096$" <<<"$out"
+		"^sipguard attached to $A \((native|generic) XDP, learner on\): allowlist 0/16384, flows 0/147456, static flows 0/4096$" <<<"$out"
 	expect_eq "one line, libbpf silent" 1 "$(wc -l <<<"$out")"
 	expect_eq "XDP program on $A" sipguard_xdp "$(xdp_prog_name "$A")"
 	check "TC egress learner on $A" has_learner "$A"
@@ -102,7 +102,7 @@ test_status_text() {
 	out=$(sg status)
 	check "status names the interface, link type and mode: $out" grep -Eq "^$A: ifindex [0-9]+, link ethernet, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
 	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
-	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/131072, static flows 0/4096$" <<<"$out"
+	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/147456, static flows 0/4096$" <<<"$out"
 }
 
 test_status_json() {
@@ -487,9 +487,9 @@ test_flows_restore_keeps_age_lifetime_and_marks() {
 	check "dialog flow" grep -Eq "^198.51.100.3 +5060 +5060 +restored +10 +60 +50 +active +dialog$" <<<"$out"
 	expect_eq "json" "restored False 500 600 100 active ['answered', 'registered', 'registration']" \
 		"$(flow_field 2001:db8::5 5062 origin static age_s lifetime_s expires_in_s state flags)"
-	check "status counts them" grep -q "^allowlist 0/16384, flows 3/131072, static flows 0/4096$" <(sg status)
-	expect_eq "stats --json counts them" "3 131072" "$(sg stats --json | json "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])")"
-	expect_eq "status --json" "3 131072" "$(sg status --json | json "'%d %d' % (d['flows']['entries'], d['flows']['max'])")"
+	check "status counts them" grep -q "^allowlist 0/16384, flows 3/147456, static flows 0/4096$" <(sg status)
+	expect_eq "stats --json counts them" "3 147456" "$(sg stats --json | json "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])")"
+	expect_eq "status --json" "3 147456" "$(sg status --json | json "'%d %d' % (d['flows']['entries'], d['flows']['max'])")"
 }
 
 test_flows_restore_takes_off_the_time_since_the_save() {

@@ -200,12 +200,12 @@ test_stats_table_json_and_sizes() {
 	out=$(sg stats)
 	check "orphan row: $out" grep -Eq "^  orphan_invite +drop +5 +[0-9]+$" <<<"$out"
 	check "allowlisted row" grep -Eq "^  allowlisted +pass +3 +[0-9]+$" <<<"$out"
-	check "table fill line" grep -Eq "^tables: allowlist 1/16384, flows 0/131072, static flows 0/4096, pending calls 0/4096, fragments 0/4096" <<<"$out"
+	check "table fill line" grep -Eq "^tables: allowlist 1/16384, flows 0/147456, static flows 0/4096, pending calls 0/4096, fragments 0/4096" <<<"$out"
 	check "flow-table line" grep -Eq "^flow table: 0 learned, 0 took an expired flow.s slot, 0 evicted a live flow, .*, 0 answered, 0 registered$" <<<"$out"
 	check "event totals line" grep -Eq "^drop events: 5 sent, 0 suppressed$" <<<"$out"
 	out=$(sg stats --json)
 	expect_eq "json allowlist fill" "1 16384" "$(py "'%d %d' % (d['tables']['allowlist']['entries'], d['tables']['allowlist']['max'])" <<<"$out")"
-	expect_eq "json flow fill" "0 131072" "$(py "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])" <<<"$out")"
+	expect_eq "json flow fill" "0 147456" "$(py "'%d %d' % (d['tables']['flows']['entries'], d['tables']['flows']['max'])" <<<"$out")"
 	expect_eq "json event totals" "5 0" "$(py "'%d %d' % (d['events']['sent'], d['events']['suppressed'])" <<<"$out")"
 	expect_eq "json orphan drops" 5 "$(counter orphan_invite drop)"
 	expect_exit 2 "invalid interval '0' for --watch" sg stats --watch 0
@@ -272,7 +272,7 @@ test_exporter_output_passes_promtool_over_ipv6() {
 	check "labelled orphan drops" grep -Eq "^sipguard_packets_total\{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"\} 7$" "$TMP/metrics.txt"
 	check "bytes counter" grep -Eq "^sipguard_bytes_total\{interface=\"$WAN\",reason=\"orphan_invite\",verdict=\"drop\"\} [1-9][0-9]*$" "$TMP/metrics.txt"
 	check "attached gauge" grep -Eq "^sipguard_attached\{interface=\"$WAN\"\} 1$" "$TMP/metrics.txt"
-	check "table gauges" grep -Eq '^sipguard_table_capacity\{table="flows"\} 131072$' "$TMP/metrics.txt"
+	check "table gauges" grep -Eq '^sipguard_table_capacity\{table="flows"\} 147456$' "$TMP/metrics.txt"
 	check "flow-table counters" grep -Eq '^sipguard_flows_keepalive_refreshed_total 0$' "$TMP/metrics.txt"
 	check "events" grep -Eq '^sipguard_events_sent_total 7$' "$TMP/metrics.txt"
 	check "suppressed" grep -Eq '^sipguard_events_suppressed_total 0$' "$TMP/metrics.txt"

@@ -815,3 +815,32 @@ void test_2xx_to_what_was_not_let_in_opens_nothing(void)
 	direct_invite(&f, "To: <sip:100@192.0.2.10>;tag=x\r\n");
 	EXPECT_DROP("still dropped", &f, SG_R_TO_TAG);
 }
+
+/*
+ * Capacity: 100 000 flows to 100 000 destinations, each learned by the
+ * learner from an outbound request, all kept, none evicted.
+ */
+void test_learn_holds_100000_flows(void)
+{
+	struct sg_flowstat st;
+	struct pkt_frame f;
+	struct pkt_desc d;
+	char dst[32];
+	int i, bad = 0;
+
+	flowstat_zero();
+	for (i = 0; i < 100000; i++) {
+		snprintf(dst, sizeof(dst), "198.18.%d.%d", i >> 8 & 0xff,
+			 i & 0xff);
+		out4(&d, dst, 5060, 5060 + (i >> 16));
+		request(&f, &d, "OPTIONS");
+		if (run_tc(f.data, f.len) != TC_ACT_OK)
+			bad++;
+	}
+	st = flowstat_sum();
+	ASSERT_EQ(bad, 0, "learner runs");
+	ASSERT_EQ(st.learned, 100000, "learned");
+	ASSERT_EQ(st.evicted, 0, "none evicted");
+	ASSERT_EQ(st.full, 0, "none refused");
+	ASSERT_EQ(flows_count(), 100000, "all in the table");
+}
