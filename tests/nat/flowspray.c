@@ -6,18 +6,18 @@
  *   flowspray plan AIM_ADDR AIM_LPORT AIMED COUNT > PLAN
  *   flowspray send SRC DPORT < PLAN
  *
- * `plan` picks COUNT distinct destination addresses in 198.18.0.0/15, each
- * with a local (source) port, and prints one line a destination: its
- * phase, address and local port.  It aims at the flow {AIM_ADDR, AIM_LPORT}
- * (a phone's flow to its PBX, at the NAT-mapped port) with the table's own
- * hash (sg_flow_hash() of include/sipguard.h):
+ * `plan` picks COUNT destinations and prints one line each: its phase,
+ * address, local (source) port and remote port.  It aims at the flow
+ * {AIM_ADDR, AIM_LPORT} (a phone's flow to its PBX, at the NAT-mapped port)
+ * with the table's own hash (sg_flow_hash() of include/sipguard.h):
  *
- *   bulk  destinations anywhere in the table (198.19.0.0/16);
- *   fill  for each second set of the aimed destinations, 8 destinations
- *         whose first set it is: they fill it;
- *   aim   AIMED destinations whose first set is the aimed flow's: once
- *         that set is full, each one's second set is full too (filled
- *         above), so the learner must make room in the aimed flow's set.
+ *   bulk  destinations anywhere in the table (198.19.0.0/16), port 5060;
+ *   aim   one address of 198.18.0.0/16 and local port whose pair's first
+ *         set is the aimed flow's, on AIMED remote ports from 5060 up.
+ *         The remote port is not hashed: every one of these flows goes
+ *         to the same two sets, the aimed flow's and one other, so once
+ *         their 16 slots are full (the aimed flow holds one) each further
+ *         one makes the learner make room in one of them.
  *
  * `send` sends each line's REGISTER from SRC:LPORT to ADDR:DPORT through
  * a raw socket (any source port, nothing bound), the phases in order with
@@ -40,7 +40,6 @@
 
 #include "sipguard.h"
 
-#define FILL_PER_SET	SG_FLOW_WAYS
 #define AIM_LPORT0	10000		/* local ports of fill and aim: 10000..10255 */
 #define AIM_LPORTS	256
 #define BULK_NET	0xc6130000u	/* 198.19.0.0/16 */
@@ -101,53 +100,35 @@ static int find(__u32 set, __u32 *v4, __u16 *lport)
 	return -1;
 }
 
-static void put(const char *phase, __u32 v4, __u16 lport)
+static void put(const char *phase, __u32 v4, __u16 lport, __u16 rport)
 {
 	struct in_addr in = { .s_addr = htonl(v4) };
 
-	printf("%s %s %u\n", phase, inet_ntoa(in), lport);
+	printf("%s %s %u %u\n", phase, inet_ntoa(in), lport, rport);
 }
 
 static int plan(const char *aim, const char *aim_lport, int aimed, int count)
 {
 	struct in_addr in;
-	__u32 p1, h, q[1024], a[1024], i, j, v4, nq = 0, bulk;
-	__u16 ap[1024], lport;
+	__u32 p1, i, a, bulk;
+	__u16 lport;
 
-	if (inet_pton(AF_INET, aim, &in) != 1 || aimed < 1 || aimed > 1024) {
-		fprintf(stderr, "flowspray: bad aim\n");
+	if (inet_pton(AF_INET, aim, &in) != 1 || aimed < 1 || aimed > 1024 ||
+	    count < aimed || count - aimed > 65534) {
+		fprintf(stderr, "flowspray: bad aim or count\n");
 		return 2;
 	}
 	p1 = set1_of(ntohl(in.s_addr), atoi(aim_lport), NULL);
-	for (i = 0; i < (__u32)aimed; i++) {
-		if (find(p1, &a[i], &ap[i]))
-			return 1;
-		set1_of(a[i], ap[i], &h);
-		for (j = 0; j < nq && q[j] != sg_flow_set2(h); j++)
-			;
-		if (j == nq)
-			q[nq++] = sg_flow_set2(h);
-	}
-	if ((__u32)count < aimed + nq * FILL_PER_SET ||
-	    count - aimed - nq * FILL_PER_SET > 65534) {
-		fprintf(stderr, "flowspray: count must be %u..%u\n",
-			aimed + nq * FILL_PER_SET, aimed + nq * FILL_PER_SET + 65534);
-		return 2;
-	}
-	bulk = count - aimed - nq * FILL_PER_SET;
+	if (find(p1, &a, &lport))
+		return 1;
+	bulk = count - aimed;
 	srandom(1);
 	for (i = 0; i < bulk; i++)
-		put("bulk", BULK_NET | (i + 1), 10000 + random() % 50000);
-	for (i = 0; i < nq; i++)
-		for (j = 0; j < FILL_PER_SET; j++) {
-			if (find(q[i], &v4, &lport))
-				return 1;
-			put("fill", v4, lport);
-		}
+		put("bulk", BULK_NET | (i + 1), 10000 + random() % 50000, 5060);
 	for (i = 0; i < (__u32)aimed; i++)
-		put("aim", a[i], ap[i]);
-	fprintf(stderr, "flowspray: aimed at set %u: %d destinations, %u sets filled, %u bulk\n",
-		p1, aimed, nq, bulk);
+		put("aim", a, lport, 5060 + i);
+	fprintf(stderr, "flowspray: aimed at set %u: %d remote ports of one pair, %u bulk\n",
+		p1, aimed, bulk);
 	return 0;
 }
 
@@ -243,7 +224,7 @@ static int send_plan(const char *src, int dport)
 	struct mmsghdr m[BATCH];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	char phase[8], last[8] = "", dst[32];
-	unsigned int lport, n = 0, sent = 0, aims = 0, answers = 0;
+	unsigned int lport, rport, n = 0, sent = 0, aims = 0, answers = 0;
 	const char *w = getenv("FLOWSPRAY_WAIT_MS");
 	int fd, k = 0, wait_ms = w ? atoi(w) : 2000;
 
@@ -253,7 +234,8 @@ static int send_plan(const char *src, int dport)
 		perror("flowspray: raw socket");
 		return 1;
 	}
-	while (scanf("%7s %31s %u", phase, dst, &lport) == 3) {
+	(void)dport;
+	while (scanf("%7s %31s %u %u", phase, dst, &lport, &rport) == 4) {
 		if (strcmp(phase, last)) {
 			if (k && flush(fd, d, m, k))
 				return 1;
@@ -262,7 +244,7 @@ static int send_plan(const char *src, int dport)
 				pause_ms(200);
 			strcpy(last, phase);
 		}
-		build(&d[k++], src, dst, lport, dport, n++);
+		build(&d[k++], src, dst, lport, rport, n++);
 		if (!strcmp(phase, "aim")) {
 			if (flush(fd, d, m, k))
 				return 1;
@@ -291,6 +273,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "send"))
 		return send_plan(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: flowspray plan AIM_ADDR AIM_LPORT AIMED COUNT > PLAN\n"
-			"       flowspray send SRC DPORT < PLAN\n");
+			"       flowspray send SRC DPORT < PLAN  (DPORT: unused, the plan names ports)\n");
 	return 2;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Registrars that challenge: answer every SIP request that reaches one of
-# the addresses given (UDP port 5060) with 401 Unauthorized, to where it
-# came from.  tests/test_flows_e2e.sh runs it on the internet side for the
+# the ADDR:PORT given (UDP; ADDR alone means port 5060) with 401
+# Unauthorized, to where it came from.  tests/test_flows_e2e.sh runs it on the internet side for the
 # sprayer's aimed destinations: their flows become answered, not
 # registered.  Runs until killed.
 import select
@@ -10,8 +10,9 @@ import sys
 
 socks = []
 for a in sys.argv[1:]:
+    addr, _, port = a.partition(":")
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((a, 5060))
+    s.bind((addr, int(port or 5060)))
     socks.append(s)
 print("listening", flush=True)
 keep = ("via:", "from:", "to:", "call-id:", "cseq:")
