@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "counters.h"
-#include "../lib/flowtab.h"	/* not bpf/flowtab.h */
+#include "../lib/flowtab.h"
 #include "pins.h"
 
 /* ---- per-interface counters ---- */

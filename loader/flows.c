@@ -24,7 +24,7 @@
 #include "addr.h"
 #include "cli.h"
 #include "env.h"
-#include "../lib/flowtab.h"	/* not bpf/flowtab.h */
+#include "../lib/flowtab.h"
 #include "flows.h"
 #include "main.h"
 #include "pins.h"
@@ -41,41 +41,6 @@ static struct sg_flow_key wild_of(const struct sg_flow_key *k)
 
 	w.remote_port = 0;
 	return w;
-}
-
-/* Every entry of sg_flows_static, shadows included, unsorted. */
-int sg_flows_static_dump(int fd, struct sg_static_entry **out, size_t *n)
-{
-	struct sg_flow_key key, next;
-	struct sg_static_entry *v = NULL, *nv;
-	size_t cap = 0, cnt = 0;
-	void *prev = NULL;
-	int err;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
-			continue;
-		v[cnt++].key = next;
-	}
-	err = errno;
-	if (err != ENOENT) {
-		free(v);
-		return -err;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
 }
 
 static int table_error(int err, const char *what)

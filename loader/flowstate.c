@@ -36,7 +36,7 @@
 #include "cli.h"
 #include "env.h"
 #include "flowstate.h"
-#include "../lib/flowtab.h"	/* not bpf/flowtab.h */
+#include "../lib/flowtab.h"
 #include "flows.h"
 #include "pins.h"
 
