@@ -5,6 +5,7 @@
  * gathered into rows first and then printed as text or JSON.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -21,36 +22,9 @@
 /* Every entry of sg_flows_static, shadows included, unsorted. */
 int sg_flows_static_dump(int fd, struct sg_static_entry **out, size_t *n)
 {
-	struct sg_flow_key key, next;
-	struct sg_static_entry *v = NULL, *nv;
-	size_t cap = 0, cnt = 0;
-	void *prev = NULL;
-	int err;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
-			continue;
-		v[cnt++].key = next;
-	}
-	err = errno;
-	if (err != ENOENT) {
-		free(v);
-		return -err;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
+	return sg_map_dump(fd, sizeof(**out), sizeof((*out)->key),
+			   offsetof(struct sg_static_entry, val),
+			   sizeof((*out)->val), (void **)out, n);
 }
 
 struct flow_row {

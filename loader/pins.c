@@ -352,3 +352,42 @@ bool sg_shared_unpin_if_unused(void)
 	}
 	return !rmdir(sg_env.pin) || errno == ENOENT;
 }
+
+int sg_map_dump(int fd, size_t entry_size, size_t key_size, size_t val_off,
+		size_t val_size, void **out, size_t *n)
+{
+	unsigned char key[64], next[64], *v = NULL, *nv, *e;
+	size_t cap = 0, cnt = 0;
+	void *prev = NULL;
+	int err;
+
+	if (key_size > sizeof(key) || val_off + val_size > entry_size)
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * entry_size);
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		e = v + cnt * entry_size;
+		memset(e, 0, entry_size);
+		if (bpf_map_lookup_elem(fd, key, e + val_off))
+			continue;
+		memcpy(e, key, key_size);
+		cnt++;
+	}
+	err = errno;
+	if (err != ENOENT) {
+		free(v);
+		return -err;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}

@@ -50,6 +50,16 @@ int sg_config_flag_if_any(const struct sg_maps *m, int fd, size_t key_size,
 long sg_map_count(int fd, size_t key_size);
 
 /* ---- the settings map (sg_config) ---- */
+/*
+ * Every entry of the hash or trie FD, unsorted, into an array of
+ * ENTRY_SIZE-byte entries, each with the key (KEY_SIZE bytes) at offset
+ * 0 and the value (VAL_SIZE bytes) at VAL_OFF; *OUT is malloc'ed (NULL
+ * when empty).  A key deleted while the walk reads it is left out.
+ * 0 or -errno.
+ */
+int sg_map_dump(int fd, size_t entry_size, size_t key_size, size_t val_off,
+		size_t val_size, void **out, size_t *n);
+
 int sg_config_get(int fd, struct sg_config *cfg);
 int sg_config_set(int fd, const struct sg_config *cfg);
 void sg_config_defaults(struct sg_config *cfg);

@@ -17,6 +17,7 @@
  * entry is never missing for a moment.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -46,39 +47,13 @@ static int cmp_entry(const void *a, const void *b)
 
 int sg_prefix_dump(int fd, struct sg_prefix_entry **out, size_t *n)
 {
-	struct sg_lpm_key key, next;
-	struct sg_prefix_entry *v = NULL, *nv;
-	size_t cap = 0, cnt = 0;
-	void *prev = NULL;
+	int err = sg_map_dump(fd, sizeof(**out), sizeof((*out)->key),
+			      offsetof(struct sg_prefix_entry, val),
+			      sizeof((*out)->val), (void **)out, n);
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[cnt].key = next;
-		if (bpf_map_lookup_elem(fd, &next, &v[cnt].val))
-			memset(&v[cnt].val, 0, sizeof(v[cnt].val));
-		cnt++;
-		key = next;
-		prev = &key;
-	}
-	if (errno != ENOENT) {
-		int err = -errno;
-
-		free(v);
-		return err;
-	}
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_entry);
-	*out = v;
-	*n = cnt;
-	return 0;
+	if (!err && *n)
+		qsort(*out, *n, sizeof(**out), cmp_entry);
+	return err;
 }
 
 static struct sg_prefix_entry *prefix_find(struct sg_prefix_entry *v, size_t n,

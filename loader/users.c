@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -60,39 +61,13 @@ static int cmp_user(const void *a, const void *b)
 
 static int users_dump(int fd, struct user_entry **out, size_t *n)
 {
-	struct sg_user_key key, next;
-	struct user_entry *v = NULL, *nv;
-	size_t cap = 0, cnt = 0;
-	void *prev = NULL;
-	int err;
+	int err = sg_map_dump(fd, sizeof(**out), sizeof((*out)->key),
+			      offsetof(struct user_entry, origin),
+			      sizeof((*out)->origin), (void **)out, n);
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[cnt].key = next;
-		if (bpf_map_lookup_elem(fd, &next, &v[cnt].origin))
-			v[cnt].origin = 0;
-		cnt++;
-		key = next;
-		prev = &key;
-	}
-	if (errno != ENOENT) {
-		err = -errno;
-		free(v);
-		return err;
-	}
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_user);
-	*out = v;
-	*n = cnt;
-	return 0;
+	if (!err && *n)
+		qsort(*out, *n, sizeof(**out), cmp_user);
+	return err;
 }
 
 /* The program checks the Request-URI user only while users are set. */
