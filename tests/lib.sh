@@ -147,3 +147,18 @@ run_tests() {
 	say "$_pass passed, $_fail failed"
 	[ "$_fail" = 0 ]
 }
+
+# flows_file FILE SAVED [LINE...]: a flow state file (`sipguard flows
+# save`) saved at SAVED (wall-clock seconds) with the flow lines given
+# ("REMOTE RPORT LPORT LEFT LIFE FLAGS"), its count in the end line.
+flows_file() {
+	local f=$1 saved=$2 l n=0; shift 2
+	{
+		printf 'sipguard-flows 1\n# a test file\nsaved %s\n' "$saved"
+		for l in "$@"; do
+			printf 'flow %s\n' "$l"
+			n=$((n + 1))
+		done
+		printf 'end %d\n' "$n"
+	} >"$f"
+}

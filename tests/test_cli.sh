@@ -448,20 +448,6 @@ test_flows_bad_input() {
 	expect_eq "nothing added" 0 "$(map_entries sg_flows_static)"
 }
 
-# flows_file FILE SAVED [LINE...]: a flow state file saved at SAVED (wall
-# clock seconds) with the flow lines given ("REMOTE RPORT LPORT LEFT LIFE
-# FLAGS"), its count in the end line.
-flows_file() {
-	local f=$1 saved=$2 l n=0; shift 2
-	{
-		printf 'sipguard-flows 1\n# a test file\nsaved %s\n' "$saved"
-		for l in "$@"; do
-			printf 'flow %s\n' "$l"
-			n=$((n + 1))
-		done
-		printf 'end %d\n' "$n"
-	} >"$f"
-}
 
 # A save "in the future" counts as made just now: the file's times come
 # back as they were, ages and marks included.

@@ -642,18 +642,6 @@ test_daemon_attaches_interface_when_it_appears_and_detaches_when_removed() {
 
 # ---- learned flows across daemon restarts ----
 
-# flows_file FILE SAVED [LINE...]: a flow state file (see test_cli.sh).
-flows_file() {
-	local f=$1 saved=$2 l n=0; shift 2
-	{
-		printf 'sipguard-flows 1\nsaved %s\n' "$saved"
-		for l in "$@"; do
-			printf 'flow %s\n' "$l"
-			n=$((n + 1))
-		done
-		printf 'end %d\n' "$n"
-	} >"$f"
-}
 
 flows_of() { sg flows list --json | py "' '.join(f['remote'] + ':' + f['origin'] for f in d)"; }
 
@@ -692,7 +680,7 @@ test_daemon_ignores_a_damaged_state_file() {
 	flows_file "$TMP/state/flows" 4102444800 "198.18.0.70 5060 5060 3000 3600 0x08"
 	sed -i '$d' "$TMP/state/flows"
 	start_daemon "$TMP/sg.conf"
-	check "says so, naming the file: $(cat "$TMP/daemon.log")" grep -q "$TMP/state/flows:4: no 'end' line (cut short?): the file is damaged or not a sipguard flow file; nothing restored from it" "$TMP/daemon.log"
+	check "says so, naming the file: $(cat "$TMP/daemon.log")" grep -q "$TMP/state/flows:5: no 'end' line (cut short?): the file is damaged or not a sipguard flow file; nothing restored from it" "$TMP/daemon.log"
 	expect_eq "nothing restored" "" "$(flows_of)"
 	check "the daemon runs on" kill -0 $DPID
 }
