@@ -708,12 +708,13 @@ void test_learn_concurrent_learners_lose_no_flow(void)
 	struct pkt_desc d;
 	int round, t, i, lost = 0;
 
-	if (libbpf_num_possible_cpus() < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-		printf("  (one CPU: no race to test)\n");
-		return;
-	}
+	int cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* on one CPU the two take turns: no race, the same checks */
+	if (cpus < 2)
+		printf("    (one CPU: the learners take turns, no true race)\n");
 	for (t = 0; t < 2; t++) {
-		r[t].cpu = t;
+		r[t].cpu = cpus < 2 ? 0 : t;
 		r[t].t = t;
 		r[t].go = &go;
 		r[t].err = 0;
