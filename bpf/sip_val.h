@@ -24,14 +24,15 @@
 #define SG_FIND_MAX	128
 #define SG_TAG_PARAMS	8	/* header parameters looked at for a tag */
 
-static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
-					  __u32 n, __u8 c)
+/* The search over at most WORDS words (a constant: the loop's bound). */
+static __always_inline __u32 sg_find_words(const struct sg_scan *s, __u32 off,
+					   __u32 n, __u8 c, const int words)
 {
 	__u32 pos = off, i;
 	__u64 m;
 	int w;
 
-	for (w = 0; w <= SG_FIND_MAX / 8; w++) {
+	for (w = 0; w < words; w++) {
 		if (pos - off >= n)
 			return n;
 		m = sg_match_from(s, pos, c);
@@ -44,6 +45,12 @@ static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
 	return n;
 }
 
+static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
+					  __u32 n, __u8 c)
+{
+	return sg_find_words(s, off, n, c, SG_FIND_MAX / 8 + 1);
+}
+
 /*
  * Where a byte search is called from code that searches several times in
  * a row, the kernel build makes SG_FIND_BYTE a global function, which the
@@ -54,28 +61,13 @@ static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
 #endif
 
 /*
- * The same search over up to SG_SCAN_MAX bytes (a whole header value),
- * SG_FIND_MAX bytes per call: the calls stop at the first hit, so a
- * search costs what it reads.
+ * The same search over up to SG_SCAN_MAX bytes (a whole header value), in
+ * one loop: it stops at the first hit, so a search costs what it reads.
  */
-#define SG_FIND_CHUNKS	((SG_SCAN_MAX + SG_FIND_MAX - 1) / SG_FIND_MAX)
-
 static __always_inline __u32 sg_find_long(const struct sg_scan *s, __u32 off,
 					  __u32 n, __u8 c)
 {
-	__u32 done = 0, m, i;
-	int k;
-
-	for (k = 0; k < SG_FIND_CHUNKS; k++) {
-		if (done >= n)
-			return n;
-		m = n - done < SG_FIND_MAX ? n - done : SG_FIND_MAX;
-		i = SG_FIND_BYTE(s, (off + done) & SG_SCAN_MASK, m, c);
-		if (i < m)
-			return done + i;
-		done += m;
-	}
-	return n;
+	return sg_find_words(s, off, n, c, SG_SCAN_MAX / 8 + 1);
 }
 
 /* The kernel build makes this one a global function too (scan.h). */
