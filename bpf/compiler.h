@@ -29,4 +29,12 @@
 #define SG_OPAQUE(x) do { } while (0)
 #endif
 
+/*
+ * Read X from memory even where the compiler knows what it holds: a value
+ * that a loop hands to its next round through memory reaches the verifier
+ * as "unknown", the same on every way round, instead of as what each way
+ * computed.
+ */
+#define SG_LOAD(x) (*(volatile __typeof__(x) *)&(x))
+
 #endif /* SG_COMPILER_H */

@@ -114,49 +114,19 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc, __u32 want)
 	return len;
 }
 
-/* Does a pattern of SET start at byte I of the User-Agent?  -1: budget gone */
-__attribute__((noinline))
-int l7_ua_at(struct sg_scratch *sc, struct sg_ua_set *set, __u32 i)
-{
-	if (!sc || !set)
-		return 0;
-	return sg_ua_at(&sc->scan, set, i);
-}
-
-/*
- * Does the User-Agent carry a pattern of the live blocklist?  A plain
- * loop tests each position's first two bytes against the table; only a
- * position where some pattern starts so pays for comparing patterns.
- */
+/* Does the User-Agent carry a pattern of the live blocklist? */
 __attribute__((noinline))
 int l7_ua_blocked(struct sg_scratch *sc, __u32 slot)
 {
 	struct sg_ua_set *set;
-	struct sg_span ua;
-	__u32 i, at;
-	int r;
 
 	if (!sc)
 		return 0;
-	ua = sc->scan.hdr[SG_H_UA];
-	if (ua.len < SG_UA_PAT_MIN)
-		return 0;
 	slot &= 1;
 	set = bpf_map_lookup_elem(&sg_ua, &slot);
-	if (!set || !set->count)
+	if (!set)
 		return 0;
-	sc->scan.ua_left = SG_UA_BUDGET;
-	for (i = 0; i < SG_UA_SCAN; i++) {
-		if (i + 1 >= ua.len)
-			break;
-		at = ua.off + i;
-		if (!set->first2[sg_first2(&sc->scan, at)])
-			continue;
-		r = l7_ua_at(sc, set, i);
-		if (r)
-			return r > 0 ? r : 0;	/* budget gone: no match */
-	}
-	return 0;
+	return sg_ua_match(&sc->scan, set);
 }
 
 /*

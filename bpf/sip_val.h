@@ -24,14 +24,15 @@
 #define SG_FIND_MAX	128
 #define SG_TAG_PARAMS	8	/* header parameters looked at for a tag */
 
-static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
-					  __u32 n, __u8 c)
+/* The search over at most WORDS words (a constant: the loop's bound). */
+static __always_inline __u32 sg_find_words(const struct sg_scan *s, __u32 off,
+					   __u32 n, __u8 c, const int words)
 {
 	__u32 pos = off, i;
 	__u64 m;
 	int w;
 
-	for (w = 0; w <= SG_FIND_MAX / 8; w++) {
+	for (w = 0; w < words; w++) {
 		if (pos - off >= n)
 			return n;
 		m = sg_match_from(s, pos, c);
@@ -44,6 +45,12 @@ static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
 	return n;
 }
 
+static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
+					  __u32 n, __u8 c)
+{
+	return sg_find_words(s, off, n, c, SG_FIND_MAX / 8 + 1);
+}
+
 /*
  * Where a byte search is called from code that searches several times in
  * a row, the kernel build makes SG_FIND_BYTE a global function, which the
@@ -54,28 +61,13 @@ static __always_inline __u32 sg_find_byte(const struct sg_scan *s, __u32 off,
 #endif
 
 /*
- * The same search over up to SG_SCAN_MAX bytes (a whole header value),
- * SG_FIND_MAX bytes per call: the calls stop at the first hit, so a
- * search costs what it reads.
+ * The same search over up to SG_SCAN_MAX bytes (a whole header value), in
+ * one loop: it stops at the first hit, so a search costs what it reads.
  */
-#define SG_FIND_CHUNKS	((SG_SCAN_MAX + SG_FIND_MAX - 1) / SG_FIND_MAX)
-
 static __always_inline __u32 sg_find_long(const struct sg_scan *s, __u32 off,
 					  __u32 n, __u8 c)
 {
-	__u32 done = 0, m, i;
-	int k;
-
-	for (k = 0; k < SG_FIND_CHUNKS; k++) {
-		if (done >= n)
-			return n;
-		m = n - done < SG_FIND_MAX ? n - done : SG_FIND_MAX;
-		i = SG_FIND_BYTE(s, (off + done) & SG_SCAN_MASK, m, c);
-		if (i < m)
-			return done + i;
-		done += m;
-	}
-	return n;
+	return sg_find_words(s, off, n, c, SG_SCAN_MAX / 8 + 1);
 }
 
 /* The kernel build makes this one a global function too (scan.h). */
@@ -254,23 +246,10 @@ static __always_inline int sg_has_tag(const struct sg_scan *s,
 }
 
 /*
- * One position of the User-Agent blocklist match: does a pattern start at
- * byte i of the value?  Returns the pattern's index + 1, or 0.
+ * The User-Agent blocklist match: does a pattern of the set occur in the
+ * first SG_UA_SCAN positions of the User-Agent value, in any case?
  */
-#define SG_UA_SCAN	128	/* bytes of a User-Agent value looked at */
-
-/*
- * The index of set->first2 for the two bytes at AT, case folded.  An ADD,
- * not an OR: Linux 6.1's verifier tracks the bounds of a sum of two
- * variables but forgets them for an OR, and would refuse the index.
- */
-static __always_inline __u32 sg_first2(const struct sg_scan *s, __u32 at)
-{
-	__u32 hi = (__u32)sg_lc(sg_at(s, at + 1)) << 8;
-
-	SG_OPAQUE(hi);
-	return sg_lc(sg_at(s, at)) + hi;
-}
+#define SG_UA_SCAN	128	/* positions of a User-Agent value looked at */
 
 /*
  * Each pattern tried costs the bytes it compares (its first two count), out of
@@ -293,26 +272,49 @@ static __always_inline __u32 sg_bit_index(__u32 b)
 	return v & (SG_UA_MAX - 1);
 }
 
-/* Returns the pattern's index + 1, 0 for none, -1 when the budget is gone. */
-static __always_inline int sg_ua_at(struct sg_scan *s,
-				    const struct sg_ua_set *set, __u32 i)
+/*
+ * Which of the struct bytes 8q..8q+7 of a pattern of N bytes a try
+ * compares: bytes 1..N of struct sg_ua_pat hold the pattern (byte 0 its
+ * length), and its first two (struct bytes 1 and 2) matched through
+ * first2 already.  Branch-free: a path less for the verifier.
+ */
+static __always_inline __u64 sg_ua_keep(__u32 q, __u32 n)
+{
+	__s64 x = 7 - ((__s64)n - 8 * (__s64)q);	/* 7 - the last byte's index */
+
+	x &= ~(x >> 63);				/* at least 0 */
+	return (~0ULL >> (8 * x)) & (~0ULL << (24 * (((__u64)q - 1) >> 63)));
+}
+
+/*
+ * The tries of the patterns in MASK at position POS of the User-Agent, in
+ * index order: each compares the pattern from its third byte on, a word
+ * at a time (its first two matched through first2), and spends what it
+ * compared, up to the first byte that differs.  The words of a pattern
+ * are aligned (struct sg_ua_pat is 32 bytes, at offset 8 of the set); the
+ * text's are read from at - 1, across two aligned loads, so that byte q
+ * of both lines up.  A pattern is tried only while the budget left covers
+ * its length.  Returns the pattern's index + 1, 0 for none here, -1 when
+ * the budget ran out.
+ */
+_Static_assert(__builtin_offsetof(struct sg_ua_set, pat) % 8 == 0 &&
+	       sizeof(struct sg_ua_pat) == 32, "pattern words must be aligned");
+
+static __always_inline int sg_ua_pos(struct sg_scan *s,
+				     const struct sg_ua_set *set, __u32 pos,
+				     __u32 mask)
 {
 	struct sg_span ua = s->hdr[SG_H_UA];
-	__u32 at = ua.off + i, mask, j, k, t;
+	__u32 at = ua.off + pos, j, n, q, k, t;
+	const struct sg_ua_pat *p;
+	__u64 d, pw;
 
-	if (i + 1 >= ua.len)
-		return 0;
-	mask = set->first2[sg_first2(s, at)];
-	/* only the patterns that start so: one round per bit of the mask */
 	for (t = 0; t < SG_UA_MAX && mask; t++) {
-		const struct sg_ua_pat *p;
-		__u32 n;
-
 		j = sg_bit_index(mask & -mask);
 		mask &= mask - 1;
 		p = &set->pat[j];
 		n = p->len;
-		if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX || i + n > ua.len)
+		if (n < SG_UA_PAT_MIN || n > SG_UA_PAT_MAX || pos + n > ua.len)
 			continue;
 		/*
 		 * The budget lives in memory, not in a register: the verifier
@@ -320,32 +322,102 @@ static __always_inline int sg_ua_at(struct sg_scan *s,
 		 */
 		if (s->ua_left < n)
 			return -1;	/* this try could overspend: stop here */
-		for (k = 2; k < SG_UA_PAT_MAX; k++) {
-			if (k >= n)
-				return j + 1;
-			if (sg_lc(sg_at(s, at + k)) != p->s[k])
+		k = n;
+SG_UNROLL
+		for (q = 0; q < (SG_UA_PAT_MAX + 1) / 8; q++) {
+			if (8 * q > n)
 				break;
+			pw = *(const __u64 *)((const __u8 *)p + 8 * q);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			pw = __builtin_bswap64(pw);
+#endif
+			d = sg_lc_word(sg_uword_le(s, at - 1 + 8 * q)) ^ pw;
+			d &= sg_ua_keep(q, n);
+			if (d) {
+				d = (((d & SG_LOW7) + SG_LOW7) | d) & SG_HIGHS;
+				k = 8 * q + sg_first_le(d) - 1;
+				break;
+			}
 		}
-		if (k == SG_UA_PAT_MAX && n == SG_UA_PAT_MAX)
+		if (k >= n)
 			return j + 1;
 		s->ua_left -= k;
 	}
 	return 0;
 }
 
-/* Host driver of the whole match (the kernel has its own). */
-static inline int sg_ua_match(struct sg_scan *s, const struct sg_ua_set *set)
+/*
+ * In the kernel build, the tries that need more than the inline look of
+ * sg_ua_match() go to a global function (l7.h), checked once.
+ */
+#ifndef SG_UA_POS
+#define SG_UA_POS(s, set, pos, mask) sg_ua_pos(s, set, pos, mask)
+#endif
+
+/*
+ * The match: index + 1 of the first pattern found, or 0 (none, or the
+ * budget ran out first: fail open).  Positions ascending, and at each the
+ * patterns that start with its two bytes (set->first2), by index.  Most
+ * tries of a flood of near-matches fail at their third byte: those of the
+ * first SG_UA_QUICK patterns of a position are done inline (one byte, 2
+ * of the budget, as sg_ua_pos() would), the rest in sg_ua_pos().
+ */
+#define SG_UA_QUICK	1
+
+static __always_inline int sg_ua_match(struct sg_scan *s,
+				       const struct sg_ua_set *set)
 {
-	__u32 i;
+	struct sg_span ua = s->hdr[SG_H_UA];
+	const struct sg_ua_pat *p;
+	__u32 q, k, i, at, mask, j, n, t;
+	__u64 lw, lw2, hi;
 	int r;
 
-	if (!set->count || !s->hdr[SG_H_UA].len)
+	if (!set->count || ua.len < SG_UA_PAT_MIN)
 		return 0;
 	s->ua_left = SG_UA_BUDGET;
-	for (i = 0; i < SG_UA_SCAN; i++) {
-		r = sg_ua_at(s, set, i);
-		if (r)
-			return r > 0 ? r : 0;
+	/* a word of positions at a time: their bytes and the next, lower case */
+	for (q = 0; q < SG_UA_SCAN / 8; q++) {
+		if (8 * q + 1 >= ua.len)
+			break;
+		lw = sg_lc_word(sg_uword_le(s, ua.off + 8 * q));
+		lw2 = sg_lc_word(sg_uword_le(s, ua.off + 8 * q + 1));
+SG_UNROLL
+		for (k = 0; k < 8; k++) {
+			i = 8 * q + k;
+			if (i + 1 >= ua.len)
+				break;
+			at = ua.off + i;
+			/*
+			 * set->first2 of the two bytes.  An ADD, not an OR:
+			 * Linux 6.1's verifier tracks the bounds of a sum of
+			 * two variables but forgets them for an OR, and would
+			 * refuse the index; SG_OPAQUE() keeps clang from
+			 * turning the ADD of disjoint bits into an OR.
+			 */
+			hi = ((lw2 >> (8 * k)) & 0xff) << 8;
+			SG_OPAQUE(hi);
+			mask = set->first2[((lw >> (8 * k)) & 0xff) + hi];
+			if (!mask)
+				continue;
+SG_UNROLL
+			for (t = 0; t < SG_UA_QUICK; t++) {
+				j = sg_bit_index(mask & -mask);
+				p = &set->pat[j];
+				n = p->len;
+				/* fits, 3 bytes or more, the budget covers it, byte 2 differs */
+				if (!mask || n < 3 || n > SG_UA_PAT_MAX || i + n > ua.len ||
+				    s->ua_left < n || sg_lc(sg_at(s, at + 2)) == p->s[2])
+					break;
+				s->ua_left -= 2;
+				mask &= mask - 1;
+			}
+			if (!mask)
+				continue;
+			r = SG_UA_POS(s, set, i, mask);
+			if (r)
+				return r > 0 ? r : 0;
+		}
 	}
 	return 0;
 }

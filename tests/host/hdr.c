@@ -72,7 +72,8 @@ void test_long_names_found(void)
 	ASSERT_EQ(strcmp(from_user(s), "100"), 0, "from user");
 	ASSERT_EQ(sg_has_tag(s, s->hdr[SG_H_TO]), 0, "to tag");
 	/* the scan stops once UA, From and To are found (issue 10, item 6) */
-	ASSERT_EQ(s->lines, 5, "lines");
+	ASSERT_EQ(s->looks, 3, "names looked at: To, From, User-Agent");
+	ASSERT_EQ(s->whole, 0, "stopped before the end of the header block");
 	ASSERT_EQ(s->done, 1, "done");
 	free(s);
 }
@@ -447,7 +448,8 @@ void test_long_to_and_from_are_read_whole(void)
 
 /*
  * Issue 10, item 6: the worst cases.  Count the steps the scan takes (the
- * kernel's bpf_loop callbacks) and check an unfinished scan proves
+ * kernel's bpf_loop callbacks), note whether it ended by itself (never by
+ * running out of steps), and check that an unfinished scan proves
  * nothing.
  */
 static struct sg_scan *scan_steps(const char *msg, size_t n, int cut, int *steps)
@@ -467,7 +469,8 @@ static struct sg_scan *scan_steps(const char *msg, size_t n, int cut, int *steps
 	for (i = 0; i < SG_SCAN_STEPS; i++)
 		if (sg_scan_step(s))
 			break;
-	*steps = i < SG_SCAN_STEPS ? i + 1 : i;
+	/* SG_SCAN_STEPS + 1: the steps ran out before the scan ended */
+	*steps = i + 1;
 	return s;
 }
 
@@ -482,10 +485,11 @@ static size_t flood(char *out, size_t size, const char *line, const char *tail)
 	return k;
 }
 
-void test_worst_case_lines_stop_at_the_step_limit_and_fail_open(void)
+void test_worst_case_lines_spend_the_units_and_fail_open(void)
 {
 	static const char *const lines[] = {
-		"t\r\n", "to\r\n", "f\n", "u\n", "User-Agen\r\n", "From\r\n", "T  x\r\n", NULL,
+		"t\r\n", "to\r\n", "f\n", "u\n", "User-Agen\r\n", "From\r\n", "T  x\r\n",
+		"t:\n", "f :\r\n", NULL,
 	};
 	char msg[4096];
 	const char *const *l;
@@ -496,28 +500,90 @@ void test_worst_case_lines_stop_at_the_step_limit_and_fail_open(void)
 	for (l = lines; *l; l++) {
 		n = flood(msg, sizeof(msg), *l, "From: <sip:@198.51.100.7>");
 		s = scan_steps(msg, n, 0, &steps);
-		ASSERT_TRUE(steps <= SG_SCAN_STEPS, "steps bounded");
+		ASSERT_TRUE(steps <= SG_SCAN_STEPS, "ended by itself, not by the step limit");
 		ASSERT_EQ(s->done, 0, "unfinished");
-		ASSERT_EQ(s->hdr[SG_H_FROM].len, 0, "the From past the limit is not seen");
+		ASSERT_EQ(s->units <= SG_SCAN_UNITS, 1, "units bounded");
+		ASSERT_EQ(s->hdr[SG_H_FROM].len, 0, "the From past the units is not seen");
 		ASSERT_EQ(sg_from_sure(s), 0, "so no bad_from: fail open");
 		free(s);
 	}
-	/* a repeated header that was found is hopped over inside a step */
+	/* a repeated header that was found is hopped over, for no units */
 	n = flood(msg, sizeof(msg), "To: <sip:1@x>\r\n", "From: <sip:@198.51.100.7>");
 	s = scan_steps(msg, n, 0, &steps);
-	ASSERT_TRUE(steps < 16, "repeated To lines cost no steps");
+	ASSERT_TRUE(steps < 4, "repeated To lines cost no steps");
+	/* the From ends with the data: no units for its end */
+	ASSERT_EQ(s->units, 2 * SG_UNITS_LOOK + SG_UNITS_END, "the first To and the From only");
 	ASSERT_EQ(s->hdr[SG_H_FROM].len > 0, 1, "From found");
 	ASSERT_EQ(sg_from_sure(s), 1, "read whole");
 	free(s);
-	/* many folds of the value being read: one step each, bounded too */
+	/* many folds of the value being read: units each, bounded too */
 	n = snprintf(msg, sizeof(msg), "INVITE sip:1@x SIP/2.0\r\nFrom: <sip:a@b>");
 	while (n + 4 < SG_SCAN_MAX)
 		n += snprintf(msg + n, sizeof(msg) - n, "\r\n ;");
 	s = scan_steps(msg, n, 0, &steps);
-	ASSERT_TRUE(steps <= SG_SCAN_STEPS, "folds bounded");
+	ASSERT_TRUE(steps <= SG_SCAN_STEPS, "folds: ended by itself");
 	ASSERT_EQ(s->hdr[SG_H_FROM].len, 0, "the unfinished From is not recorded");
 	ASSERT_EQ(sg_from_sure(s), 0, "fail open");
 	free(s);
+}
+
+/*
+ * Lines of other headers cost no units, however short and however many:
+ * a From after 650 two-byte lines is read, and the scan ends by itself
+ * (an earlier scan took a bpf_loop step per 32 line ends, and a step
+ * limit stopped it in similar floods).
+ */
+void test_short_line_flood_is_read_to_its_end(void)
+{
+	static const char *const lines[] = { "x\n", "v: 1\r\n", "xT\r\n", " \n", NULL };
+	char msg[4096];
+	const char *const *l;
+	struct sg_scan *s;
+	size_t n;
+	int steps;
+
+	for (l = lines; *l; l++) {
+		n = flood(msg, sizeof(msg), *l, "From: <sip:alice@198.51.100.7>\r\n");
+		s = scan_steps(msg, n, 0, &steps);
+		ASSERT_TRUE(steps <= SG_SCAN_STEPS, "ended by itself");
+		ASSERT_STREQ(span_str(s, s->hdr[SG_H_FROM]), "<sip:alice@198.51.100.7>", *l);
+		ASSERT_EQ(s->whole, 1, "the whole header block");
+		free(s);
+	}
+}
+
+/*
+ * The units are the steps of the earlier scan (two a line looked at, two
+ * a fold, one a value's end; 48 steps of which the start line took one):
+ * it read what that scan read, and just as far.
+ */
+static int from_after(const char *line, int count, int folds)
+{
+	char msg[2048];
+	struct sg_scan *s;
+	int n, k, steps, found;
+
+	n = snprintf(msg, sizeof(msg), "INVITE sip:1@x SIP/2.0\r\n");
+	for (k = 0; k < count; k++)
+		n += snprintf(msg + n, sizeof(msg) - n, "%s", line);
+	n += snprintf(msg + n, sizeof(msg) - n, "From: <sip:a@b>");
+	for (k = 0; k < folds; k++)
+		n += snprintf(msg + n, sizeof(msg) - n, "\r\n ;x=%d", k);
+	n += snprintf(msg + n, sizeof(msg) - n, "\r\nCall-ID: 1\r\n\r\n");
+	s = scan_steps(msg, n, 0, &steps);
+	found = s->hdr[SG_H_FROM].len > 0;
+	free(s);
+	return found;
+}
+
+void test_units_are_the_steps_of_the_earlier_scan(void)
+{
+	ASSERT_EQ(from_after("t\n", 22, 0), 1, "22 lines looked at, then the From");
+	ASSERT_EQ(from_after("t\n", 23, 0), 0, "23: no units left for the From's end");
+	ASSERT_EQ(from_after("t:\r\n", 14, 0), 1, "14 empty To values, then the From");
+	ASSERT_EQ(from_after("t:\r\n", 15, 0), 0, "15: unfinished");
+	ASSERT_EQ(from_after("", 0, 22), 1, "a From folded 22 times");
+	ASSERT_EQ(from_after("", 0, 23), 0, "23 folds: unfinished");
 }
 
 void test_cut_copy_proves_nothing(void)

@@ -440,6 +440,58 @@ void test_l7_worst_case_unfinished_scan_passes(void)
 }
 
 /*
+ * Lines of other headers cost the scan no units: a From without a user
+ * after 550 two-byte lines is read whole, and drops.
+ */
+void test_l7_short_line_flood_is_read_to_its_end(void)
+{
+	char from[1500];
+	struct pkt_frame f;
+	int k = 0;
+
+	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
+	while (k < 1100)
+		k += snprintf(from + k, sizeof(from) - k, "x\n");
+	snprintf(from + k, sizeof(from) - k, "From: <sip:198.51.100.99>\r\n");
+	sip_msg(&f, SCAN4, "INVITE", "100", from, GOOD_TO, NULL);
+	ASSERT_TRUE(f.len - 42 < SG_SCAN_MAX, "within the scan limit");
+	EXPECT_DROP("a From without a user after the flood", &f, SG_R_BAD_FROM);
+}
+
+/*
+ * The User-Agent tries: those that fail at the third byte (inline), the
+ * others (sg_ua_pos_g), and the budget between them.
+ */
+void test_l7_user_agent_tries_and_their_budget(void)
+{
+	static const char *const uas[] = { "iwar", "friendly-scanner", NULL };
+	char ua[300];
+	struct pkt_frame f;
+	int k, pairs;
+
+	l7_config(0, 0, uas);	/* no bans: every request is judged anew */
+	for (pairs = 50; pairs <= 60; pairs += 10) {
+		k = snprintf(ua, sizeof(ua), "User-Agent: ");
+		while (k < 12 + 2 * pairs)
+			k += snprintf(ua + k, sizeof(ua) - k, "iw");
+		snprintf(ua + k, sizeof(ua) - k, "friendly-scanner\r\n");
+		sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, ua);
+		if (pairs == 50)
+			/* 50 tries of iwar, 2 each: 28 left, enough for 16 */
+			EXPECT_DROP("the scanner behind 50 near-matches", &f,
+				    SG_R_UA_BLOCKED);
+		else
+			/* 60 tries spend 120: 8 left, not enough: fail open */
+			EXPECT_PASS("the scanner behind 60: budget gone", &f,
+				    SG_R_REQUEST);
+	}
+	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO,
+		"User-Agent: iwa iwaiwar\r\n");
+	EXPECT_DROP("a try past the third byte, then the match", &f,
+		    SG_R_UA_BLOCKED);
+}
+
+/*
  * Bans that a spoofer cannot aim (issue 10): a ban is the word of one
  * unauthenticated datagram, so it never blocks a source that the LAN
  * opened a flow to, fresh or long expired, and the LAN's request to an

@@ -488,10 +488,18 @@ static int probe_len;
  *   position a candidate ("sip" and "fr" prefixes failing late);
  * - ua_list32: 32 patterns that share 29 bytes, a User-Agent of 'a's: each
  *   position tries every pattern to its last byte, until the budget ends it;
- * - long_hdrs: an INVITE whose From and To are 450 bytes each, read whole.
+ * - long_hdrs: an INVITE whose From and To are 450 bytes each, read whole;
+ * - lines_x: "x" LF lines, a line start every two bytes, none of them a
+ *   header wanted: the most line starts the scan tests;
+ * - looks: "x" LF lines, then 15 empty To lines ("t:" LF), each a name
+ *   looked at and a value closed, up to the scan's units (SG_SCAN_UNITS);
+ * - ua_pairs: a User-Agent of "iw" repeated against the shipped list: a
+ *   try at every other position ("iwar"), each failing at its third byte,
+ *   until the budget ends it.
  * INVITEs are measured under inspect, OPTIONS with the UA list; all pass.
  */
-enum { W_LINES_T = 1, W_LINES_TO, W_FOLDS, W_UA_NEAR, W_UA_LIST32, W_LONG };
+enum { W_LINES_T = 1, W_LINES_TO, W_FOLDS, W_UA_NEAR, W_UA_LIST32, W_LONG,
+       W_LINES_X, W_LOOKS, W_UA_PAIRS };
 
 static int build_worst(int which, const char *method)
 {
@@ -502,12 +510,20 @@ static int build_worst(int which, const char *method)
 	switch (which) {
 	case W_LINES_T:
 	case W_LINES_TO:
-		while (n < lim - 40)
-			n += snprintf(probe + n, sizeof(probe) - n,
-				      which == W_LINES_T ? "t\n" : "to\r\n");
+	case W_LINES_X:
+	case W_LOOKS: {
+		int k;
+
+		while (n < lim - 40 - (which == W_LOOKS ? 15 * 3 : 0))
+			n += snprintf(probe + n, sizeof(probe) - n, "%s",
+				      which == W_LINES_T ? "t\n" :
+				      which == W_LINES_TO ? "to\r\n" : "x\n");
+		for (k = 0; which == W_LOOKS && k < 15; k++)
+			n += snprintf(probe + n, sizeof(probe) - n, "t:\n");
 		n += snprintf(probe + n, sizeof(probe) - n,
 			      "From: <sip:1@198.18.0.1>\r\n");
 		break;
+	}
 	case W_FOLDS:
 		n += snprintf(probe + n, sizeof(probe) - n, "From: <sip:1@198.18.0.1>");
 		while (n < lim - 40)
@@ -516,13 +532,14 @@ static int build_worst(int which, const char *method)
 		break;
 	case W_UA_NEAR:
 	case W_UA_LIST32:
+	case W_UA_PAIRS:
 		n += snprintf(probe + n, sizeof(probe) - n,
 			      "From: <sip:1@198.18.0.1>;tag=1\r\nTo: <sip:100@" DST4 ">\r\n"
 			      "User-Agent: ");
 		while (n < lim - 40)
 			n += snprintf(probe + n, sizeof(probe) - n, "%s",
-				      which == W_UA_NEAR ? "sipviciou sipsa friendly-scanne "
-							 : "aaaaaaaa");
+				      which == W_UA_NEAR ? "sipviciou sipsa friendly-scanne " :
+				      which == W_UA_PAIRS ? "iwiwiwiw" : "aaaaaaaa");
 		n += snprintf(probe + n, sizeof(probe) - n, "\r\n");
 		break;
 	case W_LONG: {
@@ -620,11 +637,18 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 		{ "worst_long_hdrs", "INVITE, From and To of 450 bytes, inspect",
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_lines_x", "INVITE, 'x' LF lines to the end, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_looks", "INVITE, 'x' LF lines, then 15 empty To lines, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_ua_pairs", "OPTIONS, User-Agent 'iw' repeated, shipped list",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 	};
 	static const struct { int which; const char *method; } worst[] = {
 		{ 0, NULL }, { 0, NULL }, { W_LINES_T, "INVITE" }, { W_LINES_TO, "OPTIONS" },
 		{ W_FOLDS, "INVITE" }, { W_UA_NEAR, "OPTIONS" }, { W_UA_LIST32, "OPTIONS" },
-		{ W_LONG, "INVITE" },
+		{ W_LONG, "INVITE" }, { W_LINES_X, "INVITE" }, { W_LOOKS, "INVITE" },
+		{ W_UA_PAIRS, "OPTIONS" },
 	};
 	int bytes[sizeof(l7) / sizeof(l7[0])];
 	static char list32_buf[SG_UA_MAX][32];
