@@ -8,10 +8,11 @@
  * port, local port}; any other outbound SIP message, a CRLF keep-alive
  * (RFC 5626) or a STUN binding request only refreshes a flow that
  * exists, so that a phone answering a stranger's OPTIONS never invites
- * the stranger in.  A REGISTER's lifetime (its Expires, or the largest
- * Contact expires parameter) plus a margin becomes the flow's; a
- * REGISTER with lifetime 0 ends the flow.  The phone's 2xx to a call
- * that `inspect` let in (sg_pending) makes a dialog flow.
+ * the stranger in.  A REGISTER's lifetime (a Contact's expires parameter,
+ * else its Expires header) plus a margin becomes the flow's; a REGISTER
+ * with lifetime 0 ends the flow unless another address of record is
+ * registered over it.  The phone's 2xx to a call that `inspect` let in
+ * (sg_pending) makes a dialog flow.
  */
 #ifndef SG_LEARN_H
 #define SG_LEARN_H
@@ -22,7 +23,8 @@
 /* What the learner asks of the table for one outbound message. */
 struct learn_req {
 	struct sg_flow_key k;
-	__u32 life;		/* lifetime of a new flow, or a registration's */
+	__u32 life;		/* a registration's lifetime (reg_life); else
+				 * sg_learn() sets the configured timeout */
 	__u8 add;		/* SG_FLOW_* to set */
 	__u8 clear;		/* SG_FLOW_* to clear */
 	__u8 opens;		/* may make a new flow */
@@ -41,10 +43,9 @@ static __always_inline struct sg_flowstat *flowstat(void)
 	return bpf_map_lookup_elem(&sg_flowstat, &zero);
 }
 
-/* Refresh slot W as R says, at NOW.  Lock held. */
+/* Refresh slot W as R says, at R's time.  Lock held. */
 static __always_inline void slot_refresh(struct sg_flow_slot *w,
-					 const struct learn_req *r, __u32 now,
-					 __u32 timeout)
+					 const struct learn_req *r)
 {
 	__u32 life;
 
@@ -52,9 +53,9 @@ static __always_inline void slot_refresh(struct sg_flow_slot *w,
 	/* the addresses of record registered over this flow: one, or many */
 	if (r->reg && r->aor)
 		w->aor = !w->aor || w->aor == r->aor ? r->aor : SG_AOR_MANY;
-	life = r->reg_life ? r->life : slot_life(w, timeout);
+	life = r->reg_life ? r->life : slot_life(w, r->timeout);
 	w->lifetime_s = life;
-	w->expires_s = now + life;
+	w->expires_s = r->now + life;
 }
 
 /*
@@ -91,7 +92,7 @@ int sg_set_put(const struct learn_req *r, __u32 how)
 	i = set_find(s, tag, &r->k.addr, r->k.remote_port, r->k.local_port,
 		     0, 1, now);
 	if (i < SG_FLOW_WAYS) {
-		slot_refresh(&s->way[i], r, now, r->timeout);
+		slot_refresh(&s->way[i], r);
 		did = FLOW_REFRESHED;
 	} else if (how & PUT_TOUCH) {
 		did = FLOW_NOTHING;
@@ -222,6 +223,8 @@ int sg_learn(struct learn_req *r, int keepalive)
 	r->tag = fw.tag;
 	r->now = sg_now_s();
 	r->timeout = flow_timeout(get_config());
+	if (!r->reg_life)
+		r->life = r->timeout;
 	did = sg_set_put(r, fw.set[0] | PUT_TOUCH);
 	if (did == FLOW_NOTHING)
 		did = sg_set_put(r, fw.set[1] | PUT_TOUCH);
@@ -276,6 +279,15 @@ static __always_inline void unregister(const struct sg_flow_key *k, __u16 aor)
  * answered, and registered when the answer is a 2xx after a REGISTER.
  * Only a flow that lacks the mark takes the lock.
  */
+/*
+ * The marks of ADD that a flow with FLAGS takes: registered only after
+ * the LAN sent a REGISTER on it.
+ */
+static __always_inline __u8 mark_bits(__u8 flags, __u8 add)
+{
+	return flags & SG_FLOW_REG_SENT ? add : add & ~SG_FLOW_REGISTERED;
+}
+
 static __always_inline __u32 set_mark(struct sg_flow_set *s, __u8 tag,
 				      const struct sg_flow_key *k, __u8 add,
 				      __u32 now)
@@ -287,17 +299,13 @@ static __always_inline __u32 set_mark(struct sg_flow_set *s, __u8 tag,
 		     now);
 	if (i >= SG_FLOW_WAYS)
 		return FLOW_NOTHING;
-	want = add;
-	if (!(s->way[i].flags & SG_FLOW_REG_SENT))
-		want &= ~SG_FLOW_REGISTERED;
+	want = mark_bits(s->way[i].flags, add);
 	if ((s->way[i].flags & want) == want)
 		return FLOW_REFRESHED;	/* found, nothing to do */
 	bpf_spin_lock(&s->lock);
 	if (s->tag[i] == tag &&
 	    slot_is(&s->way[i], &k->addr, k->remote_port, k->local_port, 0)) {
-		want = add;
-		if (!(s->way[i].flags & SG_FLOW_REG_SENT))
-			want &= ~SG_FLOW_REGISTERED;
+		want = mark_bits(s->way[i].flags, add);
 		/* the bits that are new: the counts below */
 		did = want & ~s->way[i].flags;
 		s->way[i].flags |= want;
@@ -524,7 +532,6 @@ static __always_inline void learn_request(struct __sk_buff *skb,
 	int life;
 
 	r->opens = sg_method_opens_flow(method);
-	r->life = flow_timeout(get_config());
 	if (method == SG_M_REGISTER) {
 		life = reg_lifetime(skb, off, &r->aor);
 		if (life == 0) {
@@ -563,7 +570,6 @@ static __always_inline void learn_response(struct learn_req *r, int ok2xx)
 	struct sg_flowstat *st;
 	__u32 *until;
 
-	r->life = flow_timeout(get_config());
 	if (ok2xx) {
 		until = bpf_map_lookup_elem(&sg_pending, &r->k);
 		if (until && (__s32)(*until - sg_now_s()) > 0) {

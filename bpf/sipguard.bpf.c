@@ -426,15 +426,12 @@ int sipguard_learn(struct __sk_buff *skb)
 				   b[0] == '2');
 		break;
 	case SG_SIP_KEEPALIVE:
-		r.life = flow_timeout(get_config());
 		sg_learn(&r, 1);
 		break;
 	case SG_SIP_STUN:
 		/* a binding request: message type 0x0001 */
-		if (!bpf_skb_load_bytes(skb, off, b, 2) && !b[0] && b[1] == 1) {
-			r.life = flow_timeout(get_config());
+		if (!bpf_skb_load_bytes(skb, off, b, 2) && !b[0] && b[1] == 1)
 			sg_learn(&r, 1);
-		}
 		break;
 	}
 	return TC_ACT_OK;

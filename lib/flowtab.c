@@ -88,16 +88,29 @@ int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg)
 	return err;
 }
 
-/* The flow's slot in set I, or SG_FLOW_WAYS. */
+/*
+ * The slot of S holding K (any remote port of the pair when ANY_RPORT),
+ * or SG_FLOW_WAYS.
+ */
 static __u32 find_in(const struct sg_flow_set *s, __u8 tag,
-		     const struct sg_flow_key *k)
+		     const struct sg_flow_key *k, bool any_rport)
 {
 	__u32 j;
 
 	for (j = 0; j < SG_FLOW_WAYS; j++)
-		if (s->tag[j] == tag && slot_of(&s->way[j], k, false))
+		if (s->tag[j] == tag && slot_of(&s->way[j], k, any_rport))
 			return j;
 	return SG_FLOW_WAYS;
+}
+
+/* Occupied slots of S. */
+static __u32 set_used(const struct sg_flow_set *s)
+{
+	__u32 j, n = 0;
+
+	for (j = 0; j < SG_FLOW_WAYS; j++)
+		n += s->tag[j] != 0;
+	return n;
 }
 
 int sg_flowtab_put(int fd, const struct sg_flow_slot *slot)
@@ -117,7 +130,7 @@ int sg_flowtab_put(int fd, const struct sg_flow_slot *slot)
 		err = set_read(fd, sets[i], &s);
 		if (err)
 			return err;
-		j = find_in(&s, tag, &k);
+		j = find_in(&s, tag, &k, false);
 		if (j < SG_FLOW_WAYS) {
 			s.way[j] = *slot;
 			return set_write(fd, sets[i], &s);
@@ -185,7 +198,7 @@ int sg_flowtab_flush(int fd)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
 	struct sg_flow_set *s;
-	__u32 keys[BATCH], wkeys[BATCH], cur = 0, j, k, w;
+	__u32 keys[BATCH], wkeys[BATCH], cur = 0, j, w;
 	int n, ended = 0, err = 0;
 	bool started = false;
 
@@ -199,10 +212,8 @@ int sg_flowtab_flush(int fd)
 			break;
 		}
 		for (j = 0, w = 0; j < (__u32)n; j++) {
-			int used = 0;
+			__u32 used = set_used(&s[j]);
 
-			for (k = 0; k < SG_FLOW_WAYS; k++)
-				used += s[j].tag[k] != 0;
 			if (!used)
 				continue;
 			ended += used;
@@ -264,23 +275,14 @@ int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
 		err = set_read(fd, sets[i], &s);
 		if (err)
 			return err;
-		for (j = 0; j < SG_FLOW_WAYS; j++)
-			if (s.tag[j] == tag && slot_of(&s.way[j], k, any_rport)) {
-				if (out)
-					*out = s.way[j];
-				return 1;
-			}
+		j = find_in(&s, tag, k, any_rport);
+		if (j < SG_FLOW_WAYS) {
+			if (out)
+				*out = s.way[j];
+			return 1;
+		}
 	}
 	return 0;
-}
-
-static __u32 set_used(const struct sg_flow_set *s)
-{
-	__u32 j, n = 0;
-
-	for (j = 0; j < SG_FLOW_WAYS; j++)
-		n += s->tag[j] != 0;
-	return n;
 }
 
 /*
