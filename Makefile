@@ -24,6 +24,8 @@ PKGS      := libbpf inih json-c libmicrohttpd
 # machine where `deps` is what installs pkg-config and the libraries.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS  = $(shell pkg-config --libs $(PKGS)) -lelf -lz
+# sipguard also links libresolv (the C library's; dns.c reads DNS answers
+# with it) and starts a thread in the daemon (the C library's too).
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -66,7 +68,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS) -lresolv
 
 include tests/tests.mk
 

@@ -57,6 +57,7 @@ enum sg_origin {
 	SG_ORIGIN_LEARNED = 3,	/* the TC egress learner */
 	SG_ORIGIN_IMPORT = 4,	/* sipguard deny import; replaced by the next */
 	SG_ORIGIN_RESTORED = 5,	/* a learned flow the daemon restored at start */
+	SG_ORIGIN_DNS	 = 6,	/* an address of a host name in the allowlist */
 };
 
 struct sg_allow_val {

@@ -54,6 +54,8 @@ const char *sg_origin_name(__u32 origin)
 		return "import";
 	case SG_ORIGIN_RESTORED:
 		return "restored";
+	case SG_ORIGIN_DNS:
+		return "dns";
 	default:
 		return "unknown";
 	}

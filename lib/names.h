@@ -21,7 +21,7 @@ const char *sg_reason_name(unsigned int r);
 /* The name of method M (SG_METHODS), or NULL. */
 const char *sg_method_name(unsigned int m);
 const char *sg_verdict_name(unsigned int verdict);
-/* cli, config, learned, import, restored; "unknown" otherwise. */
+/* cli, config, learned, import, restored, dns; "unknown" otherwise. */
 const char *sg_origin_name(__u32 origin);
 
 #endif /* SG_LIB_NAMES_H */

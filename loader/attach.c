@@ -49,7 +49,7 @@ int do_attach(int argc, char **argv)
 		{ "conntrack", no_argument,      NULL, 'C' },
 		{ 0 }
 	};
-	struct sg_attach_opts o = {};
+	struct sg_attach_opts o = { .resolve = true };
 	int first;
 
 	first = sg_getopt(argc, argv, "attach", "m:c:", extra, attach_opt, &o);

@@ -8,7 +8,9 @@
  *   [settings]     monitor = on|off, flow-timeout = SECONDS,
  *                  match-remote-port = on|off, unknown-invite = drop|inspect,
  *                  ban-time = SECONDS
- *   [allow]        prefix = PREFIX            (repeatable)
+ *   [allow]        prefix = PREFIX|NAME       (repeatable),
+ *                  resolver = ADDR[:PORT] (up to 3), refresh-min = SECONDS,
+ *                  refresh-max = SECONDS, grace = SECONDS
  *   [flows]        flow = REMOTE[:PORT] LOCAL_PORT   (repeatable)
  *   [deny]         prefix = PREFIX, file = PATH (one prefix a line)
  *   [user-agents]  block = PATTERN            (repeatable)
@@ -46,7 +48,8 @@ struct cfg_parser {
 	int line;
 	int err_line;		/* first error; 0 if none */
 	char err[SG_ERRBUF];
-	size_t cap_allow, cap_flows, cap_deny, cap_ua, cap_users;
+	size_t cap_allow, cap_flows, cap_deny, cap_ua, cap_users, cap_names;
+	int refresh_line;	/* the last refresh-min or refresh-max */
 };
 
 static const char *const sections[] = {
@@ -138,16 +141,40 @@ static int grow(struct cfg_parser *p, void **v, size_t n, size_t *cap,
 	return 0;
 }
 
+/* prefix = NAME: a host name, resolved by whoever applies the file. */
+static int add_allow_name(struct cfg_parser *p, const char *name)
+{
+	struct sg_cfg *cfg = p->cfg;
+	size_t i;
+
+	for (i = 0; i < cfg->n_names; i++)
+		if (!strcmp(cfg->names[i], name))
+			return 1;
+	if (cfg->n_names >= SG_HOSTNAMES_MAX) {
+		cfg_error(p, "more than %d host names in the allowlist", SG_HOSTNAMES_MAX);
+		return 0;
+	}
+	if (grow(p, (void **)&cfg->names, cfg->n_names, &p->cap_names,
+		 sizeof(*cfg->names)))
+		return 0;
+	snprintf(cfg->names[cfg->n_names++], sizeof(*cfg->names), "%s", name);
+	return 1;
+}
+
 static int add_allow(struct cfg_parser *p, const char *value)
 {
 	struct sg_cfg *cfg = p->cfg;
-	char err[SG_ERRBUF];
+	char err[SG_ERRBUF], name[SG_HOSTNAME_MAX + 1];
 	struct sg_lpm_key k;
+	int r;
 
-	if (sg_parse_prefix(value, &k, err, sizeof(err))) {
+	r = sg_allow_parse(value, &k, name, sizeof(name), err, sizeof(err));
+	if (r < 0) {
 		cfg_error(p, "%s", err);
 		return 0;
 	}
+	if (r)
+		return add_allow_name(p, name);
 	if (cfg->n_allow >= SG_ALLOW_MAX) {
 		cfg_error(p, "more than %d allowlist prefixes: merge them into wider prefixes",
 			  SG_ALLOW_MAX);
@@ -383,6 +410,51 @@ static int daemon_key(struct sg_cfg_daemon *d, const char *name,
 	return -1;
 }
 
+/* [allow] besides prefix: how its host names are resolved. */
+static int allow_key(struct cfg_parser *p, const char *name, const char *value)
+{
+	struct sg_cfg *cfg = p->cfg;
+	struct sg_hn_policy *pol = &cfg->names_policy;
+	char err[SG_ERRBUF];
+	unsigned long v;
+
+	if (!strcasecmp(name, "resolver")) {
+		if (cfg->n_resolvers >= SG_DNS_SERVERS_MAX) {
+			cfg_error(p, "more than %d resolvers", SG_DNS_SERVERS_MAX);
+			return 0;
+		}
+		if (sg_parse_dns_server(value, &cfg->resolvers[cfg->n_resolvers],
+					err, sizeof(err))) {
+			cfg_error(p, "%s", err);
+			return 0;
+		}
+		cfg->n_resolvers++;
+		return 1;
+	}
+	if (strcasecmp(name, "refresh-min") && strcasecmp(name, "refresh-max") &&
+	    strcasecmp(name, "grace")) {
+		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX|NAME, resolver, refresh-min, refresh-max or grace",
+			  name);
+		return 0;
+	}
+	if (sg_parse_uint(value, SG_HN_TIME_MAX, &v) ||
+	    (v == 0 && strcasecmp(name, "grace"))) {
+		cfg_error(p, "invalid %s '%s': use seconds from %d to %d", name,
+			  value, strcasecmp(name, "grace") ? 1 : 0, SG_HN_TIME_MAX);
+		return 0;
+	}
+	if (!strcasecmp(name, "grace")) {
+		pol->grace_s = v;
+		return 1;
+	}
+	if (!strcasecmp(name, "refresh-min"))
+		pol->refresh_min_s = v;
+	else
+		pol->refresh_max_s = v;
+	p->refresh_line = p->line;
+	return 1;
+}
+
 static int cfg_handler(void *user, const char *section, const char *name,
 		       const char *value)
 {
@@ -432,9 +504,7 @@ static int cfg_handler(void *user, const char *section, const char *name,
 	if (!strcasecmp(section, "allow")) {
 		if (!strcasecmp(name, "prefix"))
 			return add_allow(p, value);
-		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX",
-			  name);
-		return 0;
+		return allow_key(p, name, value);
 	}
 	if (!strcasecmp(section, "flows")) {
 		if (!strcasecmp(name, "flow"))
@@ -463,6 +533,7 @@ int sg_cfg_parse(const char *path, struct sg_cfg *cfg)
 	snprintf(cfg->daemon.state_dir, sizeof(cfg->daemon.state_dir), "%s",
 		 SG_STATE_DIR_DEFAULT);
 	cfg->daemon.save_interval_s = SG_SAVE_INTERVAL_DEFAULT;
+	sg_hn_policy_defaults(&cfg->names_policy);
 
 	p.f = fopen(path, "r");
 	if (!p.f) {
@@ -485,6 +556,12 @@ int sg_cfg_parse(const char *path, struct sg_cfg *cfg)
 		       path, ret);
 		goto fail;
 	}
+	if (cfg->names_policy.refresh_min_s > cfg->names_policy.refresh_max_s) {
+		sg_err("%s:%d: refresh-min (%u s) is above refresh-max (%u s)", path,
+		       p.refresh_line, cfg->names_policy.refresh_min_s,
+		       cfg->names_policy.refresh_max_s);
+		goto fail;
+	}
 	return 0;
 fail:
 	sg_cfg_free(cfg);
@@ -498,7 +575,7 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 {
 	bool l7 = sg_l7_supported();
 	struct sg_config cur;
-	int err;
+	int err, lock;
 
 	if (!l7 && (cfg->n_ua || cfg->n_users ||
 		    (cfg->settings.flags & SG_CFG_INSPECT)))
@@ -521,7 +598,16 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 			     "detach and attach again");
 		return -1;
 	}
-	if (sg_allow_sync_config(m, cfg->allow, cfg->n_allow))
+	/* the allowlist: prefixes and names, under the names' lock */
+	lock = sg_hn_lock(cfg->n_names > 0);
+	if (lock == -1)
+		return -1;
+	err = sg_allow_sync_config(m, cfg->allow, cfg->n_allow);
+	if (!err && lock >= 0)
+		err = sg_hn_sync_config(m, (const char (*)[SG_HOSTNAME_MAX + 1])cfg->names,
+					cfg->n_names, cfg->resolvers, cfg->n_resolvers);
+	sg_hn_unlock(lock);
+	if (err)
 		return -1;
 	if (sg_flows_sync_config(m, cfg->flows, cfg->n_flows))
 		return -1;
@@ -541,6 +627,9 @@ void sg_cfg_free(struct sg_cfg *cfg)
 	free(cfg->deny);
 	free(cfg->ua);
 	free(cfg->users);
+	free(cfg->names);
+	cfg->names = NULL;
+	cfg->n_names = 0;
 	cfg->allow = NULL;
 	cfg->flows = NULL;
 	cfg->deny = NULL;

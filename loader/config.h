@@ -12,6 +12,8 @@
 #include <net/if.h>
 
 #include "cli.h"
+#include "dns.h"
+#include "hostnames.h"
 #include "pins.h"
 
 /* [daemon]: what `sipguard daemon` attaches and serves; attach ignores it. */
@@ -30,6 +32,11 @@ struct sg_cfg {
 	struct sg_config settings;	/* defaults, overridden by [settings] */
 	struct sg_lpm_key *allow;	/* [allow] prefix = ... */
 	size_t n_allow;
+	char (*names)[SG_HOSTNAME_MAX + 1];	/* [allow] prefix = NAME */
+	size_t n_names;
+	struct sg_dns_server resolvers[SG_DNS_SERVERS_MAX];	/* resolver = */
+	size_t n_resolvers;		/* 0: the system's */
+	struct sg_hn_policy names_policy;	/* refresh-min, refresh-max, grace */
 	struct sg_flow_key *flows;	/* [flows] flow = ...; remote_port 0: any */
 	size_t n_flows;
 	struct sg_lpm_key *deny;	/* [deny] prefix = ..., file = ... */

@@ -30,6 +30,7 @@
 #include "counters.h"
 #include "env.h"
 #include "flows.h"
+#include "hostnames.h"
 #include "iface.h"
 #include "instance.h"
 #include "load.h"
@@ -382,6 +383,12 @@ int sg_attach(const struct sg_attach_opts *o)
 		attach_summary(&a);
 	else if (step == STEP_UNDO)
 		attach_undo(&a);
+	/* the filter is on: now the config's host names, which take time */
+	if (!step && o->resolve && a.have_cfg &&
+	    sg_hn_resolve_config(&a.maps, o->config,
+				 (const char (*)[SG_HOSTNAME_MAX + 1])a.cfg.names,
+				 a.cfg.n_names, a.cfg.resolvers, a.cfg.n_resolvers))
+		step = STEP_KEEP;
 out:
 	if (a.link_fd >= 0)
 		close(a.link_fd);

@@ -19,13 +19,17 @@ struct sg_attach_opts {
 	bool monitor;		/* count, never drop, on this interface */
 	bool no_learn;		/* no TC egress learner */
 	bool conntrack;		/* the conntrack variant */
+	bool resolve;		/* resolve the config's host names now (the
+				 * attach verb; the daemon resolves its own) */
 };
 
 /*
  * Load the programs for O->ifname, pin them, fill the tail calls, write
  * the settings and the config file's entries, and attach (or replace in
  * place what is attached).  A bad config file changes nothing; a new
- * attachment that fails leaves nothing behind.  0, or -1 after an error.
+ * attachment that fails leaves nothing behind.  0, or -1 after an error
+ * (also when the filter is on but a host name of the config with
+ * O->resolve did not resolve).
  */
 int sg_attach(const struct sg_attach_opts *o);
 

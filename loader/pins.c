@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "hostnames.h"
 #include "pins.h"
 
 /* ---- pin layout ---- */
@@ -350,6 +351,13 @@ bool sg_shared_unpin_if_unused(void)
 		if (sg_unpin(path))
 			return false;
 	}
+	/* the allowlist's host names (hostnames.c), which go with it */
+	sg_pin_file(path, sizeof(path), SG_HN_DIR "/" SG_MAP_HOSTNAMES);
+	if (sg_unpin(path))
+		return false;
+	sg_pin_file(path, sizeof(path), SG_HN_DIR);
+	if (rmdir(path) && errno != ENOENT)
+		return false;
 	return !rmdir(sg_env.pin) || errno == ENOENT;
 }
 

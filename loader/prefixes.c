@@ -62,6 +62,41 @@ static struct sg_prefix_entry *prefix_find(struct sg_prefix_entry *v, size_t n,
 	return bsearch(k, v, n, sizeof(*v), cmp_entry);
 }
 
+/* The keys the list's heir wants, sorted as the dumps are; 0 or -1. */
+static int heirs_get(const struct sg_prefix_list *l, const struct sg_maps *m,
+		     __u32 origin, struct sg_lpm_key **keys, size_t *n)
+{
+	*keys = NULL;
+	*n = 0;
+	if (!l->heirs || origin == l->heir)
+		return 0;
+	if (l->heirs(m, keys, n))
+		return -1;
+	if (*n)
+		qsort(*keys, *n, sizeof(**keys), cmp_entry);
+	return 0;
+}
+
+static bool heir_wants(const struct sg_lpm_key *heirs, size_t n,
+		       const struct sg_lpm_key *k)
+{
+	return n && bsearch(k, heirs, n, sizeof(*heirs), cmp_entry);
+}
+
+/* Delete K, or hand it to the heir when it wants it.  0 or -errno. */
+static int prefix_remove(const struct sg_prefix_list *l, int fd,
+			 const struct sg_lpm_key *k, const struct sg_lpm_key *heirs,
+			 size_t nheirs)
+{
+	struct sg_allow_val val = { .origin = l->heir };
+
+	if (heir_wants(heirs, nheirs, k))
+		return bpf_map_update_elem(fd, k, &val, BPF_EXIST) ? -errno : 0;
+	if (bpf_map_delete_elem(fd, k) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 static bool map_full(int err)
 {
 	return abs(err) == E2BIG || abs(err) == ENOSPC || abs(err) == ENOMEM;
@@ -112,19 +147,24 @@ static int prefix_put(const struct sg_prefix_list *l, int fd,
 	return 0;
 }
 
-/* Delete the entries of ORIGIN in CUR that WANT (sorted) does not have. */
-static int prefix_drop_stale(int fd, const struct sg_prefix_entry *cur, size_t ncur,
-			     const struct sg_lpm_key *want, size_t n, __u32 origin)
+/* Delete the entries of ORIGIN in CUR that WANT (sorted) does not have
+ * (those the heir wants are handed to it). */
+static int prefix_drop_stale(const struct sg_prefix_list *l, int fd,
+			     const struct sg_prefix_entry *cur, size_t ncur,
+			     const struct sg_lpm_key *want, size_t n, __u32 origin,
+			     const struct sg_lpm_key *heirs, size_t nheirs)
 {
 	size_t i;
+	int err;
 
 	for (i = 0; i < ncur; i++) {
 		if (cur[i].val.origin != origin)
 			continue;
 		if (n && bsearch(&cur[i].key, want, n, sizeof(*want), cmp_entry))
 			continue;
-		if (bpf_map_delete_elem(fd, &cur[i].key) && errno != ENOENT) {
-			sg_err_errno(errno, "cannot remove an old prefix",
+		err = prefix_remove(l, fd, &cur[i].key, heirs, nheirs);
+		if (err) {
+			sg_err_errno(err, "cannot remove an old prefix",
 				     "check the list");
 			return -1;
 		}
@@ -140,19 +180,23 @@ static int prefix_drop_stale(int fd, const struct sg_prefix_entry *cur, size_t n
  * way (a large list replaced by another) are the old ones taken out
  * first, to make room.
  */
-static int prefix_sync(const struct sg_prefix_list *l, int fd,
-		       const struct sg_lpm_key *keys, size_t n, __u32 origin)
+static int prefix_sync(const struct sg_prefix_list *l, const struct sg_maps *m,
+		       int fd, const struct sg_lpm_key *keys, size_t n, __u32 origin)
 {
 	struct sg_allow_val val = { .origin = origin };
-	struct sg_lpm_key *want = NULL;
-	struct sg_prefix_entry *cur = NULL;
+	struct sg_lpm_key *want = NULL, *heirs = NULL;
+	struct sg_prefix_entry *cur = NULL, *e;
 	bool stale_gone = false;
-	size_t ncur = 0, i;
+	size_t ncur = 0, nheirs = 0, i;
 	int err, ret = -1;
 
+	if (heirs_get(l, m, origin, &heirs, &nheirs))
+		return -1;
 	err = sg_prefix_dump(fd, &cur, &ncur);
-	if (err)
+	if (err) {
+		free(heirs);
 		return sg_prefix_error(l, err, "cannot read the list");
+	}
 	if (n) {
 		want = malloc(n * sizeof(*want));
 		if (!want) {
@@ -163,13 +207,24 @@ static int prefix_sync(const struct sg_prefix_list *l, int fd,
 		qsort(want, n, sizeof(*want), cmp_entry);
 	}
 	for (i = 0; i < n; i++) {
-		if (prefix_find(cur, ncur, &keys[i]))
+		e = prefix_find(cur, ncur, &keys[i]);
+		if (e && e->val.origin == l->heir && origin != l->heir && l->heirs) {
+			/* the heir's entry becomes ours: its key stays */
+			if (bpf_map_update_elem(fd, &keys[i], &val, BPF_EXIST) &&
+			    errno != ENOENT) {
+				sg_prefix_error(l, -errno, "cannot add to the list");
+				goto out;
+			}
+			continue;
+		}
+		if (e)
 			continue;	/* there already, with this or another origin */
 		if (!bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY))
 			continue;
 		err = -errno;
 		if (map_full(err) && !stale_gone) {
-			if (prefix_drop_stale(fd, cur, ncur, want, n, origin))
+			if (prefix_drop_stale(l, fd, cur, ncur, want, n, origin,
+					      heirs, nheirs))
 				goto out;
 			stale_gone = true;
 			if (!bpf_map_update_elem(fd, &keys[i], &val, BPF_ANY))
@@ -179,12 +234,14 @@ static int prefix_sync(const struct sg_prefix_list *l, int fd,
 		sg_prefix_error(l, err, "cannot add to the list");
 		goto out;
 	}
-	if (!stale_gone && prefix_drop_stale(fd, cur, ncur, want, n, origin))
+	if (!stale_gone && prefix_drop_stale(l, fd, cur, ncur, want, n, origin,
+					     heirs, nheirs))
 		goto out;
 	ret = 0;
 out:
 	free(cur);
 	free(want);
+	free(heirs);
 	return ret;
 }
 
@@ -193,7 +250,7 @@ int sg_prefix_sync(const struct sg_prefix_list *l, const struct sg_maps *m,
 {
 	if (l->prepare && l->prepare(m, keys, n))
 		return -1;
-	if (prefix_sync(l, l->fd(m), keys, n, origin))
+	if (prefix_sync(l, m, l->fd(m), keys, n, origin))
 		return -1;
 	return l->settle ? l->settle(m) : 0;
 }
@@ -245,8 +302,8 @@ out:
 int sg_prefix_del(const struct sg_prefix_list *l, int argc, char **argv)
 {
 	struct sg_prefix_entry *cur = NULL;
-	struct sg_lpm_key *keys;
-	size_t ncur = 0;
+	struct sg_lpm_key *keys, *heirs = NULL;
+	size_t ncur = 0, nheirs = 0;
 	struct sg_maps m;
 	int i, err, fd, ret = SG_EXIT_FAIL;
 
@@ -275,9 +332,12 @@ int sg_prefix_del(const struct sg_prefix_list *l, int argc, char **argv)
 			goto close;
 		}
 	}
+	if (heirs_get(l, &m, SG_ORIGIN_CLI, &heirs, &nheirs))
+		goto close;
 	for (i = 0; i < argc; i++) {
-		if (bpf_map_delete_elem(fd, &keys[i]) && errno != ENOENT) {
-			sg_err_errno(errno, "cannot delete from the list",
+		err = prefix_remove(l, fd, &keys[i], heirs, nheirs);
+		if (err) {
+			sg_err_errno(err, "cannot delete from the list",
 				     "check 'sipguard status'");
 			goto close;
 		}
@@ -288,6 +348,7 @@ int sg_prefix_del(const struct sg_prefix_list *l, int argc, char **argv)
 	ret = SG_EXIT_OK;
 close:
 	free(cur);
+	free(heirs);
 	sg_maps_close(&m);
 out:
 	free(keys);

@@ -22,6 +22,15 @@ struct sg_prefix_list {
 		       size_t n);
 	/* After a change: bring what depends on the list up to date (or NULL). */
 	int (*settle)(const struct sg_maps *m);
+	/*
+	 * The keys an owner below the others still wants (the allowlist: the
+	 * addresses of its host names), or NULL.  An entry of another origin
+	 * that goes while its key is wanted is handed to origin HEIR instead
+	 * of deleted, and an entry of origin HEIR becomes the entry of the
+	 * origin that adds or syncs its key.  *KEYS is malloc'ed.  0 or -1.
+	 */
+	int (*heirs)(const struct sg_maps *m, struct sg_lpm_key **keys, size_t *n);
+	__u32 heir;
 };
 
 struct sg_prefix_entry {
