@@ -20,6 +20,14 @@
  * empty (a reboot): a phone registered before needs no new REGISTER to
  * be reachable again.
  *
+ * Host names in the allowlist (hostnames.c) are resolved again when
+ * their records' TTL runs out ([allow] refresh-min and refresh-max bound
+ * the wait), in a thread of their own so that a slow DNS server never
+ * holds up the event loop; the answers come back through an eventfd and
+ * are applied here.  An address a name no longer has stays for [allow]
+ * grace seconds; a name that does not resolve keeps its addresses, is
+ * logged and tried again after a back-off.
+ *
  * The file as parsed is kept in a memfd, and every attach the daemon does
  * later (an interface that appears, a PPP link that comes back) reads that
  * copy: the running configuration changes on SIGHUP only.
@@ -31,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +48,9 @@
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -48,12 +59,15 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "addr.h"
 #include "config.h"
+#include "dns.h"
 #include "env.h"
 #include "escape.h"
 #include "events.h"
 #include "exporter.h"
 #include "flowstate.h"
+#include "hostnames.h"
 #include "iface.h"
 #include "instance.h"
 #include "main.h"
@@ -127,6 +141,9 @@ struct dstate {
 	unsigned long long events;
 	bool restored;			/* the saved flows were looked at */
 	__u64 saved_ns;			/* last save of the flows */
+	struct rjob *job;		/* host names being resolved */
+	int names_efd;			/* the job says it is done */
+	bool names_settled;		/* the allowlist checked against them */
 };
 
 /* The file's bytes in a memfd, for the attaches that come later. */
@@ -319,6 +336,234 @@ static void flows_periodic(struct dstate *ds, __u64 now)
 		flows_save(ds, false);
 }
 
+/* ---- host names in the allowlist, resolved again ---- */
+
+struct rjob_item {
+	char name[SG_HOSTNAME_MAX + 3];
+	struct sg_dns_server servers[SG_DNS_SERVERS_MAX];
+	size_t ns;
+	struct sg_dns_answer ans;
+};
+
+/* One round of resolving, done by a thread; nothing in it is shared. */
+struct rjob {
+	pthread_t thread;
+	int efd;
+	volatile int cancel;
+	size_t n;
+	struct rjob_item items[];
+};
+
+static void *rjob_run(void *arg)
+{
+	struct rjob *j = arg;
+	__u64 one = 1;
+	size_t i;
+
+	for (i = 0; i < j->n && !j->cancel; i++)
+		sg_dns_resolve(j->items[i].name, j->items[i].servers,
+			       j->items[i].ns, &j->items[i].ans, &j->cancel);
+	if (write(j->efd, &one, sizeof(one)) != sizeof(one))
+		j->cancel = 1;	/* cannot be: the loop would wait for ever */
+	return NULL;
+}
+
+/* "a, b, c" of N addresses into BUF. */
+static void addrs_text(const struct sg_addr *v, unsigned int n, char *buf,
+		       size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t o = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o < len; i++) {
+		sg_format_addr(&v[i], a, sizeof(a));
+		o += snprintf(buf + o, len - o, "%s%s", i ? ", " : "", a);
+	}
+}
+
+static int names_settle(struct dstate *ds)
+{
+	struct sg_maps m;
+	int err;
+
+	if (sg_maps_open(&m))
+		return -1;
+	err = sg_hn_settle(&m);
+	sg_maps_close(&m);
+	if (err)
+		dlog(LOG_ERR, "cannot bring the allowlist in line with its host names (see above): trying again in %d s",
+		     SG_DAEMON_CHECK_S);
+	ds->names_settled = !err;
+	return err;
+}
+
+/* Log what an answer or a grace changed for NAME. */
+static void log_change(const char *name, const struct sg_hn_change *c,
+		       const struct sg_hn_policy *p)
+{
+	char buf[1024];
+
+	if (c->n_added) {
+		addrs_text(c->added, c->n_added, buf, sizeof(buf));
+		dlog(LOG_NOTICE, "host name %s: allowlisted %s", name, buf);
+	}
+	if (c->n_aged) {
+		addrs_text(c->aged, c->n_aged, buf, sizeof(buf));
+		dlog(LOG_NOTICE, "host name %s: %s no longer in DNS: allowlisted for %u s more (grace)",
+		     name, buf, p->grace_s);
+	}
+	if (c->n_dropped) {
+		addrs_text(c->dropped, c->n_dropped, buf, sizeof(buf));
+		dlog(LOG_NOTICE, "host name %s: %s removed from the allowlist (gone from DNS, grace over)",
+		     name, buf);
+	}
+}
+
+/* The answers of the finished job go into the names and the allowlist. */
+static void names_apply(struct dstate *ds)
+{
+	const struct sg_hn_policy *p = &ds->cfg.names_policy;
+	struct rjob *j = ds->job;
+	struct sg_hostname_val v;
+	struct sg_hn_change c;
+	struct rjob_item *it;
+	bool changed = false;
+	__u32 now, fails;
+	__u64 cnt;
+	size_t i;
+	int lock, fd;
+
+	if (!j || read(ds->names_efd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return;
+	pthread_join(j->thread, NULL);
+	ds->job = NULL;
+	lock = sg_hn_lock(false);
+	if (lock < 0)
+		goto out;	/* everything was detached meanwhile */
+	fd = sg_hn_open(false);
+	if (fd < 0)
+		goto unlock;
+	now = sg_hn_now();
+	for (i = 0; i < j->n; i++) {
+		it = &j->items[i];
+		if (sg_hn_get(fd, it->name, &v))
+			continue;	/* removed meanwhile */
+		if (it->ans.status != SG_DNS_OK) {
+			sg_hn_failed(&v, &it->ans, now);
+			sg_hn_put(fd, it->name, &v);
+			if (v.n_addrs)
+				dlog(LOG_WARNING, "cannot resolve host name %s: %s: keeping its %u address%s; trying again in %u s",
+				     it->name, it->ans.why, v.n_addrs,
+				     v.n_addrs == 1 ? "" : "es", sg_hn_due(&v, p) - now);
+			else
+				dlog(LOG_WARNING, "cannot resolve host name %s: %s: it has no address in the allowlist yet; trying again in %u s",
+				     it->name, it->ans.why, sg_hn_due(&v, p) - now);
+			continue;
+		}
+		fails = v.fails;
+		sg_hn_take(&v, &it->ans, now, p->grace_s, true, &c);
+		sg_hn_put(fd, it->name, &v);
+		if (fails)
+			dlog(LOG_NOTICE, "host name %s resolves again, after %u failed tr%s",
+			     it->name, fails, fails == 1 ? "y" : "ies");
+		if (it->ans.left_out)
+			dlog(LOG_WARNING, "host name %s: %u more addresses left out: a name holds at most %d",
+			     it->name, it->ans.left_out, SG_DNS_ADDRS_MAX);
+		log_change(it->name, &c, p);
+		changed |= c.n_added || c.n_dropped;
+	}
+	close(fd);
+	if (changed || !ds->names_settled)
+		names_settle(ds);
+unlock:
+	sg_hn_unlock(lock);
+out:
+	free(j);
+}
+
+/*
+ * Every second: old addresses whose grace is over go, and the names whose
+ * time has come are handed to a resolver thread (one job at a time).
+ */
+static void names_periodic(struct dstate *ds)
+{
+	const struct sg_hn_policy *p = &ds->cfg.names_policy;
+	struct sg_hostname *hn = NULL;
+	struct sg_hn_change c;
+	size_t n = 0, i, due = 0;
+	bool changed = false;
+	struct rjob *j;
+	int lock, fd, err;
+	__u32 now;
+
+	lock = sg_hn_lock(false);
+	if (lock < 0)
+		return;		/* no host names */
+	fd = sg_hn_open(false);
+	if (fd < 0)
+		goto unlock;
+	err = sg_hn_dump(fd, &hn, &n);
+	if (err) {
+		close(fd);
+		goto unlock;
+	}
+	now = sg_hn_now();
+	for (i = 0; i < n; i++) {
+		if (!sg_hn_expire(&hn[i].val, now, &c))
+			continue;
+		sg_hn_put(fd, hn[i].key.name, &hn[i].val);
+		log_change(hn[i].key.name, &c, p);
+		changed = true;
+	}
+	close(fd);
+	if (changed || !ds->names_settled)
+		names_settle(ds);
+	for (i = 0; i < n && !ds->job; i++)
+		due += (__s32)(sg_hn_due(&hn[i].val, p) - now) <= 0;
+	if (!due)
+		goto unlock;
+	j = calloc(1, sizeof(*j) + due * sizeof(j->items[0]));
+	if (!j)
+		goto unlock;
+	j->efd = ds->names_efd;
+	for (i = 0; i < n; i++) {
+		struct rjob_item *it = &j->items[j->n];
+
+		if ((__s32)(sg_hn_due(&hn[i].val, p) - now) > 0)
+			continue;
+		snprintf(it->name, sizeof(it->name), "%s", hn[i].key.name);
+		it->ns = hn[i].val.n_servers < SG_DNS_SERVERS_MAX ?
+			 hn[i].val.n_servers : SG_DNS_SERVERS_MAX;
+		memcpy(it->servers, hn[i].val.servers, sizeof(it->servers));
+		it->ans.status = SG_DNS_ERROR;
+		j->n++;
+	}
+	err = pthread_create(&j->thread, NULL, rjob_run, j);
+	if (err) {
+		dlog(LOG_ERR, "cannot start the resolver thread: %s: trying again in %d s",
+		     strerror(err), SG_DAEMON_CHECK_S);
+		free(j);
+	} else {
+		ds->job = j;
+	}
+unlock:
+	free(hn);
+	sg_hn_unlock(lock);
+}
+
+/* At stop: a resolver still at work is told to stop, and waited for. */
+static void names_stop(struct dstate *ds)
+{
+	if (!ds->job)
+		return;
+	ds->job->cancel = 1;
+	pthread_join(ds->job->thread, NULL);
+	free(ds->job);
+	ds->job = NULL;
+}
+
 /* ---- load and reload ---- */
 
 /* Parse and check FILE; on error the message is out and *CFG empty. */
@@ -413,9 +658,10 @@ static void reload(struct dstate *ds)
 	attach_missing(ds, opts_changed);
 	expect_ifaces(ds);
 	events_check(ds);
-	dlog(LOG_INFO, "reloaded %s: %d interface%s, %zu allowlist prefix%s, %zu flow%s",
+	dlog(LOG_INFO, "reloaded %s: %d interface%s, %zu allowlist prefix%s, %zu host name%s, %zu flow%s",
 	     ds->path, nc.daemon.n_ifaces, nc.daemon.n_ifaces == 1 ? "" : "s",
-	     nc.n_allow, nc.n_allow == 1 ? "" : "es", nc.n_flows,
+	     nc.n_allow, nc.n_allow == 1 ? "" : "es", nc.n_names,
+	     nc.n_names == 1 ? "" : "s", nc.n_flows,
 	     nc.n_flows == 1 ? "" : "s");
 out:
 	notify("READY=1");
@@ -480,6 +726,13 @@ static int signals_setup(struct dstate *ds)
 	}
 	ev.data.fd = ds->sigfd;
 	epoll_ctl(ds->epfd, EPOLL_CTL_ADD, ds->sigfd, &ev);
+	ds->names_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ds->names_efd < 0) {
+		sg_err_errno(errno, "cannot set up the event loop", "try again");
+		return -1;
+	}
+	ev.data.fd = ds->names_efd;
+	epoll_ctl(ds->epfd, EPOLL_CTL_ADD, ds->names_efd, &ev);
 	return 0;
 }
 
@@ -499,6 +752,10 @@ static int event_loop(struct dstate *ds)
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
+			if (got[i].data.fd == ds->names_efd) {
+				names_apply(ds);
+				continue;
+			}
 			if (got[i].data.fd != ds->sigfd) {
 				if (ds->rb)
 					ring_buffer__consume(ds->rb);
@@ -517,6 +774,7 @@ static int event_loop(struct dstate *ds)
 			attach_missing(ds, false);
 			events_check(ds);
 			flows_periodic(ds, now);
+			names_periodic(ds);
 		}
 	}
 	return 0;
@@ -530,7 +788,7 @@ int do_daemon(int argc, char **argv)
 		{ 0 }
 	};
 	struct dstate ds = { .snap = -1, .ev_fd = -1, .lock = -1, .epfd = -1,
-			     .sigfd = -1 };
+			     .sigfd = -1, .names_efd = -1 };
 	struct daemon_opts o = {};
 	char names[SG_IFACES_MAX * (IF_NAMESIZE + 2)];
 	int first, ret = SG_EXIT_FAIL;
@@ -586,6 +844,9 @@ int do_daemon(int argc, char **argv)
 	     ds.events, names);
 	ret = SG_EXIT_OK;
 out:
+	names_stop(&ds);
+	if (ds.names_efd >= 0)
+		close(ds.names_efd);
 	sg_exporter_stop(ds.exp);
 	events_close(&ds);
 	if (ds.epfd >= 0)
