@@ -166,10 +166,10 @@ static void args_free(struct allow_args *a)
 	free(a->names);
 }
 
-/* Only what an address or a prefix is written with? */
+/* Meant as an address or a prefix?  No host name has '/' or ':'. */
 static bool looks_like_prefix(const char *s)
 {
-	return strspn(s, "0123456789abcdefABCDEF.:/") == strlen(s);
+	return strpbrk(s, "/:") || strspn(s, "0123456789.") == strlen(s);
 }
 
 int sg_allow_parse(const char *s, struct sg_lpm_key *k, char *name, size_t nlen,

@@ -632,6 +632,11 @@ static int lookup(struct query *Q, const char *name, __u16 type,
 	return SG_DNS_OK;
 }
 
+static int cmp_addr(const void *x, const void *y)
+{
+	return memcmp(x, y, sizeof(struct sg_addr));
+}
+
 void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t n,
 		    struct sg_dns_answer *a, const volatile int *cancel)
 {
@@ -688,6 +693,8 @@ void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t 
 		}
 	}
 	if (a->n) {
+		/* in order (IPv4 first): SRV answers come in any order */
+		qsort(a->addrs, a->n, sizeof(a->addrs[0]), cmp_addr);
 		a->status = SG_DNS_OK;
 		a->ttl = ttl;
 		a->why[0] = '\0';

@@ -328,7 +328,7 @@ test_allow_stores_ipv4_mapped() {
 test_allow_add_is_all_or_nothing() {
 	setup
 	check "attach" sg attach "$A"
-	expect_exit 1 "^Error: invalid prefix 'bogus'" sg allow add 203.0.113.7 bogus
+	expect_exit 1 "^Error: invalid prefix or host name 'bogus'" sg allow add 203.0.113.7 bogus
 	expect_eq "nothing added" 0 "$(sg allow list --json | json 'len(d)')"
 }
 
@@ -346,7 +346,11 @@ test_allow_invalid_prefix_named() {
 	check "attach" sg attach "$A"
 	expect_exit 1 "^Error: invalid prefix '1.2.3.4/33': the prefix length must be 0 to 32$" sg allow add 1.2.3.4/33
 	expect_exit 1 "^Error: invalid prefix '2001:db8::/129'" sg allow add 2001:db8::/129
-	expect_exit 1 "^Error: invalid prefix 'example.com': not an IPv4 or IPv6 address" sg allow add example.com
+	expect_exit 1 "^Error: invalid prefix '10.0.0.300': not an IPv4 or IPv6 address" sg allow add 10.0.0.300
+	expect_exit 1 "^Error: invalid prefix 'sip.provider.example/24': not an IPv4 or IPv6 address" \
+		sg allow add sip.provider.example/24
+	expect_exit 1 "^Error: invalid prefix or host name 'sip provider': write an address" \
+		sg allow add "sip provider"
 	expect_exit 1 "^Error: invalid prefix '10.0.0.0/8x'" sg allow add 10.0.0.0/8x
 }
 
@@ -734,7 +738,7 @@ test_bad_config_names_line_and_changes_nothing() {
 test_bad_config_when_not_attached_pins_nothing() {
 	setup
 	printf '[allow]\nprefix = nope\n' >"$TMP/bad.conf"
-	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid prefix 'nope'" sg attach "$A" --config "$TMP/bad.conf"
+	expect_exit 1 "^Error: $TMP/bad.conf:2: invalid prefix or host name 'nope'" sg attach "$A" --config "$TMP/bad.conf"
 	check "nothing pinned" pinned_nothing
 	expect_eq "no XDP program" "" "$(xdp_prog_name "$A")"
 }
@@ -790,6 +794,8 @@ test_not_attached_errors() {
 	local msg="^Error: sipguard is not attached \(nothing pinned under $SIPGUARD_PIN_PATH\): run 'sipguard attach IFACE' first$"
 	expect_exit 1 "$msg" "$SG" allow list
 	expect_exit 1 "$msg" "$SG" allow add 203.0.113.7
+	expect_exit 1 "$msg" "$SG" allow add sip.provider.example
+	expect_exit 1 "$msg" "$SG" allow names
 	expect_exit 1 "$msg" "$SG" flows list
 	expect_exit 1 "$msg" "$SG" flows flush
 	expect_exit 1 "$msg" "$SG" flows save /tmp/sg-not-written
@@ -1009,7 +1015,7 @@ test_help_matches_man_page() {
 	for verb in $(sed -n 's/^  \([a-z]*\) .*/\1/p; s/^  \([a-z]*\)$/\1/p' <<<"$out" | sort -u); do
 		check "man page documents '$verb'" grep -q "^\.B $verb\b\|^\.BR $verb\b\|^\.SS $verb\b" "$SG_TOP/docs/sipguard.8"
 	done
-	for opt in --pin-path --json --pretty --verbose --mode --config --monitor --no-learn --conntrack --all; do
+	for opt in --pin-path --json --pretty --verbose --mode --config --monitor --no-learn --conntrack --all --resolver; do
 		check "man page documents $opt" grep -q -- "${opt//-/\\\\-}" "$SG_TOP/docs/sipguard.8"
 	done
 	check "man page documents SIPGUARD_KERNEL_RELEASE" grep -q SIPGUARD_KERNEL_RELEASE "$SG_TOP/docs/sipguard.8"

@@ -5,8 +5,10 @@ set -euo pipefail
 
 BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	libinih-dev libjson-c-dev libmicrohttpd-dev pkg-config libclang-rt-14-dev"
+# dnsmasq-base: the DNS server of tests/test_dns.sh (the binary alone,
+# without a service that Debian would start).
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
-	iptables ipset conntrack tcpdump prometheus"
+	iptables ipset conntrack tcpdump prometheus dnsmasq-base"
 # The SIP stacks that tests/sipdiff/ checks the classifier against: libre
 # (baresip), GNU oSIP and sofia-sip (FreeSWITCH).
 SIPDIFF_PKGS="libre-dev libosip2-dev libsofia-sip-ua-dev"
