@@ -28,8 +28,10 @@ static const struct sg_cmd cmds[] = {
 	  "remove everything sipguard put on IFACE (and the pins, after the last)" },
 	{ "status", do_status, "[--json]",
 	  "show the attached interfaces, the settings and the table fill" },
-	{ "allow", do_allow, "add|del PREFIX...\nlist [--json]",
-	  "change or show the allowlist of source prefixes" },
+	{ "allow", do_allow,
+	  "add PREFIX|NAME... [--resolver ADDR[:PORT]]...\ndel PREFIX|NAME...\n"
+	  "list|names [--json]",
+	  "change or show the allowlist of source prefixes and host names" },
 	{ "flows", do_flows,
 	  "add|del REMOTE_ADDR[:PORT] LOCAL_PORT\nlist [--json]\nflush\nsave|restore FILE",
 	  "change or show the established flows; flush ends the learned ones" },
