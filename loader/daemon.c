@@ -26,7 +26,9 @@
  * holds up the event loop; the answers come back through an eventfd and
  * are applied here.  An address a name no longer has stays for [allow]
  * grace seconds; a name that does not resolve keeps its addresses, is
- * logged and tried again after a back-off.
+ * logged and tried again after a back-off.  The names' addresses are
+ * saved in the state directory and put back at start where a name has
+ * none (a reboot), until DNS answers.
  *
  * The file as parsed is kept in a memfd, and every attach the daemon does
  * later (an interface that appears, a PPP link that comes back) reads that
@@ -144,6 +146,7 @@ struct dstate {
 	struct rjob *job;		/* host names being resolved */
 	int names_efd;			/* the job says it is done */
 	bool names_settled;		/* the allowlist checked against them */
+	bool names_restored;		/* the saved addresses were looked at */
 };
 
 /* The file's bytes in a memfd, for the attaches that come later. */
@@ -399,6 +402,55 @@ static int names_settle(struct dstate *ds)
 	return err;
 }
 
+/* The names' current addresses to the state directory (a reboot's). */
+static void names_save(struct dstate *ds)
+{
+	const char *dir = ds->cfg.daemon.state_dir;
+	char path[SG_PATH_MAX + 16], msg[SG_PATH_MAX + 128];
+	long n;
+	int err;
+
+	if (!dir[0])
+		return;
+	err = sg_state_dir_make(dir);
+	if (err) {
+		dlog(LOG_ERR, "cannot save the host names' addresses: cannot make %s: %s",
+		     dir, strerror(-err));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, SG_HN_STATE_FILE);
+	n = sg_hn_save_file(path, msg, sizeof(msg));
+	if (n < 0)
+		dlog(LOG_ERR, "cannot save the host names' addresses: %s", msg);
+}
+
+/*
+ * Once, at start: names that have no address yet (the map is new: the
+ * machine booted, or everything was detached) get the ones saved before,
+ * so that a DNS server that is not up yet keeps no trunk out.
+ */
+static void names_restore(struct dstate *ds)
+{
+	const char *dir = ds->cfg.daemon.state_dir;
+	char path[SG_PATH_MAX + 16], msg[SG_PATH_MAX + 256];
+	struct sg_maps m;
+	long n;
+
+	ds->names_restored = true;
+	if (!dir[0] || sg_maps_open(&m))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, SG_HN_STATE_FILE);
+	n = sg_hn_restore_file(&m, path, msg, sizeof(msg));
+	sg_maps_close(&m);
+	if (n == -ENOENT)
+		return;
+	if (n < 0)
+		dlog(LOG_ERR, "%s", msg);
+	else if (n)
+		dlog(LOG_NOTICE, "restored the addresses of %ld host name%s from %s, until DNS answers",
+		     n, n == 1 ? "" : "s", path);
+}
+
 /* Log what an answer or a grace changed for NAME. */
 static void log_change(const char *name, const struct sg_hn_change *c,
 		       const struct sg_hn_policy *p)
@@ -477,6 +529,8 @@ static void names_apply(struct dstate *ds)
 	close(fd);
 	if (changed || !ds->names_settled)
 		names_settle(ds);
+	if (changed)
+		names_save(ds);
 unlock:
 	sg_hn_unlock(lock);
 out:
@@ -501,6 +555,8 @@ static void names_periodic(struct dstate *ds)
 	lock = sg_hn_lock(false);
 	if (lock < 0)
 		return;		/* no host names */
+	if (!ds->names_restored)
+		names_restore(ds);
 	fd = sg_hn_open(false);
 	if (fd < 0)
 		goto unlock;
@@ -520,6 +576,8 @@ static void names_periodic(struct dstate *ds)
 	close(fd);
 	if (changed || !ds->names_settled)
 		names_settle(ds);
+	if (changed)
+		names_save(ds);
 	for (i = 0; i < n && !ds->job; i++)
 		due += (__s32)(sg_hn_due(&hn[i].val, p) - now) <= 0;
 	if (!due)
@@ -553,15 +611,25 @@ unlock:
 	sg_hn_unlock(lock);
 }
 
-/* At stop: a resolver still at work is told to stop, and waited for. */
-static void names_stop(struct dstate *ds)
+/* At stop: a resolver still at work is told to stop, and waited for;
+ * the names' addresses are saved. */
+static void names_stop(struct dstate *ds, bool save)
 {
-	if (!ds->job)
+	int lock;
+
+	if (ds->job) {
+		ds->job->cancel = 1;
+		pthread_join(ds->job->thread, NULL);
+		free(ds->job);
+		ds->job = NULL;
+	}
+	if (!save)
 		return;
-	ds->job->cancel = 1;
-	pthread_join(ds->job->thread, NULL);
-	free(ds->job);
-	ds->job = NULL;
+	lock = sg_hn_lock(false);
+	if (lock < 0)
+		return;
+	names_save(ds);
+	sg_hn_unlock(lock);
 }
 
 /* ---- load and reload ---- */
@@ -839,12 +907,13 @@ int do_daemon(int argc, char **argv)
 		ring_buffer__consume(ds.rb);
 	notify("STOPPING=1");
 	flows_save(&ds, true);
+	names_stop(&ds, true);
 	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
 	dlog(LOG_INFO, "stopping after %llu drop events; the filter stays attached to %s ('sipguard detach IFACE' removes it)",
 	     ds.events, names);
 	ret = SG_EXIT_OK;
 out:
-	names_stop(&ds);
+	names_stop(&ds, false);
 	if (ds.names_efd >= 0)
 		close(ds.names_efd);
 	sg_exporter_stop(ds.exp);

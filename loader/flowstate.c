@@ -365,8 +365,7 @@ static bool state_file(const char *dir, char *buf, size_t len)
 	return true;
 }
 
-/* mkdir -p DIR; the last component 0700.  0 or -errno. */
-static int state_dir_make(const char *dir)
+int sg_state_dir_make(const char *dir)
 {
 	char p[SG_PATH_MAX];
 	size_t i;
@@ -396,7 +395,7 @@ void sg_flowstate_daemon_save(const char *dir, bool at_stop)
 	fd = sg_pin_open(SG_MAP_FLOWS);
 	if (fd < 0)
 		return;		/* nothing attached: nothing learned */
-	err = state_dir_make(dir);
+	err = sg_state_dir_make(dir);
 	if (err) {
 		syslog(LOG_ERR, "cannot save the learned flows: cannot make %s: %s",
 		       dir, strerror(-err));

@@ -47,6 +47,8 @@ void sg_restore_text(char *buf, size_t len, const char *path,
  * truth.  Returns false while the table is not pinned (try again later).
  */
 void sg_flowstate_daemon_save(const char *dir, bool at_stop);
+/* mkdir -p DIR, the state directory; its last component 0700.  0 or -errno. */
+int sg_state_dir_make(const char *dir);
 bool sg_flowstate_daemon_restore(const char *dir);
 
 #endif /* SG_FLOWSTATE_H */

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,4 +583,201 @@ out:
 	sg_hn_unlock(lock);
 	free(a);
 	return ret;
+}
+
+/* ---- the names' addresses in the state directory ---- */
+
+#define HN_STATE_MAGIC		"sipguard-hostnames"
+#define HN_STATE_VERSION	1
+
+static void msgf(char *msg, size_t mlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void msgf(char *msg, size_t mlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, mlen, fmt, ap);
+	va_end(ap);
+}
+
+long sg_hn_save_file(const char *path, char *msg, size_t mlen)
+{
+	char tmp[SG_PATH_MAX + 8], a[64];
+	struct sg_hostname *hn = NULL;
+	size_t n = 0, i;
+	FILE *f;
+	__u32 j;
+	int fd, err;
+
+	fd = sg_hn_open(false);
+	if (fd == -1) {
+		msgf(msg, mlen, "cannot open the host names");
+		return -EIO;
+	}
+	if (fd >= 0) {
+		err = sg_hn_dump(fd, &hn, &n);
+		close(fd);
+		if (err) {
+			msgf(msg, mlen, "cannot read the host names: %s", strerror(-err));
+			return err;
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f) {
+		err = -errno;
+		msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(errno));
+		free(hn);
+		return err;
+	}
+	fprintf(f, "%s %d\n# written by sipguard daemon; see 'man sipguard', FILES\n",
+		HN_STATE_MAGIC, HN_STATE_VERSION);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "name %s\n", hn[i].key.name);
+		for (j = 0; j < hn[i].val.n_addrs && j < SG_HOSTADDRS_MAX; j++) {
+			if (hn[i].val.addrs[j].flags & SG_HA_OLD)
+				continue;
+			sg_format_addr(&hn[i].val.addrs[j].addr, a, sizeof(a));
+			fprintf(f, "addr %s\n", a);
+		}
+	}
+	fprintf(f, "end %zu\n", n);
+	free(hn);
+	if (fflush(f) || fsync(fileno(f)) || ferror(f)) {
+		err = -errno;
+		fclose(f);
+		unlink(tmp);
+		msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(-err));
+		return err;
+	}
+	fclose(f);
+	if (rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+		msgf(msg, mlen, "cannot rename %s to %s: %s", tmp, path, strerror(-err));
+		return err;
+	}
+	return n;
+}
+
+struct saved_name {
+	char name[SG_HOSTNAME_MAX + 3];
+	struct sg_addr addrs[SG_HOSTADDRS_MAX];
+	unsigned int n;
+};
+
+/* Read PATH whole into *OUT (*N names).  0, or -errno with MSG set. */
+static int read_state(const char *path, struct saved_name **out, size_t *n,
+		      char *msg, size_t mlen)
+{
+	struct saved_name *v = NULL, *nv;
+	char line[512], word[SG_HOSTNAME_MAX + 3], err[SG_ERRBUF];
+	size_t cnt = 0, cap = 0, lineno = 0, end = (size_t)-1;
+	unsigned long count;
+	int version, c;
+	bool v4;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		c = -errno;
+		msgf(msg, mlen, "cannot read %s: %s", path, strerror(errno));
+		return c;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (lineno == 1) {
+			if (sscanf(line, HN_STATE_MAGIC " %d", &version) != 1 ||
+			    version != HN_STATE_VERSION)
+				goto bad;
+			continue;
+		}
+		if (end != (size_t)-1)
+			goto bad;	/* nothing after the end */
+		if (sscanf(line, "end %lu", &count) == 1) {
+			end = count;
+			continue;
+		}
+		if (sscanf(line, "name %255s", word) == 1) {
+			if (sg_parse_hostname(word, word, sizeof(word), err, sizeof(err)))
+				goto bad;
+			if (cnt == cap) {
+				cap = cap ? 2 * cap : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					goto bad;
+				v = nv;
+			}
+			memset(&v[cnt], 0, sizeof(v[cnt]));
+			snprintf(v[cnt].name, sizeof(v[cnt].name), "%s", word);
+			cnt++;
+			continue;
+		}
+		if (sscanf(line, "addr %63s", word) == 1 && cnt &&
+		    v[cnt - 1].n < SG_HOSTADDRS_MAX &&
+		    !sg_parse_addr(word, &v[cnt - 1].addrs[v[cnt - 1].n], &v4)) {
+			v[cnt - 1].n++;
+			continue;
+		}
+		goto bad;
+	}
+	fclose(f);
+	if (lineno == 0 || end != cnt) {
+		lineno++;
+		goto bad_closed;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+bad:
+	fclose(f);
+bad_closed:
+	free(v);
+	msgf(msg, mlen, "%s:%zu: %s: the file is damaged or not a sipguard host-name file; nothing restored from it",
+	     path, lineno, end == (size_t)-1 ? "no 'end' line, or a bad line" :
+	     "a bad line or count");
+	return -EINVAL;
+}
+
+long sg_hn_restore_file(const struct sg_maps *m, const char *path, char *msg,
+			size_t mlen)
+{
+	struct saved_name *saved = NULL;
+	struct sg_hostname_val v;
+	size_t n = 0, i;
+	long done = 0;
+	unsigned int k;
+	int fd, err;
+
+	err = read_state(path, &saved, &n, msg, mlen);
+	if (err)
+		return err;
+	fd = sg_hn_open(false);
+	if (fd < 0) {
+		free(saved);
+		return 0;	/* no names to restore */
+	}
+	for (i = 0; i < n; i++) {
+		if (sg_hn_get(fd, saved[i].name, &v) || v.n_addrs || v.resolved_s ||
+		    !saved[i].n)
+			continue;
+		for (k = 0; k < saved[i].n; k++) {
+			memset(&v.addrs[k], 0, sizeof(v.addrs[k]));
+			v.addrs[k].addr = saved[i].addrs[k];
+		}
+		v.n_addrs = saved[i].n;
+		if (!sg_hn_put(fd, saved[i].name, &v))
+			done++;
+	}
+	close(fd);
+	free(saved);
+	if (done && sg_hn_settle(m)) {
+		msgf(msg, mlen, "cannot put the restored addresses in the allowlist (see above)");
+		return -EIO;
+	}
+	return done;
 }

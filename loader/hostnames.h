@@ -147,6 +147,21 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 			 const char (*names)[SG_HOSTNAME_MAX + 1], size_t n,
 			 const struct sg_dns_server *servers, size_t ns);
 
+/*
+ * The names' addresses in a file, so that they outlive a reboot (the
+ * daemon's state directory).  Save: every name and its current
+ * addresses, to PATH via PATH.tmp; the number of names, or -errno with
+ * the reason in MSG.  Restore: the saved addresses of each name in the
+ * map that has none and was never resolved (the map is new: a reboot),
+ * and the allowlist follows; the names stay due at once.  The number of
+ * names restored; -ENOENT: no file; -EINVAL: a damaged file (nothing
+ * restored); other -errno.  The caller holds the lock.
+ */
+long sg_hn_save_file(const char *path, char *msg, size_t mlen);
+long sg_hn_restore_file(const struct sg_maps *m, const char *path, char *msg,
+			size_t mlen);
+#define SG_HN_STATE_FILE	"hostnames"
+
 /* "no such name: check the name", or what to check for a failure. */
 const char *sg_hn_hint(int status, bool resolver_given);
 

@@ -333,6 +333,20 @@ test_daemon_keeps_the_last_good_addresses_when_dns_fails() {
 	check "slow.example's address went with it" hasnt "198.18.0.30/32"
 	expect_eq "the names left" "trunk.example" "$(sg allow names --json | py "','.join(n['name'] for n in d)")"
 	check "daemon alive" kill -0 "$DPID"
+
+	# a reboot with the DNS server down: the saved addresses come back
+	kill -TERM "$DPID"
+	wait "$DPID"
+	expect_eq "the daemon's exit status" 0 $?
+	check "the addresses saved: $(cat "$TMP/state/hostnames")" grep -qx "addr 198.18.0.22" "$TMP/state/hostnames"
+	check "nothing pinned, as after a reboot" sg detach "$WAN"
+	dns_stop
+	start_daemon "$TMP/sg.conf"
+	wait_for "the restore" 10 grep -q "restored the addresses of 1 host name from $TMP/state/hostnames, until DNS answers" "$TMP/daemon.log"
+	check "the last good addresses are in: $(allowed)" has "198.18.0.22/32:dns:trunk.example"
+	check "all of them" has "2001:db8:5::12/128:dns:trunk.example"
+	wait_for "the warning" 10 grep -q "cannot resolve host name trunk.example: cannot reach 198.18.0.53: Connection refused: keeping its 5 addresses" "$TMP/daemon.log"
+	passes 198.18.0.11
 }
 
 need_root
