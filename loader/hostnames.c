@@ -535,6 +535,7 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 {
 	struct sg_dns_answer *a;
 	struct sg_hostname_val v;
+	unsigned int *kept;
 	__u32 now;
 	size_t i;
 	int fd, lock, ret = 0, bad = 0;
@@ -542,13 +543,18 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 	if (!n)
 		return 0;
 	a = calloc(n, sizeof(*a));
-	if (!a)
+	kept = calloc(n, sizeof(*kept));
+	if (!a || !kept) {
+		free(a);
+		free(kept);
 		return -1;
+	}
 	for (i = 0; i < n; i++)
 		sg_dns_resolve(names[i], servers, ns, &a[i], NULL);
 	lock = sg_hn_lock(true);
 	if (lock < 0) {
 		free(a);
+		free(kept);
 		return -1;
 	}
 	fd = sg_hn_open(true);
@@ -558,12 +564,15 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 	}
 	now = sg_hn_now();
 	for (i = 0; i < n; i++) {
+		kept[i] = 0;
 		if (sg_hn_get(fd, names[i], &v))
 			continue;	/* gone meanwhile */
-		if (a[i].status == SG_DNS_OK)
+		if (a[i].status == SG_DNS_OK) {
 			sg_hn_take(&v, &a[i], now, 0, false, NULL);
-		else
+		} else {
 			sg_hn_failed(&v, &a[i], now);
+			kept[i] = v.n_addrs;
+		}
 		if (sg_hn_put(fd, names[i], &v))
 			ret = -1;
 	}
@@ -573,8 +582,13 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 	for (i = 0; i < n; i++) {
 		if (a[i].status == SG_DNS_OK)
 			continue;
-		sg_err("%s: cannot resolve %s: %s: %s; the filter is on without its addresses",
-		       path, names[i], a[i].why, sg_hn_hint(a[i].status, ns > 0));
+		if (kept[i])
+			sg_err("%s: cannot resolve %s: %s: %s; the filter is on, with the %u addresses the name had",
+			       path, names[i], a[i].why, sg_hn_hint(a[i].status, ns > 0),
+			       kept[i]);
+		else
+			sg_err("%s: cannot resolve %s: %s: %s; the filter is on without its addresses",
+			       path, names[i], a[i].why, sg_hn_hint(a[i].status, ns > 0));
 		bad++;
 	}
 	if (bad)
@@ -582,6 +596,7 @@ int sg_hn_resolve_config(const struct sg_maps *m, const char *path,
 out:
 	sg_hn_unlock(lock);
 	free(a);
+	free(kept);
 	return ret;
 }
 
