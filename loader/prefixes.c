@@ -14,7 +14,11 @@
  * a failed `add` takes back what it already did: all or nothing.  Entries
  * remember their origin (cli, config, import); the config file and `deny
  * import` each replace only their own entries, new ones first, so a kept
- * entry is never missing for a moment.
+ * entry is never missing for a moment.  A list may have an heir (the
+ * allowlist: its host names' addresses, origin dns): an entry of another
+ * origin whose key the heir wants is handed to it when it goes, instead
+ * of deleted, and an entry of the heir becomes the entry of the origin
+ * that adds or syncs its key.
  */
 #include <errno.h>
 #include <stddef.h>

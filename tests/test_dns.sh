@@ -95,6 +95,9 @@ dns_change() {
 # dnsmasq answers on $DNS4:53.
 dns_listening() { ip netns exec "$INET" ss -Hlun "sport = :53" | grep -q "$DNS4"; }
 
+# The server that never answers listens on 127.0.0.1:5353 in the phone's namespace.
+silent_listening() { ip netns exec "$PHONE" ss -Hlun "sport = :5353" | grep -q 127.0.0.1; }
+
 # queries NAME TYPE: how many queries for NAME of TYPE the server got.
 queries() { grep -c "query\[$2\] $1 from" "$TMP/dns.log"; }
 
@@ -198,7 +201,7 @@ test_cli_names_the_resolvers_answer_when_a_name_does_not_resolve() {
 	nsenter --net="/run/netns/$PHONE" python3 -c 'import socket,time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 5353)); time.sleep(60)' &
 	cleanup_add "kill $! 2>/dev/null"
-	sleep 0.3
+	wait_for "the silent server" 10 silent_listening
 	expect_exit 1 "^Error: cannot resolve trunk.example: timeout: no answer from 127.0.0.1:5353 \(2 tries, 2 s each\): check the resolver$" \
 		sg allow add trunk.example --resolver 127.0.0.1:5353
 	expect_exit 1 "^Error: cannot resolve trunk.example: cannot reach 127.0.0.1:5354: Connection refused: check the resolver$" \
@@ -267,9 +270,10 @@ write_conf() {
 }
 
 start_daemon() {
+	rm -f "$TMP/daemon.log"	# not the last daemon's "started with"
 	spawn daemon nsenter --net="/run/netns/$PHONE" "$SG" daemon --config "$1" --stderr
 	DPID=$BG
-	wait_for "the daemon to start" 10 grep -q ': started with ' "$TMP/daemon.log"
+	wait_for "the daemon to start" 10 grep -qs ': started with ' "$TMP/daemon.log"
 }
 
 test_daemon_follows_dns_changes_with_a_grace() {
@@ -309,7 +313,8 @@ test_daemon_follows_dns_changes_with_a_grace() {
 
 test_daemon_keeps_the_last_good_addresses_when_dns_fails() {
 	check "topology" setup
-	write_conf "$TMP/sg.conf" 1 "prefix = nope.example"
+	# refresh-max bounds the back-off too: a try at least every 4 s
+	write_conf "$TMP/sg.conf" 1 "prefix = nope.example" "refresh-max = 4"
 	start_daemon "$TMP/sg.conf"
 	wait_for "trunk.example resolved" 10 has "198.18.0.21/32:dns:trunk.example"
 	wait_for "the warning for nope.example" 10 grep -q "cannot resolve host name nope.example: NXDOMAIN (no such name) from 198.18.0.53: it has no address in the allowlist yet; trying again in 1 s" "$TMP/daemon.log"
@@ -322,7 +327,7 @@ test_daemon_keeps_the_last_good_addresses_when_dns_fails() {
 		"$(allowed)"
 	check "allow names says why" grep -Eq "^trunk.example +config +5 .*cannot reach 198.18.0.53: Connection refused \([0-9]+ tries failed\)$" <(sg allow names)
 	dns_start 2
-	wait_for "the recovery" 15 grep -q "host name trunk.example resolves again, after [0-9]* failed tries" "$TMP/daemon.log"
+	wait_for "the recovery" 10 grep -q "host name trunk.example resolves again, after [0-9]* failed tries" "$TMP/daemon.log"
 	wait_for "the new address" 5 has "198.18.0.22/32:dns:trunk.example"
 
 	# a name taken out of the file goes, with its addresses, at once
