@@ -503,9 +503,12 @@ write_conf() {
 }
 
 start_daemon() {
+	# The log is truncated by the new process, maybe after the first look:
+	# a restart must not see the last daemon's "started with".
+	rm -f "$TMP/daemon.log"
 	spawn daemon env ${NOTIFY:+NOTIFY_SOCKET=$NOTIFY} nsenter --net="/run/netns/$PHONE" "$SG" daemon --config "$@" --stderr
 	DPID=$BG
-	wait_for "the daemon to start" 10 grep -q ': started with ' "$TMP/daemon.log"
+	wait_for "the daemon to start" 10 grep -qs ': started with ' "$TMP/daemon.log"
 }
 
 reloads() { grep -c ': reloaded ' "$TMP/daemon.log"; }
