@@ -517,17 +517,34 @@ static void ttl_min(__u32 *ttl, __u32 t)
 		*ttl = t;
 }
 
+/*
+ * Keep the addresses in order (IPv4 first), the lowest SG_DNS_ADDRS_MAX
+ * of them: servers shuffle their records, and a name with more addresses
+ * than that must keep the same ones from one answer to the next.
+ */
 static void add_addr(struct sg_dns_answer *a, const struct sg_addr *x)
 {
 	unsigned int i;
+	int c = 1;
 
-	for (i = 0; i < a->n; i++)
-		if (!memcmp(&a->addrs[i], x, sizeof(*x)))
-			return;
-	if (a->n < SG_DNS_ADDRS_MAX)
-		a->addrs[a->n++] = *x;
-	else
+	for (i = 0; i < a->n; i++) {
+		c = memcmp(&a->addrs[i], x, sizeof(*x));
+		if (c >= 0)
+			break;
+	}
+	if (i < a->n && !c)
+		return;		/* there already */
+	if (i == SG_DNS_ADDRS_MAX) {
 		a->left_out++;
+		return;
+	}
+	if (a->n == SG_DNS_ADDRS_MAX) {
+		a->left_out++;	/* the highest goes */
+		a->n--;
+	}
+	memmove(&a->addrs[i + 1], &a->addrs[i], (a->n - i) * sizeof(*x));
+	a->addrs[i] = *x;
+	a->n++;
 }
 
 /*
@@ -632,11 +649,6 @@ static int lookup(struct query *Q, const char *name, __u16 type,
 	return SG_DNS_OK;
 }
 
-static int cmp_addr(const void *x, const void *y)
-{
-	return memcmp(x, y, sizeof(struct sg_addr));
-}
-
 void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t n,
 		    struct sg_dns_answer *a, const volatile int *cancel)
 {
@@ -693,8 +705,6 @@ void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t 
 		}
 	}
 	if (a->n) {
-		/* in order (IPv4 first): SRV answers come in any order */
-		qsort(a->addrs, a->n, sizeof(a->addrs[0]), cmp_addr);
 		a->status = SG_DNS_OK;
 		a->ttl = ttl;
 		a->why[0] = '\0';

@@ -2,7 +2,8 @@
 # Trunks by name (issue 14, part 4): host names in the allowlist, resolved
 # by a real DNS server (dnsmasq) that runs in the test's namespace.
 #
-#   namespace "inet":  the DNS server 198.18.0.53, the trunk's SIP servers
+#   namespace "inet":  the DNS server 198.18.0.53 (and 2001:db8:53::53), the
+#                      trunk's SIP servers
 #                      (198.18.0.11, .12, .13, .21, .22) and a stranger
 #                      198.18.0.66, all on one veth
 #   namespace "phone": 198.18.0.2, sipguard on its veth; every sipguard
@@ -11,7 +12,8 @@
 # The DNS data (dns_conf): trunk.example has A and AAAA records (TTL 2 s)
 # and two SIP SRV targets, sbc1 (A) and sbc2 (A and AAAA); slow.example
 # has an A record with a TTL of an hour; empty.example only a TXT record;
-# nope.example does not exist.  dns_change swaps the addresses of
+# nope.example does not exist; many.example has 40 A records (the answer
+# does not fit in a UDP datagram).  dns_change swaps the addresses of
 # trunk.example (.21 -> .22), sbc2 (.12 -> .13) and slow.example
 # (.30 -> .31) by restarting dnsmasq with the new data.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,7 @@ PHONE=${SG_NS_PREFIX}p
 WAN=${SG_NS_PREFIX}w
 PEER=${SG_NS_PREFIX}x
 DNS4=198.18.0.53
+DNS6=2001:db8:53::53
 PHONE4=198.18.0.2
 TMP=
 
@@ -35,6 +38,7 @@ setup() {
 	ip -n "$INET" -batch - <<-EOF || return 1
 	addr add 198.18.0.1/24 dev $PEER
 	addr add $DNS4/24 dev $PEER
+	addr add $DNS6/64 dev $PEER nodad
 	addr add 198.18.0.11/24 dev $PEER
 	addr add 198.18.0.13/24 dev $PEER
 	addr add 198.18.0.66/24 dev $PEER
@@ -42,6 +46,7 @@ setup() {
 	EOF
 	ip -n "$PHONE" -batch - <<-EOF || return 1
 	addr add $PHONE4/24 dev $WAN
+	addr add 2001:db8:53::2/64 dev $WAN nodad
 	link set $WAN up
 	EOF
 	TMP=$(mktemp -d /tmp/sgt-dns.XXXXXX)
@@ -70,13 +75,18 @@ dns_conf() {
 	host-record=sbc2.trunk.example,$s2,2001:db8:5::12,2
 	host-record=slow.example,$slow,3600
 	txt-record=empty.example,"no address here"
+	addn-hosts=$TMP/many.hosts
 	EOF
 }
 
 # dns_start N: dnsmasq with data N on $DNS4:53, logging the queries.
 dns_start() {
 	dns_conf "$1" >"$TMP/dns.conf"
-	ip netns exec "$INET" dnsmasq -C "$TMP/dns.conf" --listen-address=$DNS4 \
+	# many.example: 40 A records, more than a UDP answer holds
+	for i in $(seq 1 40); do
+		printf '198.18.1.%d many.example\n' "$i"
+	done >"$TMP/many.hosts"
+	ip netns exec "$INET" dnsmasq -C "$TMP/dns.conf" --listen-address=$DNS4,$DNS6 \
 		--bind-interfaces --port=53 --user=root --pid-file="$TMP/dns.pid" \
 		--log-queries --log-facility="$TMP/dns.log"
 }
@@ -190,6 +200,21 @@ test_cli_adds_a_name_by_its_a_aaaa_and_srv_records() {
 	check "its address stays, as the name's: $(allowed)" has "198.18.0.12/32:dns:trunk.example"
 }
 
+test_cli_takes_a_large_answer_over_tcp_and_the_lowest_32() {
+	check "topology" setup
+	check "attach" sg attach "$WAN"
+	local out want i
+	out=$(sg allow add many.example --resolver $DNS4)
+	want="many.example: 198.18.1.1"
+	for i in $(seq 2 32); do
+		want+=", 198.18.1.$i"
+	done
+	want+=" (TTL 2 s; 8 more addresses left out: a name holds at most 32)"
+	expect_eq "the lowest 32 addresses, whatever the order of the answer" "$want" "$(head -1 <<<"$out")"
+	expect_eq "asked twice: the truncated UDP answer, then over TCP" 2 "$(queries many.example A)"
+	expect_eq "in the allowlist" 32 "$(sg allow list --json | py "len([e for e in d if e['origin'] == 'dns'])")"
+}
+
 test_cli_names_the_resolvers_answer_when_a_name_does_not_resolve() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"
@@ -214,9 +239,12 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 5353)
 	expect_exit 2 "invalid resolver 'dns.example'" sg allow add trunk.example --resolver dns.example
 }
 
-test_cli_uses_resolv_conf_without_a_resolver() {
+test_cli_uses_resolv_conf_without_a_resolver_or_an_ipv6_one() {
 	check "topology" setup
 	check "attach" sg attach "$WAN"
+	check "over IPv6" sg allow add trunk.example --resolver "[$DNS6]"
+	expect_eq "its resolver kept" "$DNS6" "$(sg allow names --json | py "d[0]['resolvers'][0]")"
+	check "the name goes" sg allow del trunk.example
 	# /etc/resolv.conf of a mount namespace of its own, naming the server
 	printf 'nameserver %s\n' $DNS4 >"$TMP/resolv.conf"
 	check "resolved by the system's resolver" nsenter --net="/run/netns/$PHONE" \
