@@ -127,6 +127,24 @@ static __always_inline int flow_known(const struct sg_addr *a, __u16 rport,
 }
 
 /*
+ * Could {a, lport} have a flow?  The two sets' tags only: no slot is
+ * read, no clock, no call.  A stranger's INVITE ends here (a tag of the
+ * pair in either set is needed before flow_known() is asked), so an
+ * orphan flood costs the hash and two cache lines.
+ */
+static __always_inline int flow_maybe(const struct sg_addr *a, __u16 lport)
+{
+	struct flow_where fw = flow_where(a, lport);
+	struct sg_flow_set *s;
+
+	s = flow_set(fw.set[0]);
+	if (s && tag_hits(s, fw.tag))
+		return 1;
+	s = flow_set(fw.set[1]);
+	return s && tag_hits(s, fw.tag);
+}
+
+/*
  * flow_known() as a global function, so that the verifier checks it once
  * and not at each of the verdict's call sites.  K's remote port counts
  * unless FK_ANY_RPORT; a flow that ran out counts with FK_OLD_TOO.

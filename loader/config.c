@@ -148,14 +148,37 @@ static int add_allow(struct cfg_parser *p, const char *value)
 		cfg_error(p, "%s", err);
 		return 0;
 	}
-	if (cfg->n_allow >= SG_ALLOW_MAX) {
-		cfg_error(p, "more than %d allowlist prefixes: merge them into wider prefixes",
-			  SG_ALLOW_MAX);
+	if (cfg->n_allow >= (cfg->allow_max ?: SG_ALLOW_MAX)) {
+		cfg_error(p, "more than %u allowlist prefixes: merge them into wider prefixes, or raise max-entries before them in [allow]",
+			  cfg->allow_max ?: SG_ALLOW_MAX);
 		return 0;
 	}
 	if (grow(p, (void **)&cfg->allow, cfg->n_allow, &p->cap_allow, sizeof(k)))
 		return 0;
 	cfg->allow[cfg->n_allow++] = k;
+	return 1;
+}
+
+/*
+ * The allowlist's capacity, fixed when its map is first created (the
+ * first attach); before the prefixes it must hold.
+ */
+static int allow_max(struct cfg_parser *p, const char *value)
+{
+	struct sg_cfg *cfg = p->cfg;
+	unsigned long v;
+
+	if (sg_parse_uint(value, SG_ALLOW_MAX_LIMIT, &v) || v < 1) {
+		cfg_error(p, "max-entries = '%s': want a number of prefixes from 1 to %d",
+			  value, SG_ALLOW_MAX_LIMIT);
+		return 0;
+	}
+	if (v < cfg->n_allow) {
+		cfg_error(p, "max-entries = %lu: %zu prefixes come before it", v,
+			  cfg->n_allow);
+		return 0;
+	}
+	cfg->allow_max = v;
 	return 1;
 }
 
@@ -432,7 +455,9 @@ static int cfg_handler(void *user, const char *section, const char *name,
 	if (!strcasecmp(section, "allow")) {
 		if (!strcasecmp(name, "prefix"))
 			return add_allow(p, value);
-		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX",
+		if (!strcasecmp(name, "max-entries"))
+			return allow_max(p, value);
+		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX or max-entries = N",
 			  name);
 		return 0;
 	}

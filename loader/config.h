@@ -30,6 +30,7 @@ struct sg_cfg {
 	struct sg_config settings;	/* defaults, overridden by [settings] */
 	struct sg_lpm_key *allow;	/* [allow] prefix = ... */
 	size_t n_allow;
+	__u32 allow_max;		/* [allow] max-entries = ...; 0: SG_ALLOW_MAX */
 	struct sg_flow_key *flows;	/* [flows] flow = ...; remote_port 0: any */
 	size_t n_flows;
 	struct sg_lpm_key *deny;	/* [deny] prefix = ..., file = ... */
