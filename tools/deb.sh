@@ -80,6 +80,12 @@ sipguard ($version) unstable; urgency=medium
  -- $maint  $when
 EOF
 
+# dpkg-buildpackage runs make in the copy: nothing of this make's
+# command line (MAKEFLAGS carries BUILD=..., and the copy's `make clean`
+# would remove that directory) nor of the caller's BUILD, PREFIX or
+# DESTDIR reaches it.
+unset MAKEFLAGS MFLAGS MAKELEVEL BUILD PREFIX DESTDIR
+
 log=$out/build.log
 [ "${V:-}" = 1 ] || printf '  %-8s %s\n' DEB "${build#"$top"/}/$deb"
 if [ "${V:-}" = 1 ]; then
