@@ -28,14 +28,25 @@ struct flow_where {
 	__u8 tag;
 };
 
-static __always_inline struct flow_where flow_where(const struct sg_addr *a,
-						    __u16 local_port)
+static __always_inline struct flow_where flow_where_h(__u32 h)
 {
-	__u32 h = sg_flow_hash(a, local_port);
 	struct flow_where w = { .set = { sg_flow_set1(h), sg_flow_set2(h) },
 				.tag = sg_flow_tag(h) };
 
 	return w;
+}
+
+static __always_inline struct flow_where flow_where(const struct sg_addr *a,
+						    __u16 local_port)
+{
+	return flow_where_h(sg_flow_hash(a, local_port));
+}
+
+/* The same, for a source the caller knows to be IPv4 (::ffff:a.b.c.d). */
+static __always_inline struct flow_where flow_where_v4(const struct sg_addr *a,
+						       __u16 local_port)
+{
+	return flow_where_h(sg_flow_hash_v4(&a->b[12], local_port));
 }
 
 static __always_inline struct sg_flow_set *flow_set(__u32 i)

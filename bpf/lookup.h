@@ -76,12 +76,12 @@ static __always_inline int static_flow(const struct sg_config *cfg,
  * INVITE verdict: a stranger's pair costs the hash and the two sets'
  * tags, a flow's also the slot compare and the clock, and no call.
  */
-static __always_inline int established(const struct sg_config *cfg,
+static __always_inline int established(const struct sg_config *cfg, int ipv6,
 				       const struct sg_addr *src, __u16 sport,
 				       __u16 dport)
 {
 	int match = cfg && (cfg->flags & SG_CFG_MATCH_PORT);
-	struct flow_where fw = flow_where(src, dport);
+	struct flow_where fw = ipv6 ? flow_where(src, dport) : flow_where_v4(src, dport);
 	struct sg_flow_set *s0 = flow_set(fw.set[0]), *s1 = flow_set(fw.set[1]);
 	__u64 h0 = s0 ? tag_hits(s0, fw.tag) : 0, h1 = s1 ? tag_hits(s1, fw.tag) : 0;
 	__u32 now;

@@ -128,7 +128,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 
 	if (allowlisted(in->pkt.ipv6, &in->src))
 		return verdict_cfg(ctx, SG_R_ALLOWLIST, cfg);
-	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
+	if (established(cfg, in->pkt.ipv6, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);
 #ifdef SG_CONNTRACK
 	/*

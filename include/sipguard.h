@@ -240,25 +240,48 @@ struct sg_flow_set {
 };
 
 /*
- * The pair's hash: one multiply-xorshift round per 32-bit word of
- * {remote addr, local port}.  Its high bits choose the first set, a
- * remix of it the second, its low byte is the tag.  Userspace and the programs use
- * this one function.
+ * The pair's hash: one multiply-xorshift round per 32-bit word of the
+ * remote address (its bytes little-endian, whatever the host's order),
+ * one for the local port, a final mix.  Its high bits choose the first
+ * set, a remix of it the second, its low byte is the tag.  Userspace and
+ * the programs use these functions, and the IPv4 one is the same hash of
+ * ::ffff:a.b.c.d with its constant three words mixed at compile time.
  */
+static inline __u32 sg_flow_mix(__u32 h, __u32 w)
+{
+	h = (h ^ w) * 0x85ebca6bu;
+	return h ^ (h >> 13);
+}
+
+static inline __u32 sg_flow_fin(__u32 h)
+{
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+#define SG_FLOW_SEED		0x9e3779b9u
+
 static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
 {
-	__u32 h = 0x9e3779b9u ^ local_port, w;
+	__u32 h = SG_FLOW_SEED, w;
 	int i;
 
 	for (i = 0; i < 16; i += 4) {
 		w = (__u32)a->b[i] | (__u32)a->b[i + 1] << 8 |
 		    (__u32)a->b[i + 2] << 16 | (__u32)a->b[i + 3] << 24;
-		h = (h ^ w) * 0x85ebca6bu;
-		h ^= h >> 13;
+		h = sg_flow_mix(h, w);
 	}
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return sg_flow_fin(sg_flow_mix(h, local_port));
+}
+
+/* sg_flow_hash() of ::ffff:a.b.c.d; V4 holds a.b.c.d as they lie in memory. */
+static inline __u32 sg_flow_hash_v4(const __u8 *v4, __u16 local_port)
+{
+	__u32 h = sg_flow_mix(sg_flow_mix(sg_flow_mix(SG_FLOW_SEED, 0), 0), 0xffff0000u);
+	__u32 w = (__u32)v4[0] | (__u32)v4[1] << 8 | (__u32)v4[2] << 16 |
+		  (__u32)v4[3] << 24;
+
+	return sg_flow_fin(sg_flow_mix(sg_flow_mix(h, w), local_port));
 }
 
 /* Range reduction by multiplication: no division, any number of sets. */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Host tests of the allowlist's filter: the builder (lib/allowfilter.c)
- * held to the check the XDP program makes (sg_af_maybe(), include/
- * sipguard.h).  A source that a prefix covers must always reach the trie,
- * at every level and length; strangers must mostly not (a filter that
- * says "maybe" to everyone is correct and useless).
+ * Host tests of the ABI header's filter and hash.  The allowlist's filter:
+ * the builder (lib/allowfilter.c) held to the check the XDP program makes
+ * (sg_af_maybe(), include/sipguard.h).  A source that a prefix covers
+ * must always reach the trie, at every level and length; strangers must
+ * mostly not (a filter that says "maybe" to everyone is correct and
+ * useless).  The flow table's IPv4 hash against the general one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,4 +199,23 @@ void test_allow_filter_levels_are_exact(void)
 		free(f);
 	}
 	ASSERT_EQ(inside_too, 0, "the neighbours are outside the prefix");
+}
+
+/*
+ * The flow table's hash of an IPv4 source, which the XDP verdict takes
+ * from the four address bytes alone, is the hash userspace and the
+ * learner take of the whole ::ffff:a.b.c.d: the same sets, the same tag.
+ */
+void test_flow_hash_v4_is_the_hash_of_the_mapped_address(void)
+{
+	int i, differ = 0;
+
+	for (i = 0; i < 100000; i++) {
+		struct sg_lpm_key k = v4(rnd(), 32);
+		__u16 port = rnd();
+
+		differ += sg_flow_hash_v4(&k.addr.b[12], port) !=
+			  sg_flow_hash(&k.addr, port);
+	}
+	ASSERT_EQ(differ, 0, "addresses whose two hashes differ");
 }
