@@ -83,6 +83,16 @@ static unsigned int snap_hz(double hz)
 	return 0;
 }
 
+unsigned int sg_clock_hz(const struct sg_config *cfg)
+{
+	double tick_ns;
+
+	if (!cfg->clock_mult || !cfg->clock_base)
+		return 0;
+	tick_ns = (double)cfg->clock_mult * NS / 4294967296.0;
+	return snap_hz(NS / tick_ns);
+}
+
 unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg)
 {
 	struct sample s0, e1, e2, last;

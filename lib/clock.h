@@ -17,4 +17,7 @@
  */
 unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg);
 
+/* The tick rate CFG's clock fields stand for; 0: the programs read the helper. */
+unsigned int sg_clock_hz(const struct sg_config *cfg);
+
 #endif /* SG_LIB_CLOCK_H */

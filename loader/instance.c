@@ -362,7 +362,7 @@ static void attach_summary(const struct attach *a)
 	       o->monitor ? ", monitor" : "",
 	       a->have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
 	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
-		     sg_flows_live(a->maps.flows),
+		     sg_map_max(a->maps.allow), sg_flows_live(a->maps.flows),
 		     sg_map_count(a->maps.flows_static, sizeof(struct sg_flow_key)));
 	putchar('\n');
 }
