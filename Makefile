@@ -44,7 +44,7 @@ LOADER_HDRS := $(wildcard loader/*.h) $(LIB_HDRS)
 SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
 
 .SECONDARY:
-.PHONY: all clean check test demo bench install uninstall deps vmcheck
+.PHONY: all clean check test demo bench install uninstall deps vmcheck deb
 all: $(BUILD)/sipguard
 
 # Install what is missing from Debian's archive (root).
@@ -68,7 +68,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS) -lresolv
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LOADER_SRCS) -o $@ $(PKG_LIBS) -lresolv
 
 include tests/tests.mk
 
@@ -78,14 +78,26 @@ demo: $(BUILD)/sipguard
 
 -include tools/bench.mk
 
+# The Debian package (debian/rules) is this with PREFIX=/usr, plus the
+# conffile and the systemd unit.
 install: $(BUILD)/sipguard
 	install -D -m 0755 $(BUILD)/sipguard $(DESTDIR)$(PREFIX)/sbin/sipguard
 	install -D -m 0644 docs/sipguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/sipguard.8
-	install -D -m 0644 examples/sipguard.conf $(DESTDIR)$(PREFIX)/share/doc/sipguard/sipguard.conf.example
+	install -D -m 0644 examples/sipguard.conf $(DESTDIR)$(PREFIX)/share/doc/sipguard/examples/sipguard.conf
+	install -D -m 0644 dist/sipguard.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sipguard
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/sipguard \
+		monitoring/sipguard-dashboard.json monitoring/sipguard-alerts.yml
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/sipguard $(DESTDIR)$(PREFIX)/share/man/man8/sipguard.8
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/sipguard
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sipguard
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/sipguard $(DESTDIR)$(PREFIX)/share/sipguard
+
+# The Debian package $(BUILD)/sipguard_VERSION_ARCH.deb, built with
+# debhelper in a copy of the tree under $(BUILD)/deb/ (tools/deb.sh).
+deb:
+	$(Q)tools/deb.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

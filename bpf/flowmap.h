@@ -28,14 +28,25 @@ struct flow_where {
 	__u8 tag;
 };
 
-static __always_inline struct flow_where flow_where(const struct sg_addr *a,
-						    __u16 local_port)
+static __always_inline struct flow_where flow_where_h(__u32 h)
 {
-	__u32 h = sg_flow_hash(a, local_port);
 	struct flow_where w = { .set = { sg_flow_set1(h), sg_flow_set2(h) },
 				.tag = sg_flow_tag(h) };
 
 	return w;
+}
+
+static __always_inline struct flow_where flow_where(const struct sg_addr *a,
+						    __u16 local_port)
+{
+	return flow_where_h(sg_flow_hash(a, local_port));
+}
+
+/* The same, for a source the caller knows to be IPv4 (::ffff:a.b.c.d). */
+static __always_inline struct flow_where flow_where_v4(const struct sg_addr *a,
+						       __u16 local_port)
+{
+	return flow_where_h(sg_flow_hash_v4(&a->b[12], local_port));
 }
 
 static __always_inline struct sg_flow_set *flow_set(__u32 i)
@@ -124,6 +135,24 @@ static __always_inline int flow_known(const struct sg_addr *a, __u16 rport,
 	s = flow_set(fw.set[1]);
 	return s && set_find(s, fw.tag, a, rport, lport, any_rport, old_too,
 			     now) < SG_FLOW_WAYS;
+}
+
+/*
+ * Could {a, lport} have a flow?  The two sets' tags only: no slot is
+ * read, no clock, no call.  A stranger's INVITE ends here (a tag of the
+ * pair in either set is needed before flow_known() is asked), so an
+ * orphan flood costs the hash and two cache lines.
+ */
+static __always_inline int flow_maybe(const struct sg_addr *a, __u16 lport)
+{
+	struct flow_where fw = flow_where(a, lport);
+	struct sg_flow_set *s;
+
+	s = flow_set(fw.set[0]);
+	if (s && tag_hits(s, fw.tag))
+		return 1;
+	s = flow_set(fw.set[1]);
+	return s && tag_hits(s, fw.tag);
 }
 
 /*

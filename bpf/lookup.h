@@ -22,32 +22,24 @@ static __always_inline int in_lpm(void *map, const struct sg_addr *src)
 }
 
 /*
- * Is the source allowlisted?  The bitmap filter answers "no" for most
- * strangers without walking the trie; a set bit, or a filter not yet
- * written, sends the question to the trie.
+ * May the source be allowlisted?  The filter (include/sipguard.h,
+ * struct sg_allow_bits) is asked at each level that holds a prefix; no
+ * bit set there means no prefix covers the source, and the trie is not
+ * walked.  An unwritten filter sends everyone to the trie.
  */
+static __always_inline int allow_maybe(int ipv6, const struct sg_addr *src)
+{
+	const struct sg_allow_bits *f;
+	__u32 zero = 0;
+
+	f = bpf_map_lookup_elem(&sg_allowbits, &zero);
+	return !f || !f->valid || sg_af_maybe(f, ipv6, src);
+}
+
+/* Is the source allowlisted?  The filter first, the trie if it says maybe. */
 static __always_inline int allowlisted(int ipv6, const struct sg_addr *src)
 {
-	struct sg_allow_bits *bits;
-	__u32 zero = 0, i;
-
-	bits = bpf_map_lookup_elem(&sg_allowbits, &zero);
-	if (bits && bits->valid) {
-		if (!ipv6) {
-			i = (__u32)src->b[12] << 8 | src->b[13];
-			if (!(bits->v4[(i >> 6) & (SG_ABITS_WORDS - 1)] &
-			      (1ULL << (i & 63))))
-				return 0;
-		} else if (!bits->v6_all) {
-			i = sg_v6_bucket((__u32)src->b[0] << 24 |
-					 (__u32)src->b[1] << 16 |
-					 (__u32)src->b[2] << 8 | src->b[3]);
-			if (!(bits->v6[(i >> 6) & (SG_ABITS_WORDS - 1)] &
-			      (1ULL << (i & 63))))
-				return 0;
-		}
-	}
-	return in_lpm(&sg_allow, src);
+	return allow_maybe(ipv6, src) && in_lpm(&sg_allow, src);
 }
 
 /*
@@ -80,15 +72,46 @@ static __always_inline int static_flow(const struct sg_config *cfg,
  * Is {src, sport -> local dport} a flow a LAN device opened, and alive?
  * With the default setting the remote port need not match: any fresh
  * flow of the pair {src, dport} in its two sets (flowmap.h).  With
- * SG_CFG_MATCH_PORT the remote port must match too.
+ * SG_CFG_MATCH_PORT the remote port must match too.  Inline, for the
+ * INVITE verdict: a stranger's pair costs the hash and the two sets'
+ * tags, a flow's also the slot compare and the clock, and no call.
  */
-static __always_inline int established(const struct sg_config *cfg,
+static __always_inline int established(const struct sg_config *cfg, int ipv6,
 				       const struct sg_addr *src, __u16 sport,
 				       __u16 dport)
 {
 	int match = cfg && (cfg->flags & SG_CFG_MATCH_PORT);
+	struct flow_where fw = ipv6 ? flow_where(src, dport) : flow_where_v4(src, dport);
+	struct sg_flow_set *s0 = flow_set(fw.set[0]), *s1 = flow_set(fw.set[1]);
+	__u64 h0 = s0 ? tag_hits(s0, fw.tag) : 0, h1 = s1 ? tag_hits(s1, fw.tag) : 0;
+	__u32 now;
 
-	return flow_known_g(src, sport, dport, match ? 0 : FK_ANY_RPORT) ||
+	/* a stranger's pair has no tag in either set: no slot, no clock */
+	if (h0 | h1) {
+		now = sg_now_s();
+		if (s0 && set_find(s0, fw.tag, src, sport, dport, !match, 0, now) <
+			  SG_FLOW_WAYS)
+			return 1;
+		if (s1 && set_find(s1, fw.tag, src, sport, dport, !match, 0, now) <
+			  SG_FLOW_WAYS)
+			return 1;
+	}
+	return static_flow(cfg, src, sport, dport, match);
+}
+
+/*
+ * established() through the global sg_flow_known(), which the verifier
+ * checks once: for the rare verdicts (tiny fragments, padding, long
+ * extension chains), where an inline copy would only cost verifier work.
+ */
+static __always_inline int established_g(const struct sg_config *cfg,
+					 const struct sg_addr *src, __u16 sport,
+					 __u16 dport)
+{
+	int match = cfg && (cfg->flags & SG_CFG_MATCH_PORT);
+
+	return (flow_maybe(src, dport) &&
+		flow_known_g(src, sport, dport, match ? 0 : FK_ANY_RPORT)) ||
 	       static_flow(cfg, src, sport, dport, match);
 }
 

@@ -230,28 +230,39 @@ struct {
 SG_SHARED_MAPS(SG_SHARED_MAP_CHECK)
 #undef SG_SHARED_MAP_CHECK
 
+static __always_inline struct sg_config *get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sg_config, &zero);
+}
+
 /*
- * The clock of every timestamp that only needs seconds (flows, bans,
- * fragments, the event bucket): the coarse monotonic clock, a fraction of
- * the cost of the precise one.  Userspace compares with CLOCK_MONOTONIC;
- * the two differ by at most a tick.
+ * The clock of timestamps in nanoseconds (bans, fragments, the event
+ * bucket): the coarse monotonic clock, a fraction of the cost of the
+ * precise one.
  */
 static __always_inline __u64 sg_now(void)
 {
 	return bpf_ktime_get_coarse_ns();
 }
 
-/* The same clock in seconds, the unit of flow lifetimes. */
+/*
+ * The clock in seconds, the unit of flow lifetimes, which the verdict
+ * on an established flow reads: from jiffies where `attach` measured
+ * them (struct sg_config, clock_mult), an inlined load instead of a
+ * helper call; else from sg_now().  Both are CLOCK_MONOTONIC's seconds,
+ * which userspace compares with, within a tick.  A config read torn by
+ * a rewrite (one field new, one not yet) falls back to sg_now().
+ */
 static __always_inline __u32 sg_now_s(void)
 {
+	const struct sg_config *cfg = get_config();
+
+	if (cfg && cfg->clock_mult && cfg->clock_base)
+		return ((bpf_jiffies64() - cfg->clock_base) *
+			cfg->clock_mult) >> 32;
 	return sg_now() / NSEC_PER_SEC;
-}
-
-static __always_inline struct sg_config *get_config(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&sg_config, &zero);
 }
 
 #endif /* SG_MAPS_H */

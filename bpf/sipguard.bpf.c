@@ -103,7 +103,7 @@ static __always_inline int judge(struct xdp_md *ctx, struct sg_info *in,
 	if (allowlisted(in->pkt.ipv6, &in->src))
 		return verdict(ctx, SG_R_ALLOWLIST);
 	if (in->have_ports &&
-	    established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
+	    established_g(cfg, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict(ctx, SG_R_ESTABLISHED);
 	frag_remember(in, reason);
 	return drop(ctx, in, reason, cfg);
@@ -128,7 +128,7 @@ static __always_inline int request(struct xdp_md *ctx, struct sg_info *in)
 
 	if (allowlisted(in->pkt.ipv6, &in->src))
 		return verdict_cfg(ctx, SG_R_ALLOWLIST, cfg);
-	if (established(cfg, &in->src, in->pkt.sport, in->pkt.dport))
+	if (established(cfg, in->pkt.ipv6, &in->src, in->pkt.sport, in->pkt.dport))
 		return verdict_cfg(ctx, SG_R_ESTABLISHED, cfg);
 #ifdef SG_CONNTRACK
 	/*
@@ -435,4 +435,24 @@ int sipguard_learn(struct __sk_buff *skb)
 		break;
 	}
 	return TC_ACT_OK;
+}
+
+/*
+ * The clock's calibration, run by `attach` with BPF_PROG_TEST_RUN, never
+ * attached: jiffies and the monotonic clock read together, written over
+ * the test frame (loader/clock.c turns pairs of them into sg_config's
+ * clock_mult and clock_base).
+ */
+SEC("xdp")
+int sipguard_clock(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u64 *w = data;
+
+	if ((void *)(w + 2) > end)
+		return XDP_ABORTED;
+	w[0] = bpf_jiffies64();
+	w[1] = bpf_ktime_get_ns();
+	return XDP_PASS;
 }

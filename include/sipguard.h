@@ -14,7 +14,8 @@
 #define SG_VERSION		"0.1.0"
 
 /* Table sizes.  All maps together must fit a small router (<= 16 MB). */
-#define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie) */
+#define SG_ALLOW_MAX		16384	/* allowlist prefixes (LPM trie), by default */
+#define SG_ALLOW_MAX_LIMIT	1048576	/* [allow] max-entries: at most */
 #define SG_FRAGS_MAX		4096	/* fragmented datagrams being tracked */
 #define SG_DENY_MAX		131072	/* deny-list prefixes (LPM trie) */
 #define SG_BANS_MAX		16384	/* banned sources (LRU hash) */
@@ -66,28 +67,120 @@ struct sg_allow_val {
 };
 
 /*
- * A filter in front of the allowlist trie, so that most strangers cost an
- * array read instead of a trie walk.  Bit i of v4 is set when an
- * allowlist prefix covers part of the IPv4 /16 number i; bit
- * sg_v6_bucket(first 32 bits) of v6 when an IPv6 prefix of /32 or longer
- * covers part of that /32; v6_all when a shorter IPv6 prefix exists.  A
- * clear bit means "not allowlisted"; a set one means "ask the trie".
- * Userspace keeps it a superset of the trie (bits go in before prefixes,
- * come out after them) and sets valid; until then the program asks the
- * trie for every source.
+ * A filter in front of the allowlist trie, exact per address, so that a
+ * stranger costs a few array reads instead of a trie walk, however many
+ * prefixes the allowlist holds.  Every prefix sets one bit (or, if short,
+ * a span of bits) at one level:
+ *
+ *   IPv4 shorter than /24   v4_16: bit i for each /16 number i it touches
+ *   IPv4 /24 to /31         bits: sg_af_hash() of its /24     (SG_AF_V4_24)
+ *   IPv4 /32                bits: sg_af_hash() of the address (SG_AF_V4_32)
+ *   IPv6 shorter than /32   every IPv6 source asks the trie   (SG_AF_V6_ALL)
+ *   IPv6 /32../47, /48../63, /64../127, /128: bits, sg_af_hash() of the
+ *                           source cut to 32, 48, 64, 128 bits (SG_AF_V6_*)
+ *
+ * A source is looked up at every level that holds a prefix (levels): a
+ * prefix that covers it sets the bit the source finds at the prefix's
+ * level, so all bits clear means "not allowlisted", and any set bit "ask
+ * the trie" (a hash collision costs a trie walk, never a wrong verdict).
+ * Userspace rebuilds it from the trie on every change, bits going in
+ * before prefixes and coming out after them, and sets valid; until then
+ * the program asks the trie for every source.
  */
-#define SG_ABITS_WORDS		1024	/* 65536 bits */
+#define SG_AF_V4_16		(1u << 0)
+#define SG_AF_V4_24		(1u << 1)
+#define SG_AF_V4_32		(1u << 2)
+#define SG_AF_V6_ALL		(1u << 3)
+#define SG_AF_V6_32		(1u << 4)
+#define SG_AF_V6_48		(1u << 5)
+#define SG_AF_V6_64		(1u << 6)
+#define SG_AF_V6_128		(1u << 7)
+
+#define SG_AF_V4_WORDS		1024			/* 65536 bits: one per /16 */
+#define SG_AF_HASH_BITS		21			/* 2 Mbit, 256 KiB */
+#define SG_AF_WORDS		(1u << (SG_AF_HASH_BITS - 6))
 
 struct sg_allow_bits {
 	__u32 valid;
-	__u32 v6_all;
-	__u64 v4[SG_ABITS_WORDS];
-	__u64 v6[SG_ABITS_WORDS];
+	__u32 levels;		/* SG_AF_*: the levels that hold prefixes */
+	__u64 v4_16[SG_AF_V4_WORDS];
+	__u64 bits[SG_AF_WORDS];
 };
 
-static inline __u32 sg_v6_bucket(__u32 first32)	/* host byte order */
+/* Big-endian loads (the address as a number), on any host or BPF target. */
+static inline __u64 sg_be64(const __u8 *p)
 {
-	return (first32 * 2654435761u) >> 16;
+	__u64 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/*
+ * The bit of a source cut to LEN of its 128 bits (HI, LO: the address as
+ * two big-endian words, already masked), for a level of the filter.
+ * Two multiply-xorshift rounds; LEN is mixed in so that levels differ.
+ */
+static inline __u32 sg_af_hash(__u32 len, __u64 hi, __u64 lo)
+{
+	__u64 k = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL ^
+		  (__u64)len * 0x165667b19e3779f9ULL;
+
+	k ^= k >> 29;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	return (__u32)(k >> (64 - SG_AF_HASH_BITS));
+}
+
+/* HI/LO cut to the first LEN bits. */
+static inline __u64 sg_af_mask_hi(__u64 hi, __u32 len)
+{
+	return len >= 64 ? hi : len ? hi & ~(~0ULL >> len) : 0;
+}
+
+static inline __u64 sg_af_mask_lo(__u64 lo, __u32 len)
+{
+	return len >= 128 ? lo : len > 64 ? lo & ~(~0ULL >> (len - 64)) : 0;
+}
+
+static inline int sg_af_bit(const struct sg_allow_bits *f, __u32 h)
+{
+	return (f->bits[(h >> 6) & (SG_AF_WORDS - 1)] >> (h & 63)) & 1;
+}
+
+/*
+ * May SRC be allowlisted, by the filter F (valid)?  0: no prefix covers
+ * it; 1: ask the trie.  The XDP program's check, here so that the host
+ * tests hold it to the builder (lib/allowfilter.c).
+ */
+static inline int sg_af_maybe(const struct sg_allow_bits *f, int ipv6,
+			      const struct sg_addr *src)
+{
+	__u32 lv = f->levels, x;
+	__u64 hi, lo = sg_be64(&src->b[8]);
+
+	if (!ipv6) {
+		x = (__u32)lo;
+		if ((lv & SG_AF_V4_16) &&
+		    ((f->v4_16[(x >> 22) & (SG_AF_V4_WORDS - 1)] >> ((x >> 16) & 63)) & 1))
+			return 1;
+		if ((lv & SG_AF_V4_24) &&
+		    sg_af_bit(f, sg_af_hash(120, 0, sg_af_mask_lo(lo, 120))))
+			return 1;
+		return (lv & SG_AF_V4_32) && sg_af_bit(f, sg_af_hash(128, 0, lo));
+	}
+	if (lv & SG_AF_V6_ALL)
+		return 1;
+	hi = sg_be64(src->b);
+	if ((lv & SG_AF_V6_32) && sg_af_bit(f, sg_af_hash(32, sg_af_mask_hi(hi, 32), 0)))
+		return 1;
+	if ((lv & SG_AF_V6_48) && sg_af_bit(f, sg_af_hash(48, sg_af_mask_hi(hi, 48), 0)))
+		return 1;
+	if ((lv & SG_AF_V6_64) && sg_af_bit(f, sg_af_hash(64, hi, 0)))
+		return 1;
+	return (lv & SG_AF_V6_128) && sg_af_bit(f, sg_af_hash(128, hi, lo));
 }
 
 /*
@@ -148,25 +241,48 @@ struct sg_flow_set {
 };
 
 /*
- * The pair's hash: one multiply-xorshift round per 32-bit word of
- * {remote addr, local port}.  Its high bits choose the first set, a
- * remix of it the second, its low byte is the tag.  Userspace and the programs use
- * this one function.
+ * The pair's hash: one multiply-xorshift round per 32-bit word of the
+ * remote address (its bytes little-endian, whatever the host's order),
+ * one for the local port, a final mix.  Its high bits choose the first
+ * set, a remix of it the second, its low byte is the tag.  Userspace and
+ * the programs use these functions, and the IPv4 one is the same hash of
+ * ::ffff:a.b.c.d with its constant three words mixed at compile time.
  */
+static inline __u32 sg_flow_mix(__u32 h, __u32 w)
+{
+	h = (h ^ w) * 0x85ebca6bu;
+	return h ^ (h >> 13);
+}
+
+static inline __u32 sg_flow_fin(__u32 h)
+{
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+#define SG_FLOW_SEED		0x9e3779b9u
+
 static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
 {
-	__u32 h = 0x9e3779b9u ^ local_port, w;
+	__u32 h = SG_FLOW_SEED, w;
 	int i;
 
 	for (i = 0; i < 16; i += 4) {
 		w = (__u32)a->b[i] | (__u32)a->b[i + 1] << 8 |
 		    (__u32)a->b[i + 2] << 16 | (__u32)a->b[i + 3] << 24;
-		h = (h ^ w) * 0x85ebca6bu;
-		h ^= h >> 13;
+		h = sg_flow_mix(h, w);
 	}
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return sg_flow_fin(sg_flow_mix(h, local_port));
+}
+
+/* sg_flow_hash() of ::ffff:a.b.c.d; V4 holds a.b.c.d as they lie in memory. */
+static inline __u32 sg_flow_hash_v4(const __u8 *v4, __u16 local_port)
+{
+	__u32 h = sg_flow_mix(sg_flow_mix(sg_flow_mix(SG_FLOW_SEED, 0), 0), 0xffff0000u);
+	__u32 w = (__u32)v4[0] | (__u32)v4[1] << 8 | (__u32)v4[2] << 16 |
+		  (__u32)v4[3] << 24;
+
+	return sg_flow_fin(sg_flow_mix(sg_flow_mix(h, w), local_port));
 }
 
 /* Range reduction by multiplication: no division, any number of sets. */
@@ -318,7 +434,16 @@ struct sg_config {
 	__u32 ua_count;		/* patterns in the live entry; 0: no UA rule */
 	__u32 event_rate;	/* drop events per second per CPU; 0: none */
 	__u32 event_burst;	/* token bucket depth per CPU */
-	__u32 reserved[9];
+	/*
+	 * The programs' clock of seconds from jiffies (bpf_jiffies64(),
+	 * which the verifier inlines on 64-bit JITs; no helper call):
+	 * seconds = (jiffies - clock_base) * clock_mult >> 32, the same
+	 * seconds as CLOCK_MONOTONIC's.  `attach` measures both; 0: use the
+	 * coarse clock helper instead.
+	 */
+	__u32 clock_mult;
+	__u64 clock_base;
+	__u32 reserved[6];
 };
 
 /*

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * `sipguard allow add|del|list|names`: the allowlist, whose sources
- * always pass.  A prefix list (prefixes.c) with a bitmap filter in front
- * of it (struct sg_allow_bits), which the XDP program checks before the
- * trie: the filter learns of new prefixes before they go in, and forgets
- * old ones after they are gone, so it is always a superset of the trie.
+ * always pass.  A prefix list (prefixes.c) with a filter in front of it
+ * (struct sg_allow_bits, exact per address), which the XDP program checks
+ * before the trie: the filter learns of new prefixes before they go in,
+ * and forgets old ones after they are gone, so it always covers the trie.
  *
  * An argument may also be a host name (a SIP trunk's): it is resolved
  * (hostnames.c, dns.c) and its addresses go in as entries of origin dns.
@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "allow.h"
+#include "allowfilter.h"
 #include "cli.h"
 #include "dns.h"
 #include "env.h"
@@ -55,7 +56,7 @@ static int allow_heirs(const struct sg_maps *m, struct sg_lpm_key **keys,
 static const struct sg_prefix_list allowlist = {
 	.verb = "allow",
 	.title = "the allowlist",
-	.max = SG_ALLOW_MAX,
+	.max = 0,	/* [allow] max-entries, fixed at the first attach */
 	.fd = allow_fd,
 	.prepare = sg_allow_bits_rebuild,
 	.settle = allow_settle,
@@ -63,73 +64,11 @@ static const struct sg_prefix_list allowlist = {
 	.heir = SG_ORIGIN_DNS,
 };
 
-/* ---- the allowlist's bitmap filter (struct sg_allow_bits) ---- */
-
-static void bit_set(__u64 *words, __u32 i)
-{
-	words[(i >> 6) & (SG_ABITS_WORDS - 1)] |= 1ULL << (i & 63);
-}
-
-/* Do the first LEN bits of A equal those of ::ffff:0.0.0.0? */
-static bool covers_v4_space(const struct sg_addr *a, __u32 len)
-{
-	static const struct sg_addr mapped = { .b = { [10] = 0xff, [11] = 0xff } };
-	__u32 i;
-
-	for (i = 0; i < len && i < 96; i++)
-		if (((a->b[i / 8] ^ mapped.b[i / 8]) >> (7 - i % 8)) & 1)
-			return false;
-	return true;
-}
-
-static void bits_add(struct sg_allow_bits *b, const struct sg_lpm_key *k)
-{
-	const __u8 *a = k->addr.b;
-	__u32 first, span, i, n;
-
-	if (k->prefixlen >= 96 && sg_addr_is_v4(&k->addr)) {
-		n = k->prefixlen - 96;
-		first = (__u32)a[12] << 8 | a[13];
-		span = n >= 16 ? 1 : 1u << (16 - n);
-		first &= ~(span - 1);
-		for (i = 0; i < span; i++)
-			bit_set(b->v4, first + i);
-		return;
-	}
-	if (k->prefixlen <= 96 && covers_v4_space(&k->addr, k->prefixlen))
-		for (i = 0; i < 65536; i++)
-			bit_set(b->v4, i);
-	if (k->prefixlen < 32)
-		b->v6_all = 1;
-	else
-		bit_set(b->v6, sg_v6_bucket((__u32)a[0] << 24 | (__u32)a[1] << 16 |
-					    (__u32)a[2] << 8 | a[3]));
-}
-
 int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
 			  size_t n)
 {
-	struct sg_prefix_entry *cur = NULL;
-	struct sg_allow_bits *b;
-	size_t ncur = 0, i;
-	__u32 zero = 0;
-	int err;
+	int err = sg_allow_filter_write(m->allow, m->allowbits, extra, n);
 
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return sg_prefix_error(&allowlist, -ENOMEM, "cannot build the allowlist filter");
-	err = sg_prefix_dump(m->allow, &cur, &ncur);
-	if (!err) {
-		for (i = 0; i < ncur; i++)
-			bits_add(b, &cur[i].key);
-		for (i = 0; i < n; i++)
-			bits_add(b, &extra[i]);
-		b->valid = 1;
-		if (bpf_map_update_elem(m->allowbits, &zero, b, BPF_ANY))
-			err = -errno;
-	}
-	free(cur);
-	free(b);
 	if (err)
 		sg_err_errno(err, "cannot write the allowlist filter",
 			     "detach and attach again");

@@ -175,14 +175,37 @@ static int add_allow(struct cfg_parser *p, const char *value)
 	}
 	if (r)
 		return add_allow_name(p, name);
-	if (cfg->n_allow >= SG_ALLOW_MAX) {
-		cfg_error(p, "more than %d allowlist prefixes: merge them into wider prefixes",
-			  SG_ALLOW_MAX);
+	if (cfg->n_allow >= (cfg->allow_max ?: SG_ALLOW_MAX)) {
+		cfg_error(p, "more than %u allowlist prefixes: merge them into wider prefixes, or raise max-entries before them in [allow]",
+			  cfg->allow_max ?: SG_ALLOW_MAX);
 		return 0;
 	}
 	if (grow(p, (void **)&cfg->allow, cfg->n_allow, &p->cap_allow, sizeof(k)))
 		return 0;
 	cfg->allow[cfg->n_allow++] = k;
+	return 1;
+}
+
+/*
+ * The allowlist's capacity, fixed when its map is first created (the
+ * first attach); before the prefixes it must hold.
+ */
+static int allow_max(struct cfg_parser *p, const char *value)
+{
+	struct sg_cfg *cfg = p->cfg;
+	unsigned long v;
+
+	if (sg_parse_uint(value, SG_ALLOW_MAX_LIMIT, &v) || v < 1) {
+		cfg_error(p, "max-entries = '%s': want a number of prefixes from 1 to %d",
+			  value, SG_ALLOW_MAX_LIMIT);
+		return 0;
+	}
+	if (v < cfg->n_allow) {
+		cfg_error(p, "max-entries = %lu: %zu prefixes come before it", v,
+			  cfg->n_allow);
+		return 0;
+	}
+	cfg->allow_max = v;
 	return 1;
 }
 
@@ -433,7 +456,7 @@ static int allow_key(struct cfg_parser *p, const char *name, const char *value)
 	}
 	if (strcasecmp(name, "refresh-min") && strcasecmp(name, "refresh-max") &&
 	    strcasecmp(name, "grace")) {
-		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX|NAME, resolver, refresh-min, refresh-max or grace",
+		cfg_error(p, "unknown key '%s' in [allow]: use prefix = PREFIX|NAME, max-entries, resolver, refresh-min, refresh-max or grace",
 			  name);
 		return 0;
 	}
@@ -504,6 +527,8 @@ static int cfg_handler(void *user, const char *section, const char *name,
 	if (!strcasecmp(section, "allow")) {
 		if (!strcasecmp(name, "prefix"))
 			return add_allow(p, value);
+		if (!strcasecmp(name, "max-entries"))
+			return allow_max(p, value);
 		return allow_key(p, name, value);
 	}
 	if (!strcasecmp(section, "flows")) {

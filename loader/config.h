@@ -32,6 +32,7 @@ struct sg_cfg {
 	struct sg_config settings;	/* defaults, overridden by [settings] */
 	struct sg_lpm_key *allow;	/* [allow] prefix = ... */
 	size_t n_allow;
+	__u32 allow_max;		/* [allow] max-entries = ...; 0: SG_ALLOW_MAX */
 	char (*names)[SG_HOSTNAME_MAX + 1];	/* [allow] prefix = NAME */
 	size_t n_names;
 	struct sg_dns_server resolvers[SG_DNS_SERVERS_MAX];	/* resolver = */

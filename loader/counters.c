@@ -221,10 +221,10 @@ void sg_extras_read(struct sg_extras *x)
 	x->have_learner = !sg_flowtotals_read(&x->learner);
 }
 
-void sg_fill_text(FILE *f, long allow, long flows, long statics)
+void sg_fill_text(FILE *f, long allow, __u32 allow_max, long flows, long statics)
 {
-	fprintf(f, "allowlist %ld/%d, flows %ld/%d, static flows %ld/%d",
-		allow < 0 ? 0 : allow, SG_ALLOW_MAX, flows < 0 ? 0 : flows,
+	fprintf(f, "allowlist %ld/%u, flows %ld/%d, static flows %ld/%d",
+		allow < 0 ? 0 : allow, allow_max, flows < 0 ? 0 : flows,
 		SG_FLOWS_MAX, statics < 0 ? 0 : statics, SG_STATIC_MAX);
 }
 

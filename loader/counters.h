@@ -100,7 +100,7 @@ void sg_extras_read(struct sg_extras *x);
  * status print it: FLOWS counts the live learned flows, STATICS the
  * entries of sg_flows_static.
  */
-void sg_fill_text(FILE *f, long allow, long flows, long statics);
+void sg_fill_text(FILE *f, long allow, __u32 allow_max, long flows, long statics);
 /* The live learned flows of the table FD (a walk of it), or -errno. */
 long sg_flows_live(int fd);
 

@@ -26,6 +26,7 @@
 
 #include "allow.h"
 #include "cli.h"
+#include "clock.h"
 #include "config.h"
 #include "counters.h"
 #include "env.h"
@@ -188,11 +189,28 @@ static int attach_load(struct attach *a)
 	req.conntrack = o->conntrack;
 	req.l7 = a->have_l7 = sg_l7_supported();
 	req.learn = !o->no_learn;
+	req.allow_max = a->have_cfg ? a->cfg.allow_max : 0;
 	a->skel = sg_load(&req);
 	return a->skel ? STEP_OK : STEP_UNDO;
 }
 
 /* Tail calls, settings and entries go in before the program goes live. */
+/* The programs' clock (loader/clock.c), measured again on every attach. */
+static int attach_clock(struct attach *a)
+{
+	struct sg_config cfg;
+	int err;
+
+	err = sg_config_get(a->maps.config, &cfg);
+	if (!err) {
+		sg_clock_calibrate(bpf_program__fd(a->skel->progs.sipguard_clock), &cfg);
+		err = sg_config_set(a->maps.config, &cfg);
+	}
+	if (err)
+		sg_err_errno(err, "cannot write the settings", "try again");
+	return err ? -1 : 0;
+}
+
 static int attach_fill(struct attach *a)
 {
 	struct bpf_object *obj = a->skel->obj;
@@ -222,6 +240,8 @@ static int attach_fill(struct attach *a)
 		}
 	}
 	if (a->have_cfg && sg_cfg_apply(&a->cfg, &a->maps))
+		return STEP_UNDO;
+	if (attach_clock(a))
 		return STEP_UNDO;
 	/* the allowlist's filter, also when the pins came from an older run */
 	if (sg_allow_bits_rebuild(&a->maps, NULL, 0))
@@ -343,7 +363,7 @@ static void attach_summary(const struct attach *a)
 	       o->monitor ? ", monitor" : "",
 	       a->have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
 	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
-		     sg_flows_live(a->maps.flows),
+		     sg_map_max(a->maps.allow), sg_flows_live(a->maps.flows),
 		     sg_map_count(a->maps.flows_static, sizeof(struct sg_flow_key)));
 	putchar('\n');
 }

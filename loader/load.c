@@ -349,6 +349,34 @@ static void report_load_failure(struct sipguard_bpf *skel, int err,
  * that names the cause: the verifier's rejection of a program with the
  * end of its log, pins of another version, a missing kernel feature.
  */
+/*
+ * The allowlist's capacity: what its pinned map was created with, or on
+ * a first attach MAX (0: SG_ALLOW_MAX).  A trie without preallocation:
+ * the capacity costs nothing until prefixes fill it.
+ */
+static int allow_capacity(struct sipguard_bpf *skel, __u32 max)
+{
+	struct bpf_map *map = skel->maps.sg_allow;
+	struct bpf_map_info info = {};
+	__u32 ilen = sizeof(info);
+	const char *path = bpf_map__pin_path(map);
+	int fd = path ? bpf_obj_get(path) : -1;
+
+	if (fd < 0)
+		return bpf_map__set_max_entries(map, max ?: SG_ALLOW_MAX);
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		info.max_entries = 0;
+	close(fd);
+	if (!info.max_entries)
+		return 0;
+	if (max && max != info.max_entries) {
+		sg_err("the allowlist pinned at %s holds at most %u prefixes: max-entries = %u takes effect when it is created, at the first attach (detach every interface, then attach)",
+		       path, info.max_entries, max);
+		return -1;
+	}
+	return bpf_map__set_max_entries(map, info.max_entries);
+}
+
 struct sipguard_bpf *sg_load(const struct sg_load_req *r)
 {
 	struct prog_log logs[MAX_PROGS], *failed;
@@ -368,6 +396,10 @@ struct sipguard_bpf *sg_load(const struct sg_load_req *r)
 		err = sg_pins_set(skel->obj, r->ifname);
 		if (err) {
 			sg_err_errno(err, "cannot set the pin paths", "use a shorter --pin-path");
+			sipguard_bpf__destroy(skel);
+			return NULL;
+		}
+		if (allow_capacity(skel, r->allow_max)) {
 			sipguard_bpf__destroy(skel);
 			return NULL;
 		}

@@ -20,6 +20,7 @@ struct sg_load_req {
 	bool conntrack;		/* the conntrack variant */
 	bool l7;		/* load sipguard_l7 */
 	bool learn;		/* load sipguard_learn */
+	__u32 allow_max;	/* the allowlist's capacity if it is created; 0: default */
 };
 
 /*

@@ -258,6 +258,16 @@ long sg_map_count(int fd, size_t key_size)
 	return errno == ENOENT ? n : -errno;
 }
 
+__u32 sg_map_max(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.max_entries;
+}
+
 __u32 sg_flow_timeout_s(const struct sg_config *cfg)
 {
 	return cfg->flow_timeout_s ? cfg->flow_timeout_s : SG_DEFAULT_FLOW_TIMEOUT;

@@ -48,6 +48,8 @@ int sg_config_flag_if_any(const struct sg_maps *m, int fd, size_t key_size,
 			  __u32 flag);
 /* Number of entries in a map (iteration), or -errno. */
 long sg_map_count(int fd, size_t key_size);
+/* The capacity a map was created with, or 0 if it cannot be read. */
+__u32 sg_map_max(int fd);
 
 /* ---- the settings map (sg_config) ---- */
 /*

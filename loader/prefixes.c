@@ -108,9 +108,12 @@ static bool map_full(int err)
 
 int sg_prefix_error(const struct sg_prefix_list *l, int err, const char *what)
 {
-	if (map_full(err))
+	if (map_full(err) && l->max)
 		sg_err("%s is full (%d entries): remove prefixes with 'sipguard %s del' or use wider ones",
 		       l->title, l->max, l->verb);
+	else if (map_full(err))
+		sg_err("%s is full: remove prefixes with 'sipguard %s del', use wider ones, or raise its max-entries in the config file (at the first attach)",
+		       l->title, l->verb);
 	else
 		sg_err_errno(err, what, "check 'sipguard status'");
 	return -1;

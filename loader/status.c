@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "counters.h"
 #include "env.h"
 #include "iface.h"
@@ -35,6 +36,7 @@ struct status {
 	int n;
 	struct sg_config cfg;
 	long allow, flows, statics, deny, users, bans;
+	__u32 allow_max;		/* the allowlist's capacity ([allow] max-entries) */
 	long long bans_refused;	/* the ban quota's refusals; -1: unknown */
 };
 
@@ -110,6 +112,7 @@ static int status_gather(struct status *st, char **names, int n)
 	st->users = sg_map_count(m.users, sizeof(struct sg_user_key));
 	st->bans = sg_map_count(m.bans, sizeof(struct sg_addr));
 	st->allow = sg_map_count(m.allow, sizeof(struct sg_lpm_key));
+	st->allow_max = sg_map_max(m.allow);
 	st->flows = sg_flows_live(m.flows);
 	st->statics = sg_map_count(m.flows_static, sizeof(struct sg_flow_key));
 	st->bans_refused = -1;
@@ -176,7 +179,11 @@ static void status_text(const struct status *st)
 	       cfg->flags & SG_CFG_MONITOR ? "on" : "off", cfg->flow_timeout_s,
 	       cfg->flags & SG_CFG_MATCH_PORT ? "on" : "off",
 	       cfg->flags & SG_CFG_INSPECT ? "inspect" : "drop", cfg->ban_time_s);
-	sg_fill_text(stdout, st->allow, st->flows, st->statics);
+	if (sg_clock_hz(cfg))
+		printf("clock: jiffies at %u Hz\n", sg_clock_hz(cfg));
+	else
+		printf("clock: the coarse clock helper (jiffies not measured)\n");
+	sg_fill_text(stdout, st->allow, st->allow_max, st->flows, st->statics);
 	printf("\nlayer 7: deny list %ld/%d, user-agents %u/%d, users %ld/%d, bans %ld\n",
 	       st->deny, SG_DENY_MAX, cfg->ua_count, SG_UA_MAX,
 	       st->users, SG_USERS_MAX, st->bans);
@@ -235,6 +242,7 @@ static json_object *settings_json(const struct sg_config *cfg)
 	add(set, "unknown_invite", json_object_new_string(cfg->flags & SG_CFG_INSPECT ?
 							  "inspect" : "drop"));
 	add(set, "ban_time_s", json_object_new_int64(cfg->ban_time_s));
+	add(set, "clock_hz", json_object_new_int64(sg_clock_hz(cfg)));
 	return set;
 }
 
@@ -256,7 +264,7 @@ static void status_json(const struct status *st)
 	add(root, "bans", fill_json(st->bans, SG_BANS_MAX));
 	if (st->bans_refused >= 0)
 		add(root, "bans_refused", json_object_new_int64(st->bans_refused));
-	add(root, "allowlist", fill_json(st->allow, SG_ALLOW_MAX));
+	add(root, "allowlist", fill_json(st->allow, st->allow_max));
 	add(root, "flows", fill_json(st->flows, SG_FLOWS_MAX));
 	add(root, "static_flows", fill_json(st->statics, SG_STATIC_MAX));
 	sg_json_print(root);

@@ -314,6 +314,34 @@ test_allow_add_list_del() {
 	expect_eq "status counts it" 1 "$(sg status --json | json "d['allowlist']['entries']")"
 }
 
+# [allow] max-entries: the trie's capacity, fixed when it is created.
+test_allow_max_entries() {
+	setup
+	local cfg=$TMP/max.conf
+	printf '[allow]\nmax-entries = 3\nprefix = 203.0.113.1\nprefix = 203.0.113.2\n' >"$cfg"
+	check "attach with a capacity of 3" sg attach "$A" --config "$cfg"
+	check "a third prefix fits" sg allow add 198.51.100.0/24
+	expect_exit 1 "^Error: the allowlist is full: .*max-entries" sg allow add 198.51.100.7
+	expect_eq "nothing more went in" 3 "$(sg allow list --json | json 'len(d)')"
+	expect_eq "status: the capacity" "3/3" "$(sg status --json | json "'%d/%d' % (d['allowlist']['entries'], d['allowlist']['max'])")"
+	check "status text: the capacity" grep -q "allowlist 3/3," <<<"$(sg status)"
+	# the programs' clock, measured at attach (64-bit JIT: jiffies)
+	expect_eq "status: a tick rate Linux offers" True \
+		"$(sg status --json | json "d['settings']['clock_hz'] in (100, 250, 300, 1000)")"
+	printf '[allow]\nmax-entries = 5\n' >"$cfg"
+	expect_exit 1 "^Error: the allowlist pinned at .* holds at most 3 prefixes: max-entries = 5 takes effect when it is created" \
+		sg attach "$A" --config "$cfg"
+	printf '[allow]\nmax-entries = 1\nprefix = 203.0.113.1\nprefix = 203.0.113.2\n' >"$cfg"
+	expect_exit 1 "max.conf:4: more than 1 allowlist prefixes" sg attach "$A" --config "$cfg"
+	printf '[allow]\nprefix = 203.0.113.1\nmax-entries = 0\n' >"$cfg"
+	expect_exit 1 "max.conf:3: max-entries = '0': want a number of prefixes from 1 to 1048576" \
+		sg attach "$A" --config "$cfg"
+	check "detach" sg detach "$A"
+	printf '[allow]\nmax-entries = 5\n' >"$cfg"
+	check "after the last detach, a new capacity" sg attach "$A" --config "$cfg"
+	expect_eq "the trie's size" 5 "$(bpftool -j map show pinned "$SIPGUARD_PIN_PATH/sg_allow" | json "d['max_entries']")"
+}
+
 test_allow_stores_ipv4_mapped() {
 	setup
 	check "attach" sg attach "$A"

@@ -32,12 +32,14 @@ $(BUILD)/tests/test_xdp: $(XDP_TEST_SRCS) tests/progs/progs.h $(BUILD)/tests/tes
 	$(Q)$(call harness_cc,$@) $(XDP_TEST_SRCS) $(LIB_SRCS) -o $@ $(PKG_LIBS)
 
 # Host tests (tests/host/) of the parsing helpers and the SIP classifier.
-HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c
+# And of the allowlist's filter (lib/allowfilter.c) against the XDP check.
+HOST_TEST_SRCS := tests/host/classify.c tests/host/parse.c tests/host/allowfilter.c
 $(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS) tests/host
 $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
-		$(HARNESS) tests/pkt.h $(BPF_HDRS) | $(BUILD)/tests
+		$(HARNESS) tests/pkt.h $(BPF_HDRS) lib/allowfilter.c lib/allowfilter.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HOST_TEST_SRCS) -o $@
+	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined -Ilib $(HOST_TEST_SRCS) \
+		lib/allowfilter.c -o $@ $(shell pkg-config --libs libbpf)
 
 # Host tests of the header scanner and the User-Agent matcher.
 HDR_TEST_SRCS := tests/host/hdr.c

@@ -9,6 +9,9 @@ BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 # without a service that Debian would start).
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
 	iptables ipset conntrack tcpdump prometheus dnsmasq-base"
+# The Debian package (make deb) and its test: debhelper builds it, lintian
+# checks it, the test loads its completion and checks its unit and man page.
+DEB_PKGS="debhelper dpkg-dev lintian bash-completion systemd man-db"
 # The SIP stacks that tests/sipdiff/ checks the classifier against: libre
 # (baresip), GNU oSIP and sofia-sip (FreeSWITCH).
 SIPDIFF_PKGS="libre-dev libosip2-dev libsofia-sip-ua-dev"
@@ -24,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for p in $BUILD_PKGS $TEST_PKGS $SIPDIFF_PKGS $BENCH_PKGS $VM_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $DEB_PKGS $SIPDIFF_PKGS $BENCH_PKGS $VM_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done

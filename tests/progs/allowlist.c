@@ -21,6 +21,29 @@ static const struct pkt_case allowlist_cases[] = {
 	  .frame = { .src = PBX6, INVITE }, PASS(SG_R_ALLOWLIST) },
 	{ "v6_prefix_outside_dropped", .allow = { "2001:db8::/32" },
 	  .frame = { .src = "2001:db9::1", INVITE }, DROP(SG_R_ORPHAN) },
+	/* every level of the filter, with the filter written from the trie */
+	{ "v4_slash8_passed", .allow = { "198.0.0.0/8" },
+	  .frame = { .src = PBX4, INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v4_slash20_passed", .allow = { "198.51.96.0/20" },
+	  .frame = { .src = PBX4, INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v4_slash20_outside_dropped", .allow = { "198.51.96.0/20" },
+	  .frame = { .src = "198.51.112.1", INVITE }, DROP(SG_R_ORPHAN) },
+	{ "v4_slash28_passed", .allow = { "198.51.100.16/28" },
+	  .frame = { .src = PBX4, INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v4_slash28_same_slash24_dropped", .allow = { "198.51.100.16/28" },
+	  .frame = { .src = "198.51.100.40", INVITE }, DROP(SG_R_ORPHAN) },
+	{ "v6_slash48_passed", .allow = { "2001:db8:5::/48" },
+	  .frame = { .src = "2001:db8:5:ffff::1", INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v6_slash48_outside_dropped", .allow = { "2001:db8:5::/48" },
+	  .frame = { .src = "2001:db8:6::1", INVITE }, DROP(SG_R_ORPHAN) },
+	{ "v6_slash64_passed", .allow = { "2001:db8:5::/64" },
+	  .frame = { .src = PBX6, INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v6_slash128_passed", .allow = { "2001:db8:5::20/128" },
+	  .frame = { .src = PBX6, INVITE }, PASS(SG_R_ALLOWLIST) },
+	{ "v6_slash128_neighbour_dropped", .allow = { "2001:db8:5::20/128" },
+	  .frame = { .src = "2001:db8:5::21", INVITE }, DROP(SG_R_ORPHAN) },
+	{ "v6_all_v4_mapped_passes_v4", .allow = { "::ffff:0:0/96" },
+	  .frame = { .src = SCAN4, INVITE }, PASS(SG_R_ALLOWLIST) },
 	/* an IPv4 prefix never matches an IPv6 source, nor the reverse */
 	{ "families_v6_source_v4_allowed_dropped", .allow = { "198.51.100.0/24" },
 	  .frame = { .src = "2001:db8::c633:6414", INVITE }, DROP(SG_R_ORPHAN) },
@@ -34,24 +57,26 @@ void test_allowlist(void)
 	RUN_CASES(allowlist_cases);
 }
 
-/* ---- the allowlist's bitmap filter ---- */
+/* ---- the allowlist's filter ---- */
 
-static void allow_bits(int valid, int v6_all, int v4_slash16, const char *v6)
+/* Write a filter by hand: VALID, LEVELS, and the bits of PREFIXES only. */
+static void allow_filter(int valid, __u32 levels, const char *const *prefixes)
 {
 	struct sg_allow_bits *b = calloc(1, sizeof(*b));
-	struct sg_addr a;
-	__u32 zero = 0, i;
+	struct sg_lpm_key k;
+	__u32 zero = 0;
+	char a[64];
+	int fam;
 
-	b->valid = valid;
-	b->v6_all = v6_all;
-	if (v4_slash16 >= 0)
-		b->v4[v4_slash16 >> 6] |= 1ULL << (v4_slash16 & 63);
-	if (v6) {
-		to_addr(v6, &a);
-		i = sg_v6_bucket((__u32)a.b[0] << 24 | (__u32)a.b[1] << 16 |
-				 (__u32)a.b[2] << 8 | a.b[3]);
-		b->v6[i >> 6] |= 1ULL << (i & 63);
+	for (; prefixes && *prefixes; prefixes++) {
+		snprintf(a, sizeof(a), "%s", *prefixes);
+		*strchr(a, '/') = 0;
+		fam = to_addr(a, &k.addr);
+		k.prefixlen = atoi(strchr(*prefixes, '/') + 1) + (fam == 4 ? 96 : 0);
+		sg_allow_filter_add(b, &k);
 	}
+	b->valid = valid;
+	b->levels |= levels;
 	if (bpf_map_update_elem(MAPFD(sg_allowbits), &zero, b, BPF_ANY))
 		FAIL("allowbits: %s", strerror(errno));
 	free(b);
@@ -63,7 +88,7 @@ void test_allow_filter_not_written_asks_the_trie(void)
 	struct pkt_desc d;
 
 	allow_add("198.51.100.20/32");
-	allow_bits(0, 0, -1, NULL);
+	allow_filter(0, 0, NULL);
 	in4(&d, PBX4, 5060, 5060);
 	request(&f, &d, "INVITE");
 	EXPECT_PASS("filter not valid: the trie decides", &f, SG_R_ALLOWLIST);
@@ -71,40 +96,67 @@ void test_allow_filter_not_written_asks_the_trie(void)
 
 void test_allow_filter_set_bit_asks_the_trie(void)
 {
+	static const char *const both[] = { "198.51.100.20/32", "2001:db8:5::/48", NULL };
 	struct pkt_frame f;
 	struct pkt_desc d;
 
 	allow_add("198.51.100.20/32");
 	allow_add("2001:db8:5::/48");
-	allow_bits(1, 0, 198 << 8 | 51, PBX6);
+	allow_filter(1, 0, both);
 	in4(&d, PBX4, 5060, 5060);
 	request(&f, &d, "INVITE");
-	EXPECT_PASS("IPv4 /16 bit set", &f, SG_R_ALLOWLIST);
+	EXPECT_PASS("IPv4 /32 bit set", &f, SG_R_ALLOWLIST);
 	in6(&d, PBX6, 5060, 5060);
 	request(&f, &d, "INVITE");
-	EXPECT_PASS("IPv6 /32 bucket set", &f, SG_R_ALLOWLIST);
-	/* same /16, but not in the trie */
+	EXPECT_PASS("IPv6 /48 bit set", &f, SG_R_ALLOWLIST);
+	/* every level on, every bit set: the trie still says no */
+	allow_filter(1, ~0u, both);
 	in4(&d, "198.51.100.21", 5060, 5060);
 	request(&f, &d, "INVITE");
-	EXPECT_DROP("bit set, trie says no", &f, SG_R_ORPHAN);
+	EXPECT_DROP("filter says maybe, trie says no", &f, SG_R_ORPHAN);
 }
 
+/*
+ * A filter that (wrongly) leaves the PBX out shows that each level is
+ * consulted: the source is turned away before the trie.
+ */
 void test_allow_filter_clear_bit_skips_the_trie(void)
 {
+	static const struct {
+		const char *prefix, *src;
+		__u32 level;
+	} lv[] = {
+		{ "198.51.0.0/16", "198.51.100.20", SG_AF_V4_16 },
+		{ "198.51.100.0/24", "198.51.100.20", SG_AF_V4_24 },
+		{ "198.51.100.16/28", "198.51.100.20", SG_AF_V4_24 },
+		{ "198.51.100.20/32", "198.51.100.20", SG_AF_V4_32 },
+		{ "2001:db8::/32", PBX6, SG_AF_V6_32 },
+		{ "2001:db8:5::/48", PBX6, SG_AF_V6_48 },
+		{ "2001:db8:5::/64", PBX6, SG_AF_V6_64 },
+		{ "2001:db8:5::/100", PBX6, SG_AF_V6_64 },
+		{ "2001:db8:5::20/128", PBX6, SG_AF_V6_128 },
+	};
+	static const char *const other[] = { "203.0.113.0/24", "2001:db8:99::/48", NULL };
 	struct pkt_frame f;
 	struct pkt_desc d;
+	size_t i;
 
-	/* a filter that (wrongly) leaves out the PBX shows it is consulted */
-	allow_add("198.51.100.20/32");
-	allow_add("2001:db8:5::/48");
-	allow_bits(1, 0, 203 << 8 | 0, NULL);
-	in4(&d, PBX4, 5060, 5060);
-	request(&f, &d, "INVITE");
-	EXPECT_DROP("IPv4 /16 bit clear", &f, SG_R_ORPHAN);
+	for (i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		if (!subtest(lv[i].prefix))
+			continue;
+		harness_reset();
+		allow_add(lv[i].prefix);
+		if (strchr(lv[i].src, ':'))
+			in6(&d, lv[i].src, 5060, 5060);
+		else
+			in4(&d, lv[i].src, 5060, 5060);
+		request(&f, &d, "INVITE");
+		EXPECT_PASS("the filter written from the trie", &f, SG_R_ALLOWLIST);
+		allow_filter(1, lv[i].level, other);
+		EXPECT_DROP("its level's bit clear", &f, SG_R_ORPHAN);
+	}
 	in6(&d, PBX6, 5060, 5060);
 	request(&f, &d, "INVITE");
-	EXPECT_DROP("IPv6 bucket clear", &f, SG_R_ORPHAN);
-	allow_bits(1, 1, 203 << 8 | 0, NULL);
-	EXPECT_PASS("v6_all: every IPv6 source asks the trie", &f, SG_R_ALLOWLIST);
+	allow_filter(1, SG_AF_V6_ALL, other);
+	EXPECT_PASS("V6_ALL: every IPv6 source asks the trie", &f, SG_R_ALLOWLIST);
 }
-

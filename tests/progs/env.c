@@ -80,10 +80,17 @@ static int static_count(void);
 /* The learned-flow table may hold flows (a learner ran, a flow was put). */
 static int flows_dirty = 1;
 
+/* The programs' clock as `attach` measures it (lib/clock.c), at setup. */
+struct sg_config clock_cal;
+unsigned int clock_hz;
+
 void set_config(__u32 flags, __u32 timeout_s)
 {
 	struct sg_config c = { .flags = flags, .flow_timeout_s = timeout_s };
 	__u32 zero = 0;
+
+	c.clock_mult = clock_cal.clock_mult;
+	c.clock_base = clock_cal.clock_base;
 
 	/* SG_CFG_STATIC follows the static table, as the loader keeps it */
 	if (static_count())
@@ -167,9 +174,12 @@ static void lpm_add(int fd, const char *list, const char *cidr)
 		FAIL("%s add %s failed", list, cidr);
 }
 
+/* As `sipguard allow add` does it: the trie, then the filter rebuilt. */
 void allow_add(const char *cidr)
 {
 	lpm_add(MAPFD(sg_allow), "allow", cidr);
+	if (sg_allow_filter_write(MAPFD(sg_allow), MAPFD(sg_allowbits), NULL, 0))
+		FAIL("allowlist filter after %s", cidr);
 }
 
 void deny_add(const char *cidr)
@@ -487,6 +497,10 @@ int harness_setup(void)
 	if (fill_tailcalls(skel) || fill_tailcalls(skel_mon) ||
 	    fill_tailcalls(skel_l3))
 		return -1;
+	clock_hz = sg_clock_calibrate(bpf_program__fd(skel->progs.sipguard_clock),
+				      &clock_cal);
+	printf("# programs' clock: %s%u\n", clock_hz ? "jiffies at HZ " : "coarse ns, ",
+	       clock_hz);
 	return 0;
 }
 

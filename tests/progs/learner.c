@@ -845,3 +845,50 @@ void test_learn_holds_100000_flows(void)
 	ASSERT_EQ(st.full, 0, "none refused");
 	ASSERT_EQ(flows_count(), 100000, "all in the table");
 }
+
+/*
+ * The programs' clock of seconds: from jiffies as `attach` measures them
+ * (every other test runs on it), from the clock helper where they were
+ * not measured, and from the helper again when a rewrite of the config
+ * is read half done.  Each gives CLOCK_MONOTONIC's seconds.
+ */
+void test_learn_clock_jiffies_and_helper_agree(void)
+{
+	static const struct {
+		const char *name;
+		int mult, base;
+	} clk[] = {
+		{ "jiffies", 1, 1 },
+		{ "helper", 0, 0 },
+		{ "torn_mult_only", 1, 0 },
+		{ "torn_base_only", 0, 1 },
+	};
+	struct sg_config c;
+	struct pkt_frame f;
+	struct pkt_desc d;
+	__u32 zero = 0;
+	size_t i;
+
+	ASSERT_TRUE(clock_hz != 0, "jiffies measured at setup (64-bit JIT)");
+	for (i = 0; i < sizeof(clk) / sizeof(clk[0]); i++) {
+		if (!subtest(clk[i].name))
+			continue;
+		reset_state();
+		set_config(0, 0);
+		if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c))
+			FAIL("config read");
+		c.clock_mult = clk[i].mult ? clock_cal.clock_mult : 0;
+		c.clock_base = clk[i].base ? clock_cal.clock_base : 0;
+		if (bpf_map_update_elem(MAPFD(sg_config), &zero, &c, BPF_ANY))
+			FAIL("config write");
+		out4(&d, PBX4, 5060, 5060);
+		request(&f, &d, "OPTIONS");
+		run_tc(f.data, f.len);
+		expect_flow_learned(clk[i].name, PBX4, 5060, 5060, 0,
+				    SG_DEFAULT_FLOW_TIMEOUT);
+		/* and the verdict reads the same clock: the flow is fresh */
+		in4(&d, PBX4, 5060, 5060);
+		request(&f, &d, "INVITE");
+		EXPECT_PASS("INVITE on the flow just learned", &f, SG_R_ESTABLISHED);
+	}
+}

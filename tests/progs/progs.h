@@ -27,6 +27,8 @@
 #include <bpf/libbpf.h>
 
 #include "sipguard.h"
+#include "allowfilter.h"
+#include "clock.h"
 #include "sipguard.skel.h"
 #include "harness.h"
 
@@ -61,6 +63,8 @@ uint64_t now_ns(void);
 uint64_t ago_ns(uint64_t s);
 void zero_counters(void);
 void set_config(__u32 flags, __u32 timeout_s);
+extern struct sg_config clock_cal;	/* clock_mult, clock_base: set_config() writes them */
+extern unsigned int clock_hz;		/* 0: not measured, the programs use the helper */
 void reset_state(void);
 struct sg_counter ctr(int reason, int verdict);
 int map_count(int fd);

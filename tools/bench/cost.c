@@ -25,10 +25,12 @@
  * the cache misses.
  *
  * Table sizes: for each size the bench loads its own unpinned instance of
- * the sipguard object (the maps resized with bpf_map__set_max_entries()
- * where the size exceeds the compiled one), fills allowlist and flow table
- * (see sgmaps.h for the address plan), and reads every map's memory from
- * the kernel (fdinfo "memlock", the figure `bpftool map show` prints).
+ * the sipguard object (the allowlist's capacity raised as `[allow]
+ * max-entries` raises it), fills allowlist and flow table (see sgmaps.h
+ * for the address plan) and writes the allowlist's filter and the
+ * programs' clock with the code `sipguard attach` runs (lib/), and reads
+ * every map's memory from the kernel (fdinfo "memlock", the figure
+ * `bpftool map show` prints).
  *
  * Output: JSON on stdout (or --out), progress on stderr.
  */
@@ -264,7 +266,7 @@ struct env {
 
 static struct env E = {
 	.cpu = -1, .rounds = 7, .repeat = 1u << 20, .rot = 4096,
-	.asize = { 1, 10000, 1000000, 10000 },
+	.asize = { 1, 10000, 100000, 1000000 },
 	.fsize = { 1, 10000, 100000, 100000 }, .nsizes = 4, .seed = 0x5eed,
 };
 

@@ -9,23 +9,21 @@ under test decides.  Contenders, one at a time, in a rotated order every
 round:
 
   xdp-drop    bare XDP_DROP on vrx: the limit of the path
-  sipguard    sipguard_xdp in native mode (private instance, sgrx)
+  sipguard    the product itself: `sipguard attach vrx --mode native
+              --config FILE` (XDP filter and TC learner, pins under a
+              private SIPGUARD_PIN_PATH), the learned flows put in with
+              `sipguard flows restore FILE`, counters from `sipguard stats
+              --json`; 1 allowlist prefix and 256 flows
   xdp-filter  Debian's xdp-filter dropping UDP to port 5060 (-f udp)
   iptables    raw table: u32 INVITE match at the UDP payload, ipset
               allowlist, conntrack state for the established part
   nftables    netdev ingress: raw payload match @ih, a set for the
               allowlist, a concatenated set for the established flows
-  sipguard-10k  sipguard again with 10 000 prefixes and 10 000 flows: what
-              large tables cost on this path
-  sipguard-cli  the product's own `sipguard attach vrx --config FILE`
-              (XDP filter and TC learner, pins under a private
-              SIPGUARD_PIN_PATH), counters from `sipguard stats --json`: a
-              cross-check that the bench's own loader measures the same
-              thing.  Its flows come from the config file, so they are
-              static ones (no clock read when they match).
+  sipguard-10k, sipguard-100k  the same with 10 000 and 100 000
+              prefixes and flows: what large tables cost on this path
 
-Every contender holds the same allowlist and flows (by default 16 prefixes
-and 256 flows: a small router's), in its own form.
+The netfilter contenders hold the small tables (1 prefix, 256 flows) in
+their own form.
 
 For the netfilter contenders vrx carries a bare XDP_PASS program, without
 which redirected frames are not received.  After every run the receiver's
@@ -56,14 +54,15 @@ RX_ADDR = "192.0.2.1"
 GEN_ADDR = "192.0.2.2"
 
 # ---- the address plan (documentation ranges only) -------------------------
-# allowlist: 203.0.113.0/24 (the allowlisted sources) and N - 1 host
-# entries at the even addresses 198.19.0.0 + 2j; orphans come from the odd
-# addresses in between (with many entries an orphan's allowlist lookup walks
-# the trie to the bottom).  Established flows: 198.51.100.0/24 -> local
-# port 5060, and fillers from 198.18.0.0/16 (never a source in a stream).
-ALLOW_N = 16
+# allowlist: 203.0.113.0/24 (the allowlisted sources), then host entries at
+# the even addresses of 198.19.0.0/16 and of 198.18.0.0/16, then IPv6 /64s
+# under 2001:db8::/32; orphans come from the odd addresses of 198.19.0.0/18,
+# between the allowlisted ones.  Established flows: 198.51.100.0/24 ->
+# local port 5060 (remote port 5060), and fillers from 198.18.0.0/16 to
+# local ports 10000 and up (never a flow of a source in a stream).
+ALLOW_N = 1
 FLOWS_N = 256
-BIG_N = 10000
+SIZES = {"": None, "10k": 10000, "100k": 100000}
 
 
 def ip4(n):
@@ -83,15 +82,37 @@ EST_NET = ip4n("198.51.100.0")
 def allow_entries(n=None):
     n = ALLOW_N if n is None else n
     e = ["203.0.113.0/24"]
-    e += [ip4(BASE19 + 2 * j) + "/32" for j in range(n - 1)]
+    v4 = min(n - 1, 65536)
+    e += [ip4(BASE19 + 2 * j) + "/32" for j in range(min(v4, 32768))]
+    e += [ip4(BASE18 + 2 * j) + "/32" for j in range(v4 - min(v4, 32768))]
+    e += ["2001:db8:%x:%x::/64" % (j >> 16, j & 0xffff) for j in range(n - 1 - v4)]
     return e
 
 
 def flow_entries(n=None):
+    """(remote address, remote port, local port) of each learned flow."""
     n = FLOWS_N if n is None else n
-    f = [(ip4(EST_NET + i), 5060) for i in range(min(n, 256))]
-    f += [(ip4(BASE18 + i), 5060) for i in range(n - 256)]
+    f = [(ip4(EST_NET + i), 5060, 5060) for i in range(min(n, 256))]
+    f += [(ip4(BASE18 + i % 65536), 5060, 10000 + i // 65536) for i in range(n - 256)]
     return f
+
+
+def write_config(path, n_allow):
+    """The allowlist as `sipguard attach --config` takes it."""
+    with open(path, "w") as f:
+        f.write("[settings]\nflow-timeout = 3600\n[allow]\n")
+        if n_allow > 16384:
+            f.write(f"max-entries = {n_allow}\n")
+        f.write("".join(f"prefix = {e.replace('/32', '')}\n" for e in allow_entries(n_allow)))
+
+
+def write_flows(path, n_flows):
+    """Learned flows as `sipguard flows save` writes them, for restore."""
+    fl = flow_entries(n_flows)
+    with open(path, "w") as f:
+        f.write(f"sipguard-flows 1\nsaved {int(time.time())}\n")
+        f.write("".join(f"flow {a} {rp} {lp} 3600 3600 0\n" for a, rp, lp in fl))
+        f.write(f"end {len(fl)}\n")
 
 
 # Frame kinds: source pool, ports, first payload bytes.
@@ -180,11 +201,9 @@ class Env:
         sh(["ip", "-n", NS_RX, "route", "add", "default", "via", GEN_ADDR])
         rx(["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0",
             "net.ipv4.conf.default.rp_filter=0", "net.ipv4.conf.vrx.rp_filter=0"])
-        for suffix, na, nf in (("", ALLOW_N, FLOWS_N), ("10k", BIG_N, BIG_N)):
-            with open(os.path.join(self.workdir, f"allow{suffix}.txt"), "w") as f:
-                f.write("\n".join(allow_entries(na)) + "\n")
-            with open(os.path.join(self.workdir, f"flows{suffix}.txt"), "w") as f:
-                f.write("".join(f"{a} {p}\n" for a, p in flow_entries(nf)))
+        for suffix, n in SIZES.items():
+            write_config(os.path.join(self.workdir, f"sipguard{suffix}.conf"), n or ALLOW_N)
+            write_flows(os.path.join(self.workdir, f"flows{suffix}.state"), n or FLOWS_N)
 
     def cleanup(self):
         for p in self.procs:
@@ -258,18 +277,34 @@ class XdpDrop:
         self.env.sgrx_stop(self.p)
 
 
+SG_CLI = os.path.join(BUILD, "sipguard")
+
+
 class Sipguard(XdpDrop):
+    """The product, attached and filled by its own verbs."""
     name = "sipguard"
     suffix = ""
 
     def start(self):
         w = self.env.workdir
-        self.p = self.env.sgrx("sipguard", [
-            "--allow", os.path.join(w, f"allow{self.suffix}.txt"),
-            "--flows", os.path.join(w, f"flows{self.suffix}.txt")])
+        self.env.cli_attached = True
+        rx([SG_CLI, "attach", "vrx", "--mode", "native", "--config",
+            os.path.join(w, f"sipguard{self.suffix}.conf")])
+        rx([SG_CLI, "flows", "restore", os.path.join(w, f"flows{self.suffix}.state")])
 
     def counters(self):
-        return {"sg": self.env.sgrx_stats(self.p)}
+        js = json.loads(rx([SG_CLI, "stats", "vrx", "--json"]))
+        c = {}
+        for i in js["interfaces"]:
+            for e in i["counters"]:
+                if e["packets"]:
+                    k = f"{e['reason']}/{e['verdict']}"
+                    c[k] = c.get(k, 0) + e["packets"]
+        return {"sg": c}
+
+    def stop(self):
+        rx([SG_CLI, "detach", "vrx"])
+        self.env.cli_attached = False
 
     def verify(self, before, after, sent):
         exp = {}
@@ -351,7 +386,7 @@ COMMIT
             "net.netfilter.nf_conntrack_udp_timeout_stream=3600"])
         # The LAN side opens the established flows: one datagram each from
         # 192.0.2.1:5060, which conntrack records.
-        dests = "\n".join(a for a, _ in flow_entries())
+        dests = "\n".join(a for a, _, _ in flow_entries())
         rx(["python3", "-c", f"""
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -407,7 +442,7 @@ class Nftables(XdpDrop):
     def start(self):
         self.p = self.env.sgrx("pass")
         allow = ", ".join(allow_entries())
-        flows = ", ".join(f"{a} . {p}" for a, p in flow_entries())
+        flows = ", ".join(f"{a} . {lp}" for a, _, lp in flow_entries())
         rules = f"""table netdev sgb {{
   set allow4 {{ type ipv4_addr; flags interval; elements = {{ {allow} }} }}
   set flows4 {{ type ipv4_addr . inet_service; elements = {{ {flows} }} }}
@@ -455,43 +490,17 @@ class Nftables(XdpDrop):
         self.env.sgrx_stop(self.p)
 
 
-SG_CLI = os.path.join(BUILD, "sipguard")
-
-
-class SipguardCli(Sipguard):
-    name = "sipguard-cli"
-
-    def start(self):
-        conf = os.path.join(self.env.workdir, "sipguard-bench.conf")
-        with open(conf, "w") as f:
-            f.write("[settings]\nflow-timeout = 3600\n[allow]\n")
-            f.write("".join(f"prefix = {e.replace('/32', '')}\n" for e in allow_entries()))
-            f.write("[flows]\n")
-            f.write("".join(f"flow = {a} {p}\n" for a, p in flow_entries()))
-        self.env.cli_attached = True
-        rx([SG_CLI, "attach", "vrx", "--mode", "native", "--config", conf])
-
-    def counters(self):
-        js = json.loads(rx([SG_CLI, "stats", "vrx", "--json"]))
-        c = {}
-        for i in js["interfaces"]:
-            for e in i["counters"]:
-                if e["packets"]:
-                    k = f"{e['reason']}/{e['verdict']}"
-                    c[k] = c.get(k, 0) + e["packets"]
-        return {"sg": c}
-
-    def stop(self):
-        rx([SG_CLI, "detach", "vrx"])
-        self.env.cli_attached = False
-
-
 class SipguardBig(Sipguard):
     name = "sipguard-10k"
     suffix = "10k"
 
 
-CONTENDERS = [XdpDrop, Sipguard, XdpFilter, Iptables, Nftables, SipguardBig, SipguardCli]
+class SipguardHuge(Sipguard):
+    name = "sipguard-100k"
+    suffix = "100k"
+
+
+CONTENDERS = [XdpDrop, Sipguard, XdpFilter, Iptables, Nftables, SipguardBig, SipguardHuge]
 
 
 # ---- the generator ------------------------------------------------------------
@@ -598,7 +607,8 @@ def main():
     finally:
         env.cleanup()
     out = dict(streams={s: STREAMS[s] for s in streams},
-               kinds=KINDS, allow_entries=ALLOW_N, flow_entries=FLOWS_N, big_entries=BIG_N,
+               kinds=KINDS, allow_entries=ALLOW_N, flow_entries=FLOWS_N,
+               sizes={f"sipguard{'-' + k if k else ''}": v for k, v in SIZES.items() if v},
                rounds=a.rounds, seconds=a.seconds, cpu=a.cpu, skipped=skipped,
                contenders=[c.name for c in classes], results=results, errors=errors,
                elapsed_s=round(time.time() - t_start, 1))

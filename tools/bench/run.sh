@@ -29,8 +29,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/{cost,live,profile,report}.json "$OUT"/report.md "$OUT"/*.png
 
 # Contenders whose tools are missing are left out and named in the report.
-contenders=xdp-drop,sipguard,sipguard-10k
-[ -x "$BUILD/sipguard" ] && contenders+=",sipguard-cli"
+contenders=xdp-drop,sipguard,sipguard-10k,sipguard-100k
 for c in xdp-filter:xdp-filter iptables:iptables-restore,ipset nftables:nft; do
 	ok=1
 	for t in $(tr , ' ' <<<"${c#*:}"); do command -v "$t" >/dev/null || ok=; done

@@ -27,6 +27,8 @@
 #include "sipguard.h"
 #include "tailcall.h"
 #include "../../lib/flowtab.h"
+#include "../../lib/allowfilter.h"
+#include "../../lib/clock.h"
 #include "util.h"
 
 #define PLAN_V4_BASE	0xC6120000u	/* 198.18.0.0 */
@@ -103,10 +105,14 @@ static inline void plan_resize(struct bpf_object *obj, const struct plan *p)
 		bpf_map__set_max_entries(allow, p->allow_size);
 }
 
-/* After load: what `sipguard attach` sets, as far as the bench cares. */
+/*
+ * After load: what `sipguard attach` sets, as far as the bench cares,
+ * the programs' clock measured by the same code (lib/clock.c).
+ */
 static inline void plan_config(struct bpf_object *obj)
 {
 	struct bpf_map *m = obj_map(obj, SG_MAP_CONFIG);
+	struct bpf_program *clk;
 	struct sg_config cfg;
 	__u32 zero = 0;
 
@@ -116,6 +122,9 @@ static inline void plan_config(struct bpf_object *obj)
 	cfg.event_rate = SG_DEFAULT_EVENT_RATE;
 	cfg.event_burst = SG_DEFAULT_EVENT_BURST;
 #endif
+	clk = bpf_object__find_program_by_name(obj, "sipguard_clock");
+	if (!clk || !sg_clock_calibrate(bpf_program__fd(clk), &cfg))
+		die("cannot measure the programs' clock as attach does");
 	if (bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY))
 		die("config map: %s", strerror(errno));
 }
@@ -215,6 +224,10 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 		addr_v6(&a, mix32(i), 0);
 		lpm_add(afd, &a, 64);
 	}
+	/* the allowlist's filter, written as `sipguard allow` writes it */
+	if (sg_allow_filter_write(afd, bpf_map__fd(obj_map(obj, SG_MAP_ALLOWBITS)),
+				  NULL, 0))
+		die("allowlist filter: %s", strerror(errno));
 	p->allow_v4_entries = n4 + 1;
 	p->allow_v6_entries = n6;
 	p->allow_entries = 1 + n4 + n6;
