@@ -40,7 +40,7 @@ $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
 	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HOST_TEST_SRCS) -o $@
 
 # Host tests of the header scanner and the User-Agent matcher.
-HDR_TEST_SRCS := tests/host/hdr.c
+HDR_TEST_SRCS := tests/host/hdr.c tests/host/words.c
 $(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS) tests/host
 $(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
 		$(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
