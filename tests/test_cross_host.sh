@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The host tests (parser, classifier, header scanner, word helpers,
+# escaping) built for another CPU and run here under qemu-user: s390x by
+# default, big-endian, so that a word load or a constant that only works
+# in little-endian order fails here, without a VM.  `make check` builds
+# them (make ARCH=s390x host-tests, into build/s390x/).
+#   SG_CROSS_HOST_ARCHS  the CPUs (default "s390x"; arm64 works too)
+# The last line sums the binaries' own: "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+pass=0
+fail=0
+for arch in ${SG_CROSS_HOST_ARCHS:-s390x}; do
+	case "$arch" in
+	arm64) qemu=qemu-aarch64-static ;;
+	s390x) qemu=qemu-s390x-static ;;
+	armhf) qemu=qemu-arm-static ;;
+	*) echo "== $arch: unknown CPU"; fail=$((fail + 1)); continue ;;
+	esac
+	if ! command -v "$qemu" >/dev/null; then
+		echo "== $arch: $qemu is missing (make deps installs qemu-user-static)"
+		fail=$((fail + 1))
+		continue
+	fi
+	root=$(tools/cross.sh sysroot "$arch") || { fail=$((fail + 1)); continue; }
+	for t in test_host test_hdr test_escape; do
+		bin=build/$arch/tests/$t
+		echo "== $bin (qemu-user, $arch)"
+		if [ ! -x "$bin" ]; then
+			echo "   missing: make ARCH=$arch host-tests builds it"
+			fail=$((fail + 1))
+			continue
+		fi
+		out=$("$qemu" -L "$root" "$bin" 2>&1)
+		st=$?
+		echo "$out" | grep -v '^ok ' | sed 's/^/   /'
+		line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+		if [ -z "$line" ]; then
+			echo "   no summary (exit $st)"
+			fail=$((fail + 1))
+			continue
+		fi
+		p=${line%% passed*}
+		f=${line#*, }; f=${f%% failed*}
+		[ "$st" = 0 ] || [ "$f" != 0 ] || f=1
+		pass=$((pass + p))
+		fail=$((fail + f))
+	done
+done
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,132 @@
+#!/bin/sh
+# tests/vm/cross.sh BUILD: what runs inside an emulated arm64 or s390x
+# machine (tests/vm/suite.sh 6.1-arm64, make vmcheck ARCH=arm64), against
+# the cross build in BUILD (build/arm64): busybox's sh, no bash, no python.
+#
+#  1. Can this kernel run sipguard?  `sipguard attach` on a veth.  Where it
+#     refuses, the refusal must name what the kernel lacks, and the kernel
+#     must lack it: no BPF JIT (Debian's s390x kernels: the s390x JIT needs a
+#     z196, Debian builds for z10, and the interpreter refuses tail calls
+#     mixed with BPF-to-BPF calls), or no kernel BTF (Debian 12's s390x 6.1),
+#     without which the verifier cannot check global functions that take
+#     the context.  The rest is then not run, and says so.  A refusal for
+#     any other cause fails.
+#  2. On a veth pair (one end in a namespace of its own): without sipguard an
+#     orphan INVITE is delivered; with it, the orphan INVITE is dropped and
+#     counted, and an INVITE from an allowlisted source is delivered.
+#  3. BUILD/tests/test_xdp: the BPF_PROG_TEST_RUN unit tests.
+#
+# Ends with "N passed, M failed".
+set -u
+b=${1:?usage: tests/vm/cross.sh BUILD}
+SG=$b/sipguard
+UDP=$b/tests/sgudp
+export SIPGUARD_PIN_PATH=/sys/fs/bpf/crDsg
+pass=0
+fail=0
+holder=
+
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+expect() {	# expect WHAT CONDITION...
+	what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+cleanup() {
+	"$SG" detach crDw >/dev/null 2>&1
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	ip link del crDw 2>/dev/null
+	rm -rf "$SIPGUARD_PIN_PATH"
+}
+trap cleanup EXIT
+
+echo "== $(uname -m), Linux $(uname -r)"
+
+# The veth pair: crDw here (the WAN side, 192.0.2.1), crDp in a namespace
+# that a sleeping process holds (192.0.2.2 a stranger, 192.0.2.3 the PBX).
+# busybox's ip names the peer itself.
+ip link add crDw type veth || { echo "cannot make a veth pair"; echo "0 passed, 1 failed"; exit 1; }
+peer=$(ip -o link show crDw | sed -n 's/^[0-9]*: crDw@\([^:]*\):.*/\1/p')
+ip link set "$peer" name crDp
+unshare -n sleep 600 &
+holder=$!
+i=0
+while [ "$(readlink /proc/$holder/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ $i -lt 100 ]; do
+	usleep 50000
+	i=$((i + 1))
+done
+ip link set crDp netns "$holder"
+ip addr add 192.0.2.1/24 dev crDw
+ip link set crDw up
+ns() { nsenter -t "$holder" -n "$@"; }
+ns ip link set lo up
+ns ip addr add 192.0.2.2/24 dev crDp
+ns ip addr add 192.0.2.3/24 dev crDp
+ns ip link set crDp up
+
+# one round: what arrives at 192.0.2.1:5060 of INVITEs from the sources given
+round() {
+	"$UDP" recv 192.0.2.1 5060 20 > /tmp/crD-got &
+	r=$!
+	usleep 200000
+	for src in "$@"; do
+		ns "$UDP" send "$src" 192.0.2.1 5060 INVITE
+	done
+	ns "$UDP" send 192.0.2.2 192.0.2.1 5060 OPTIONS
+	wait "$r"
+}
+
+round 192.0.2.2
+expect "without sipguard the orphan INVITE arrives" grep -qx 'INVITE 192.0.2.2' /tmp/crD-got
+
+out=$("$SG" attach crDw 2>&1)
+st=$?
+echo "$out" | head -3 | sed 's/^/   /'
+if [ $st != 0 ]; then
+	# the cause the refusal names must be one this kernel has
+	if echo "$out" | grep -q "has no BTF of its own"; then
+		expect "attach refused, naming the kernel BTF it lacks" [ ! -e /sys/kernel/btf/vmlinux ]
+	elif echo "$out" | grep -q "without its JIT compiler"; then
+		expect "attach refused, naming the BPF JIT it lacks" \
+			[ ! -e /proc/sys/net/core/bpf_jit_enable ]
+	else
+		bad "attach refused for a cause this kernel does not explain"
+	fi
+	echo "skipped: the veth test and the unit tests: this kernel cannot run sipguard's" \
+		"programs ($([ -e /sys/kernel/btf/vmlinux ] || printf 'no kernel BTF; ')$(
+		[ -e /proc/sys/net/core/bpf_jit_enable ] || printf 'no BPF JIT'))"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+fi
+ok "attach"
+"$SG" allow add 192.0.2.3 >/dev/null || bad "allow add"
+round 192.0.2.2 192.0.2.3
+expect "the orphan INVITE is dropped" eval '! grep -qx "INVITE 192.0.2.2" /tmp/crD-got'
+expect "the allowlisted INVITE arrives" grep -qx 'INVITE 192.0.2.3' /tmp/crD-got
+expect "the OPTIONS after them arrives" grep -qx 'OPTIONS 192.0.2.2' /tmp/crD-got
+drops=$("$SG" --json stats crDw | tr -d ' \n' | tr '{' '\n' |
+	grep '"reason":"orphan_invite".*"verdict":"drop"' | sed -n 's/^"packets":\([0-9]*\),.*/\1/p')
+expect "one orphan_invite drop counted (got '$drops')" [ "$drops" = 1 ]
+cleanup
+holder=
+
+echo "== $b/tests/test_xdp"
+"$b/tests/test_xdp" > /tmp/crD-xdp 2>&1
+st=$?
+grep -v '^ok ' /tmp/crD-xdp
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' /tmp/crD-xdp | tail -1)
+if [ -z "$line" ]; then
+	bad "test_xdp ended without a summary (exit $st)"
+else
+	p=${line%% passed*}
+	f=${line#*, }
+	f=${f%% failed*}
+	[ "$st" = 0 ] || [ "$f" != 0 ] || f=1
+	pass=$((pass + p))
+	fail=$((fail + f))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
