@@ -16,6 +16,16 @@ HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH      ?= $(HOST_ARCH)
 include tools/cross.mk
 .DEFAULT_GOAL := all
+# NO_L7=1: a sipguard without the layer-7 program, whose XDP program then
+# makes no tail call, for kernels that cannot run a tail call in a program
+# with BPF-to-BPF calls: those without a BPF JIT (Debian's s390x), and
+# those whose JIT cannot mix the two (attach names either).  Built apart,
+# in BUILD/nol7 (build/nol7/, build/s390x/nol7/).
+ifneq ($(NO_L7),)
+ifeq ($(origin BUILD),file)
+BUILD := $(BUILD)/nol7
+endif
+endif
 
 ifeq ($(V),1)
 Q =
@@ -33,9 +43,11 @@ PKG_LIBS  = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-	     -D_GNU_SOURCE -Iinclude -Ibpf -Ilib -I$(BUILD) $(PKG_CFLAGS)
+	     -D_GNU_SOURCE -Iinclude -Ibpf -Ilib -I$(BUILD) $(PKG_CFLAGS) \
+	     $(if $(NO_L7),-DSG_NO_L7)
 # The byte order is the target's (bpfel or bpfeb), never this machine's.
-BPF_FLAGS := -O2 -g -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Iinclude -Ibpf $(BPF_SYSINC)
+BPF_FLAGS := -O2 -g -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Iinclude -Ibpf $(BPF_SYSINC) \
+	      $(if $(NO_L7),-DSG_NO_L7)
 BPF_CFLAGS := -target $(BPF_TARGET) $(BPF_FLAGS)
 
 BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c

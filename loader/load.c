@@ -161,7 +161,7 @@ static void print_verifier_log(const char *log, const char *ifname)
 /* What to do about a verifier rejection, from its log and our rights. */
 static void verifier_hint(const char *log, char *hint, size_t len)
 {
-	if (strstr(log, "non-JITed") &&
+	if ((strstr(log, "non-JITed") || strstr(log, "JIT is required")) &&
 	    access("/proc/sys/net/core/bpf_jit_enable", F_OK))
 		snprintf(hint, len, "this kernel runs BPF programs without its JIT compiler, which sipguard's programs need, and has none: it was built without CONFIG_BPF_JIT for %s (Debian's s390x kernels are: the s390x JIT needs a z196 or later, and they are built for z10); use a kernel with the JIT",
 			 sg_machine());
