@@ -110,7 +110,9 @@ check test: $(BUILD)/sipguard $(TEST_BINS) cross-check-bins
 
 # What make check runs of the cross builds (tools/cross.mk): the host
 # tests built for big-endian s390x under qemu-user (tests/test_cross_host.sh),
-# and what the arm64 and s390x VMs run.
+# and what the arm64 and s390x VMs run: for s390x also the build without
+# layer 7 (NO_L7), the one that Debian's s390x kernels, without a BPF JIT,
+# can run.
 CROSS_CHECK_ARCHS ?= arm64 s390x
 .PHONY: cross-check-bins
 cross-check-bins:
@@ -118,6 +120,7 @@ cross-check-bins:
 	$(Q)for a in $(CROSS_CHECK_ARCHS); do \
 		$(MAKE) --no-print-directory ARCH=$$a BUILD=$(BUILD)/$$a vm-bins || exit; \
 	done
+	$(Q)$(MAKE) --no-print-directory ARCH=s390x BUILD=$(BUILD)/s390x/nol7 NO_L7=1 vm-bins
 else
 check test:
 	@echo "Error: make check runs on this machine; the ARCH=$(ARCH) build is tested by" \

@@ -3,28 +3,30 @@
 # machine (tests/vm/suite.sh 6.1-arm64, make vmcheck ARCH=arm64), against
 # the cross build in BUILD (build/arm64): busybox's sh, no bash, no python.
 #
-#  1. Can this kernel run sipguard?  `sipguard attach` on a veth.  Where it
-#     refuses, the refusal must name what the kernel lacks, and the kernel
-#     must lack it: no BPF JIT (Debian's s390x kernels: the s390x JIT needs a
-#     z196, Debian builds for z10, and the interpreter refuses tail calls
-#     mixed with BPF-to-BPF calls), or no kernel BTF (Debian 12's s390x 6.1),
-#     without which the verifier cannot check global functions that take
-#     the context.  The rest is then not run, and says so.  A refusal for
-#     any other cause fails.
-#  2. On a veth pair (one end in a namespace of its own): without sipguard an
-#     orphan INVITE is delivered; with it, the orphan INVITE is dropped and
-#     counted, and an INVITE from an allowlisted source is delivered.
-#  3. BUILD/tests/test_xdp: the BPF_PROG_TEST_RUN unit tests.
+#  1. On a veth pair (one end in a namespace of its own), without sipguard:
+#     an orphan INVITE is delivered.
+#  2. Can this kernel run sipguard?  `sipguard attach` on the veth.  Where
+#     it refuses, the refusal must name what the kernel lacks, and the
+#     kernel must lack it: no BPF JIT (Debian's s390x kernels: the s390x
+#     JIT needs a z196, Debian builds for z10, and the interpreter refuses
+#     tail calls mixed with BPF-to-BPF calls), or no kernel BTF (Debian 12's
+#     s390x 6.1), without which the verifier cannot check global functions
+#     that take the context.  A refusal for any other cause fails.  Without
+#     a JIT, the build without layer 7 (BUILD/nol7, make NO_L7=1), which
+#     makes no tail call, is tried next; else the rest is skipped, saying so.
+#  3. With sipguard: the orphan INVITE is dropped and counted, an INVITE
+#     from an allowlisted source is delivered.
+#  4. BUILD/tests/test_xdp: the BPF_PROG_TEST_RUN unit tests.
 #
 # Ends with "N passed, M failed".
 set -u
 b=${1:?usage: tests/vm/cross.sh BUILD}
-SG=$b/sipguard
 UDP=$b/tests/sgudp
 export SIPGUARD_PIN_PATH=/sys/fs/bpf/crDsg
 pass=0
 fail=0
 holder=
+SG=
 
 ok() { echo "ok   $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
@@ -33,9 +35,19 @@ expect() {	# expect WHAT CONDITION...
 	shift
 	if "$@"; then ok "$what"; else bad "$what"; fi
 }
+skipped=0
+finish() {
+	if [ "$skipped" != 0 ]; then
+		echo "$pass passed, $fail failed, $skipped skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" = 0 ]
+	exit
+}
 
 cleanup() {
-	"$SG" detach crDw >/dev/null 2>&1
+	[ -n "$SG" ] && "$SG" detach crDw >/dev/null 2>&1
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
 	ip link del crDw 2>/dev/null
 	rm -rf "$SIPGUARD_PIN_PATH"
@@ -47,7 +59,7 @@ echo "== $(uname -m), Linux $(uname -r)"
 # The veth pair: crDw here (the WAN side, 192.0.2.1), crDp in a namespace
 # that a sleeping process holds (192.0.2.2 a stranger, 192.0.2.3 the PBX).
 # busybox's ip names the peer itself.
-ip link add crDw type veth || { echo "cannot make a veth pair"; echo "0 passed, 1 failed"; exit 1; }
+ip link add crDw type veth || { bad "a veth pair"; finish; }
 peer=$(ip -o link show crDw | sed -n 's/^[0-9]*: crDw@\([^:]*\):.*/\1/p')
 ip link set "$peer" name crDp
 unshare -n sleep 600 &
@@ -66,7 +78,8 @@ ns ip addr add 192.0.2.2/24 dev crDp
 ns ip addr add 192.0.2.3/24 dev crDp
 ns ip link set crDp up
 
-# one round: what arrives at 192.0.2.1:5060 of INVITEs from the sources given
+# one round: what arrives at 192.0.2.1:5060 of INVITEs from the sources
+# given, then of an OPTIONS from 192.0.2.2 that ends the round
 round() {
 	"$UDP" recv 192.0.2.1 5060 20 > /tmp/crD-got &
 	r=$!
@@ -81,25 +94,37 @@ round() {
 round 192.0.2.2
 expect "without sipguard the orphan INVITE arrives" grep -qx 'INVITE 192.0.2.2' /tmp/crD-got
 
-out=$("$SG" attach crDw 2>&1)
-st=$?
-echo "$out" | head -3 | sed 's/^/   /'
-if [ $st != 0 ]; then
-	# the cause the refusal names must be one this kernel has
+# attach with the build in $1; 0 when attached; else checks the refusal
+try_attach() {
+	SG=$1/sipguard
+	out=$("$SG" attach crDw 2>&1) && { echo "$out" | sed 's/^/   /'; return 0; }
+	echo "$out" | head -3 | sed 's/^/   /'
 	if echo "$out" | grep -q "has no BTF of its own"; then
-		expect "attach refused, naming the kernel BTF it lacks" [ ! -e /sys/kernel/btf/vmlinux ]
+		expect "$SG refused, naming the kernel BTF it lacks" [ ! -e /sys/kernel/btf/vmlinux ]
 	elif echo "$out" | grep -q "without its JIT compiler"; then
-		expect "attach refused, naming the BPF JIT it lacks" \
+		expect "$SG refused, naming the BPF JIT it lacks" \
 			[ ! -e /proc/sys/net/core/bpf_jit_enable ]
 	else
-		bad "attach refused for a cause this kernel does not explain"
+		bad "$SG refused for a cause this kernel does not explain"
 	fi
-	echo "skipped: the veth test and the unit tests: this kernel cannot run sipguard's" \
-		"programs ($([ -e /sys/kernel/btf/vmlinux ] || printf 'no kernel BTF; ')$(
-		[ -e /proc/sys/net/core/bpf_jit_enable ] || printf 'no BPF JIT'))"
-	echo "$pass passed, $fail failed"
-	[ "$fail" = 0 ]
-	exit
+	return 1
+}
+
+if ! try_attach "$b"; then
+	if [ -e /proc/sys/net/core/bpf_jit_enable ] || [ ! -e /sys/kernel/btf/vmlinux ] ||
+	   [ ! -x "$b/nol7/sipguard" ]; then
+		echo "skipped: the veth test with sipguard and the unit tests: this kernel cannot" \
+			"run sipguard's programs ($([ -e /sys/kernel/btf/vmlinux ] || printf 'no kernel BTF; ')$(
+			[ -e /proc/sys/net/core/bpf_jit_enable ] || printf 'no BPF JIT'))"
+		finish
+	fi
+	echo "== no BPF JIT: the build without layer 7, $b/nol7"
+	b=$b/nol7
+	UDP=$b/tests/sgudp
+	try_attach "$b" || finish
+	out=$("$SG" ua add friendly-scanner 2>&1)
+	expect "ua add refused by the build without layer 7" \
+		eval 'echo "$out" | grep -q "built without them"'
 fi
 ok "attach"
 "$SG" allow add 192.0.2.3 >/dev/null || bad "allow add"
@@ -112,6 +137,7 @@ drops=$("$SG" --json stats crDw | tr -d ' \n' | tr '{' '\n' |
 expect "one orphan_invite drop counted (got '$drops')" [ "$drops" = 1 ]
 cleanup
 holder=
+SG=
 
 echo "== $b/tests/test_xdp"
 "$b/tests/test_xdp" > /tmp/crD-xdp 2>&1
@@ -127,6 +153,8 @@ else
 	[ "$st" = 0 ] || [ "$f" != 0 ] || f=1
 	pass=$((pass + p))
 	fail=$((fail + f))
+	case "$line" in
+	*skipped*) k=${line##*failed, }; skipped=${k%% skipped*} ;;
+	esac
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish
