@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The host tests (parser, classifier, header scanner, word helpers,
-# escaping) built for another CPU and run here under qemu-user: s390x by
-# default, big-endian, so that a word load or a constant that only works
-# in little-endian order fails here, without a VM.  `make check` builds
-# them (make ARCH=s390x host-tests, into build/s390x/).
-#   SG_CROSS_HOST_ARCHS  the CPUs (default "s390x"; arm64 works too)
+# escaping) built for other CPUs and run here under qemu-user: s390x,
+# big-endian, so that a word load or a constant that only works in
+# little-endian order fails here, without a VM; and armhf, 32-bit.  `make
+# check` builds them (make ARCH=s390x host-tests, into build/s390x/).
+#   SG_CROSS_HOST_ARCHS  the CPUs (default "s390x armhf"; arm64 works too)
 # The last line sums the binaries' own: "N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 pass=0
 fail=0
-for arch in ${SG_CROSS_HOST_ARCHS:-s390x}; do
+for arch in ${SG_CROSS_HOST_ARCHS:-s390x armhf}; do
 	case "$arch" in
 	arm64) qemu=qemu-aarch64-static ;;
 	s390x) qemu=qemu-s390x-static ;;

@@ -109,7 +109,8 @@ check test: $(BUILD)/sipguard $(TEST_BINS) cross-check-bins
 	$(Q)tests/run-all.sh
 
 # What make check runs of the cross builds (tools/cross.mk): the host
-# tests built for big-endian s390x under qemu-user (tests/test_cross_host.sh),
+# tests built for big-endian s390x and for 32-bit ARM (armhf, whose sipguard
+# is built too) under qemu-user (tests/test_cross_host.sh),
 # and what the arm64 and s390x VMs run: for s390x also the build without
 # layer 7 (NO_L7), the one that Debian's s390x kernels, without a BPF JIT,
 # can run.
@@ -117,6 +118,7 @@ CROSS_CHECK_ARCHS ?= arm64 s390x
 .PHONY: cross-check-bins
 cross-check-bins:
 	$(Q)$(MAKE) --no-print-directory ARCH=s390x BUILD=$(BUILD)/s390x host-tests
+	$(Q)$(MAKE) --no-print-directory ARCH=armhf BUILD=$(BUILD)/armhf all host-tests
 	$(Q)for a in $(CROSS_CHECK_ARCHS); do \
 		$(MAKE) --no-print-directory ARCH=$$a BUILD=$(BUILD)/$$a vm-bins || exit; \
 	done

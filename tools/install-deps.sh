@@ -19,7 +19,7 @@ VM_PKGS="qemu-system-x86 busybox-static kmod cpio xz-utils zstd gzip
 # their host tests under qemu-user and their emulated machines.  The
 # targets' libraries come from tools/cross.sh, not from dpkg.
 CROSS_PKGS="crossbuild-essential-arm64 crossbuild-essential-s390x
-	qemu-user-static qemu-system-arm qemu-system-misc"
+	crossbuild-essential-armhf qemu-user-static qemu-system-arm qemu-system-misc"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "Error: installing packages needs root: run as root (or with sudo)" >&2
