@@ -95,6 +95,14 @@ $(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) lib/uaset.c lib/ua
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< lib/uaset.c -o $@
 
+# The same targets with a plain driver instead of libFuzzer
+# (tests/fuzz_drive.c), for the cross builds: tests/test_cross_host.sh runs
+# them under qemu-user.  Not named fuzz_*: tests/fuzz_smoke.sh runs those.
+$(BUILD)/tests/drive_fuzz_%: tests/fuzz_%.c tests/fuzz_drive.c tests/pkt.h $(BPF_HDRS) \
+		lib/uaset.c lib/uaset.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $(TEST_SAN) $< tests/fuzz_drive.c lib/uaset.c -o $@
+
 .PHONY: fuzz
 fuzz: $(BUILD)/tests/fuzz_parse
 	$(Q)mkdir -p $(BUILD)/fuzz/parse
@@ -132,7 +140,8 @@ endif
 # A cross build's tests: the host tests (run under qemu-user), and what
 # its VM runs (tests/vm/cross.sh).
 .PHONY: host-tests vm-bins
-host-tests: $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(BUILD)/tests/test_escape
+host-tests: $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(BUILD)/tests/test_escape \
+	    $(BUILD)/tests/drive_fuzz_parse $(BUILD)/tests/drive_fuzz_hdr
 vm-bins: $(BUILD)/sipguard $(BUILD)/tests/test_xdp $(BUILD)/tests/sgudp
 
 # The kernel-dependent suites in one VM: make vmcheck KERNEL=6.1 (or 6.12);
