@@ -14,8 +14,9 @@
 #     that take the context.  A refusal for any other cause fails.  Without
 #     a JIT, the build without layer 7 (BUILD/nol7, make NO_L7=1), which
 #     makes no tail call, is tried next; else the rest is skipped, saying so.
-#  3. With sipguard: the orphan INVITE is dropped and counted, an INVITE
-#     from an allowlisted source is delivered.
+#  3. With sipguard: the orphan INVITE is dropped and counted; INVITEs are
+#     delivered from an allowlisted source, from a flow added by hand, and
+#     from a peer the LAN sent a REGISTER to (the TC learner's flow).
 #  4. BUILD/tests/test_xdp: the BPF_PROG_TEST_RUN unit tests.
 #
 # Ends with "N passed, M failed".
@@ -57,7 +58,8 @@ trap cleanup EXIT
 echo "== $(uname -m), Linux $(uname -r)"
 
 # The veth pair: crDw here (the WAN side, 192.0.2.1), crDp in a namespace
-# that a sleeping process holds (192.0.2.2 a stranger, 192.0.2.3 the PBX).
+# that a sleeping process holds (192.0.2.2 a stranger, 192.0.2.3 the PBX,
+# 192.0.2.4 a peer with a flow added by hand, 192.0.2.5 a registrar).
 # busybox's ip names the peer itself.
 ip link add crDw type veth || { bad "a veth pair"; finish; }
 peer=$(ip -o link show crDw | sed -n 's/^[0-9]*: crDw@\([^:]*\):.*/\1/p')
@@ -76,6 +78,8 @@ ns() { nsenter -t "$holder" -n "$@"; }
 ns ip link set lo up
 ns ip addr add 192.0.2.2/24 dev crDp
 ns ip addr add 192.0.2.3/24 dev crDp
+ns ip addr add 192.0.2.4/24 dev crDp
+ns ip addr add 192.0.2.5/24 dev crDp
 ns ip link set crDp up
 
 # one round: what arrives at 192.0.2.1:5060 of INVITEs from the sources
@@ -128,9 +132,14 @@ if ! try_attach "$b"; then
 fi
 ok "attach"
 "$SG" allow add 192.0.2.3 >/dev/null || bad "allow add"
-round 192.0.2.2 192.0.2.3
+"$SG" flows add 192.0.2.4 5060 >/dev/null || bad "flows add"
+# the LAN's REGISTER out through crDw: the learner makes the flow
+"$UDP" send 192.0.2.1 192.0.2.5 5060 REGISTER
+round 192.0.2.2 192.0.2.3 192.0.2.4 192.0.2.5
 expect "the orphan INVITE is dropped" eval '! grep -qx "INVITE 192.0.2.2" /tmp/crD-got'
 expect "the allowlisted INVITE arrives" grep -qx 'INVITE 192.0.2.3' /tmp/crD-got
+expect "the INVITE on a flow added by hand arrives" grep -qx 'INVITE 192.0.2.4' /tmp/crD-got
+expect "the INVITE on the learned flow arrives" grep -qx 'INVITE 192.0.2.5' /tmp/crD-got
 expect "the OPTIONS after them arrives" grep -qx 'OPTIONS 192.0.2.2' /tmp/crD-got
 drops=$("$SG" --json stats crDw | tr -d ' \n' | tr '{' '\n' |
 	grep '"reason":"orphan_invite".*"verdict":"drop"' | sed -n 's/^"packets":\([0-9]*\),.*/\1/p')
