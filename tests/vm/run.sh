@@ -13,7 +13,7 @@
 # the cross build's root of that CPU's packages (tools/cross.sh) as its root
 # and this checkout bound into it: COMMAND then runs under busybox's sh.
 #
-#   SG_VM_MEM     memory in MiB (default 3072)
+#   SG_VM_MEM     memory in MiB (default 3072; 1536 for arm64 and s390x)
 #   SG_VM_CPUS    virtual CPUs (default: this machine's cores, at most 4)
 #   SG_VM_TIMEOUT seconds before the VM is stopped and the run fails (3600:
 #                 every kernel-dependent suite takes about half of that)
@@ -39,7 +39,8 @@ arm64)
 s390x)
 	qemu=(qemu-system-s390x -M s390-ccw-virtio -accel tcg,thread=multi -cpu max
 		-chardev stdio,id=con -device sclpconsole,chardev=con)
-	console=ttysclp0 ;;
+	# nokaslr: its early "KASLR disabled: CPU has no PRNG" otherwise
+	console="ttysclp0 nokaslr" ;;
 *)	echo "tests/vm/run.sh: no machine for $arch" >&2; exit 1 ;;
 esac
 command -v "${qemu[0]}" >/dev/null ||
@@ -67,6 +68,8 @@ trap 'exit 130' INT TERM
 } > "$job/job.sh"
 
 mem=${SG_VM_MEM:-3072}
+# the cross builds' VMs run only test_xdp and the veth test
+[ "$arch" = amd64 ] || mem=${SG_VM_MEM:-1536}
 cpus=${SG_VM_CPUS:-$(nproc)}
 [ "$cpus" -gt 4 ] && cpus=4
 timeout=${SG_VM_TIMEOUT:-3600}
