@@ -9,7 +9,23 @@ CC        ?= gcc
 BPFTOOL   ?= bpftool
 LLVM_STRIP ?= $(shell command -v llvm-strip-14 || command -v llvm-strip || echo true)
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
-ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+PKG_CONFIG ?= pkg-config
+# The CPU the build is for (tools/cross.mk): this machine's unless ARCH=
+# names another (arm64, s390x, armhf), whose build goes to build/ARCH/.
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH      ?= $(HOST_ARCH)
+include tools/cross.mk
+.DEFAULT_GOAL := all
+# NO_L7=1: a sipguard without the layer-7 program, whose XDP program then
+# makes no tail call, for kernels that cannot run a tail call in a program
+# with BPF-to-BPF calls: those without a BPF JIT (Debian's s390x), and
+# those whose JIT cannot mix the two (attach names either).  Built apart,
+# in BUILD/nol7 (build/nol7/, build/s390x/nol7/).
+ifneq ($(NO_L7),)
+ifeq ($(origin BUILD),file)
+BUILD := $(BUILD)/nol7
+endif
+endif
 
 ifeq ($(V),1)
 Q =
@@ -22,16 +38,19 @@ endif
 PKGS      := libbpf inih json-c libmicrohttpd
 # Recursive (=): evaluated when a recipe runs, so `make deps all` works on a
 # machine where `deps` is what installs pkg-config and the libraries.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS  = $(shell pkg-config --libs $(PKGS)) -lelf -lz
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS  = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lelf -lz
 # sipguard also links libresolv (the C library's; dns.c reads DNS answers
 # with it) and starts a thread in the daemon (the C library's too).
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-	     -D_GNU_SOURCE -Iinclude -Ibpf -Ilib -I$(BUILD) $(PKG_CFLAGS)
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	      -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
+	     -D_GNU_SOURCE -Iinclude -Ibpf -Ilib -I$(BUILD) $(PKG_CFLAGS) \
+	     $(if $(NO_L7),-DSG_NO_L7)
+# The byte order is the target's (bpfel or bpfeb), never this machine's.
+BPF_FLAGS := -O2 -g -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Iinclude -Ibpf $(BPF_SYSINC) \
+	      $(if $(NO_L7),-DSG_NO_L7)
+BPF_CFLAGS := -target $(BPF_TARGET) $(BPF_FLAGS)
 
 BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c
 BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
@@ -51,7 +70,7 @@ all: $(BUILD)/sipguard
 deps:
 	$(Q)tools/install-deps.sh
 
-$(BUILD):
+$(BUILD): | $(CROSS_ROOT)
 	$(Q)mkdir -p $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
@@ -62,9 +81,24 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 # The conntrack variant is the same source built with SG_CONNTRACK.
 $(BUILD)/sipguard_ct.bpf.o: bpf/sipguard.bpf.c
 
+ifeq ($(BPF_TARGET),$(HOST_BPF_TARGET))
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp && mv $@.tmp $@
+else
+# bpftool cannot open an object of the other byte order: the skeleton is
+# made from a twin of this machine's order (tools/cross-skel.sh).
+$(BUILD)/%.twin.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -target $(HOST_BPF_TARGET) $(BPF_FLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(BUILD)/sipguard_ct.twin.o: bpf/sipguard.bpf.c
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o $(BUILD)/%.twin.o tools/cross-skel.sh
+	$(call msg,SKEL,$@)
+	$(Q)tools/cross-skel.sh $(BPFTOOL) $(BUILD)/$*.twin.o $< $*_bpf > $@.tmp && mv $@.tmp $@
+endif
 
 $(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(BUILD)
 	$(call msg,CC,$@)

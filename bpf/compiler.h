@@ -37,4 +37,22 @@
  */
 #define SG_LOAD(x) (*(volatile __typeof__(x) *)&(x))
 
+/*
+ * The 8 bytes at P as a word whose byte k in memory is bits 8k..8k+7, on
+ * every CPU: word-at-a-time code (one flag bit per byte, the top bits
+ * 8k + 7) then numbers the bytes alike on little- and big-endian machines,
+ * and its constants are written once, in this order.  The bpfeb build
+ * (s390x, big-endian MIPS) swaps with one instruction.
+ */
+static __always_inline unsigned long long sg_load_le64(const void *p)
+{
+	unsigned long long v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 #endif /* SG_COMPILER_H */

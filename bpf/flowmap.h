@@ -54,18 +54,10 @@ static __always_inline struct sg_flow_set *flow_set(__u32 i)
 	return bpf_map_lookup_elem(&sg_flows, &i);
 }
 
-/*
- * The slots of S whose tag is TAG, as a mask with bit 8*i+7 set for slot
- * i (the has-zero-byte trick on tags XOR TAG).  It may flag a slot next
- * to a true match by a borrow; the caller compares the slot anyway.
- */
+/* The slots of S whose tag is TAG: bit 8*i+7 for slot i (flowset.h). */
 static __always_inline __u64 tag_hits(const struct sg_flow_set *s, __u8 tag)
 {
-	__u64 t, x;
-
-	__builtin_memcpy(&t, s->tag, sizeof(t));
-	x = t ^ (0x0101010101010101ULL * tag);
-	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+	return sg_tag_hits(s->tag, tag);
 }
 
 static __always_inline int addr_eq(const struct sg_addr *x,

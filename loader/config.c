@@ -605,8 +605,8 @@ int sg_cfg_apply(const struct sg_cfg *cfg, const struct sg_maps *m)
 	if (!l7 && (cfg->n_ua || cfg->n_users ||
 		    (cfg->settings.flags & SG_CFG_INSPECT)))
 		fprintf(stderr,
-			"Warning: %s: the layer-7 rules (user-agents, users, unknown-invite inspect) need Linux 5.18 or later; this kernel lacks bpf_loop or bpf_xdp_load_bytes, so they are left out\n",
-			cfg->path);
+			"Warning: %s: the layer-7 rules (user-agents, users, unknown-invite inspect) cannot work: %s; so they are left out\n",
+			cfg->path, sg_l7_missing(false));
 
 	/* Read-modify-write: keep the fields the file does not speak of. */
 	if (sg_config_get(m->config, &cur))

@@ -230,6 +230,9 @@ int sg_ifindex(const char *ifname, bool report)
 
 bool sg_l7_supported(void)
 {
+#ifdef SG_NO_L7
+	return false;	/* built without them (make NO_L7=1) */
+#else
 	const char *off = getenv("SIPGUARD_NO_L7");
 
 	if (off && *off && strcmp(off, "0"))
@@ -237,13 +240,25 @@ bool sg_l7_supported(void)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_loop, NULL) > 0 &&
 	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes,
 				       NULL) > 0;
+#endif
+}
+
+const char *sg_l7_missing(bool brief)
+{
+#ifdef SG_NO_L7
+	return brief ? "this sipguard is built without them" :
+		       "this sipguard is built without them (make NO_L7=1, for kernels that cannot mix BPF tail calls with BPF-to-BPF calls)";
+#else
+	return brief ? "they need Linux 5.18" :
+		       "they need Linux 5.18 or later (bpf_loop, bpf_xdp_load_bytes), which this kernel lacks";
+#endif
 }
 
 int sg_need_l7(const char *what)
 {
 	if (sg_l7_supported())
 		return 0;
-	sg_err("%s needs the layer-7 checks, which need Linux 5.18 or later (bpf_loop, bpf_xdp_load_bytes): this kernel lacks them, so the rule would never match; nothing changed",
-	       what);
+	sg_err("%s needs the layer-7 checks: %s, so the rule would never match; nothing changed",
+	       what, sg_l7_missing(false));
 	return -1;
 }

@@ -29,6 +29,8 @@ const char *sg_machine(void);
 /* Can this kernel run sipguard_l7 (bpf_loop, bpf_xdp_load_bytes)?
  * SIPGUARD_NO_L7=1 says no, for tests. */
 bool sg_l7_supported(void);
+/* Why not, when sg_l7_supported() is false; BRIEF for a status line. */
+const char *sg_l7_missing(bool brief);
 /* Print why WHAT cannot work here and return -1 when the kernel lacks it. */
 int sg_need_l7(const char *what);
 

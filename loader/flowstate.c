@@ -148,14 +148,14 @@ static int bad(struct reader *r, const char *what)
 	return -EINVAL;
 }
 
-static int num(const char *s, unsigned long max, unsigned long *v)
+static int num(const char *s, unsigned long long max, unsigned long long *v)
 {
 	char *end;
 
 	if (!s || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	*v = strtoul(s, &end, 0);
+	*v = strtoull(s, &end, 0);
 	return errno || *end || *v > max ? -1 : 0;
 }
 
@@ -164,7 +164,7 @@ static int parse_flow(struct reader *r, char *rest, struct sg_flow_slot *w,
 		      __u32 *left)
 {
 	char *tok[6], *save = NULL;
-	unsigned long v[5];
+	unsigned long long v[5];
 	bool v4;
 	int i;
 
@@ -180,7 +180,7 @@ static int parse_flow(struct reader *r, char *rest, struct sg_flow_slot *w,
 	if (num(tok[3], STATE_LIFE_MAX, &v[2]) || num(tok[4], STATE_LIFE_MAX, &v[3]) ||
 	    !v[2] || v[2] > v[3])
 		return bad(r, "invalid times (the life left must be 1 to the lifetime)");
-	if (num(tok[5], 0xff, &v[4]) || (v[4] & ~(unsigned long)STATE_FLAGS))
+	if (num(tok[5], 0xff, &v[4]) || (v[4] & ~(unsigned long long)STATE_FLAGS))
 		return bad(r, "invalid flags");
 	w->remote_port = v[0];
 	w->local_port = v[1];
@@ -224,7 +224,7 @@ static int state_add(struct reader *r, struct state *st, char *rest)
 /* One line of the file; *DONE once the "end" line is read. */
 static int state_line(struct reader *r, struct state *st, char *s, int *stage)
 {
-	unsigned long v;
+	unsigned long long v;
 	char *arg;
 
 	arg = strchr(s, ' ');
@@ -234,7 +234,7 @@ static int state_line(struct reader *r, struct state *st, char *s, int *stage)
 		if (strcmp(s, STATE_MAGIC) || num(arg, 1000000, &v))
 			return bad(r, "no 'sipguard-flows VERSION' line at the start");
 		if (v != STATE_VERSION) {
-			snprintf(r->msg, r->mlen, "%s: format %lu, this sipguard reads format %d only%s: nothing restored from it",
+			snprintf(r->msg, r->mlen, "%s: format %llu, this sipguard reads format %d only%s: nothing restored from it",
 				 r->path, v, STATE_VERSION,
 				 v > STATE_VERSION ? " (written by a newer sipguard?)" : "");
 			return -EINVAL;
@@ -243,7 +243,7 @@ static int state_line(struct reader *r, struct state *st, char *s, int *stage)
 		return 0;
 	}
 	if (*stage == 1) {
-		if (strcmp(s, "saved") || num(arg, (unsigned long)1 << 62, &v))
+		if (strcmp(s, "saved") || num(arg, 1ULL << 62, &v))
 			return bad(r, "no 'saved SECONDS' line after the first");
 		st->saved = v;
 		*stage = 2;

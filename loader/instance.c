@@ -355,13 +355,14 @@ static void attach_summary(const struct attach *a)
 	const struct sg_attach_opts *o = a->o;
 	__u8 mode = sg_xdp_query_mode(a->ifindex, NULL);
 
-	printf("sipguard %s %s (%s XDP, learner %s%s%s%s): ",
+	printf("sipguard %s %s (%s XDP, learner %s%s%s%s%s): ",
 	       a->replace ? "replaced on" : "attached to", o->ifname,
 	       sg_xdp_mode_name(mode),
 	       a->meta.flags & SG_META_LEARN ? "on" : "off",
 	       o->conntrack ? ", conntrack" : "",
 	       o->monitor ? ", monitor" : "",
-	       a->have_l7 ? "" : ", layer-7 rules off: they need Linux 5.18");
+	       a->have_l7 ? "" : ", layer-7 rules off: ",
+	       a->have_l7 ? "" : sg_l7_missing(true));
 	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
 		     sg_map_max(a->maps.allow), sg_flows_live(a->maps.flows),
 		     sg_map_count(a->maps.flows_static, sizeof(struct sg_flow_key)));

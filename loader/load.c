@@ -161,9 +161,15 @@ static void print_verifier_log(const char *log, const char *ifname)
 /* What to do about a verifier rejection, from its log and our rights. */
 static void verifier_hint(const char *log, char *hint, size_t len)
 {
-	if (strstr(log, "non-JITed"))
+	if ((strstr(log, "non-JITed") || strstr(log, "JIT is required")) &&
+	    access("/proc/sys/net/core/bpf_jit_enable", F_OK))
+		snprintf(hint, len, "this kernel runs BPF programs without its JIT compiler, which sipguard's programs need, and has none: it was built without CONFIG_BPF_JIT for %s (Debian's s390x kernels are: the s390x JIT needs a z196 or later, and they are built for z10); use a kernel with the JIT",
+			 sg_machine());
+	else if (strstr(log, "non-JITed"))
 		snprintf(hint, len, "this kernel runs BPF programs without its JIT compiler, which sipguard's programs need: set the sysctl net.core.bpf_jit_enable=1 (the kernel needs CONFIG_BPF_JIT for %s)",
 			 sg_machine());
+	else if (strstr(log, "btf_vmlinux is malformed"))
+		snprintf(hint, len, "this kernel has no BTF of its own (CONFIG_DEBUG_INFO_BTF, /sys/kernel/btf/vmlinux), without which its verifier cannot check sipguard's global functions that take the packet's context: use a kernel built with BTF");
 	else if (strstr(log, "tail_calls are not allowed in programs with bpf-to-bpf calls") ||
 		 strstr(log, "mixing of tail_calls and bpf-to-bpf calls is not supported"))
 		snprintf(hint, len, "this kernel's BPF JIT for %s cannot combine tail calls with BPF-to-BPF calls, and sipguard's XDP program has both (x86-64 kernels can from Linux 5.10, arm64 from 6.0): use a newer kernel",

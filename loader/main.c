@@ -94,7 +94,12 @@ static int do_help(int argc, char **argv)
 
 static int do_version(int argc, char **argv)
 {
+#ifdef SG_NO_L7
+	printf("sipguard %s (libbpf %s, built without layer 7)\n", SG_VERSION,
+	       libbpf_version_string());
+#else
 	printf("sipguard %s (libbpf %s)\n", SG_VERSION, libbpf_version_string());
+#endif
 	return SG_EXIT_OK;
 }
 

@@ -40,11 +40,12 @@ static struct {
 	int probing;
 	int test_failed, test_checks;
 	int nsubs, nsubs_skipped;
+	const char *skip_why;		/* harness_skip() */
 	/* its subtest, when one runs */
 	char sub[128];
 	int in_sub, sub_failed, sub_checks;
 	/* totals */
-	int passed, failed, ntests, nsubtests;
+	int passed, failed, skipped, ntests, nsubtests;
 	long long asserts;
 } h;
 
@@ -144,6 +145,11 @@ bool subtest(const char *name)
 	return true;
 }
 
+void harness_skip(const char *why)
+{
+	h.skip_why = why;
+}
+
 static void run_test(const struct harness_test *t)
 {
 	int named = !h.test_word || strstr(t->name, h.test_word);
@@ -154,9 +160,18 @@ static void run_test(const struct harness_test *t)
 	h.probing = !named;
 	h.test_failed = h.test_checks = 0;
 	h.nsubs = h.nsubs_skipped = 0;
+	h.skip_why = NULL;
 	harness_reset();
 	t->fn();
 	end_subtest();
+	if (h.skip_why && !h.test_checks && !h.nsubs) {
+		if (!h.probing) {
+			printf("skip %s: %s\n", t->name, h.skip_why);
+			h.skipped++;
+		}
+		h.probing = 0;
+		return;
+	}
 	if (h.probing) {
 		h.probing = 0;
 		if (h.nsubs)
@@ -201,6 +216,9 @@ int main(int argc, char **argv)
 	harness_teardown();
 	printf("%d tests, %d subtests, %lld assertions\n", h.ntests,
 	       h.nsubtests, h.asserts);
-	printf("%d passed, %d failed\n", h.passed, h.failed);
+	if (h.skipped)
+		printf("%d passed, %d failed, %d skipped\n", h.passed, h.failed, h.skipped);
+	else
+		printf("%d passed, %d failed\n", h.passed, h.failed);
 	return h.failed ? 1 : 0;
 }

@@ -21,7 +21,8 @@
  * into a test part and a subtest part).  One line per test and subtest,
  * then "T tests, S subtests, A assertions" and, last,
  * "N passed, M failed", where N + M counts each subtest as one test and a
- * test without subtests as one.  -v prints the assertions of each line.
+ * test without subtests as one, and ", K skipped" when tests skipped
+ * themselves (harness_skip()).  -v prints the assertions of each line.
  * The exit status is non-zero when something failed.
  */
 #ifndef SG_TESTS_HARNESS_H
@@ -43,6 +44,13 @@ bool subtest(const char *name);
  * work there may be skipped.
  */
 bool harness_probing(void);
+
+/*
+ * The running test cannot run in this build, for WHY: called before any
+ * check or subtest, then return.  It prints "skip NAME: WHY" and counts
+ * as neither passed nor failed.
+ */
+void harness_skip(const char *why);
 
 /* Has the running test (or its subtest) failed so far? */
 bool harness_failed(void);

@@ -1,7 +1,10 @@
 # Test targets, included by the top Makefile.
 TEST_CFLAGS = $(filter-out -Werror,$(CFLAGS)) -Werror -Itests
+# The host tests' sanitizers; a cross build (tools/cross.mk) has UBSan only:
+# ASan's shadow memory does not map under qemu-user.
+TEST_SAN ?= -fsanitize=address,undefined
 
-$(BUILD)/tests:
+$(BUILD)/tests: | $(CROSS_ROOT)
 	$(Q)mkdir -p $@
 
 # The C unit tests share one harness (tests/harness.{c,h}).  A test is a
@@ -38,16 +41,16 @@ $(BUILD)/tests/test_host.tests.h: $(HOST_TEST_SRCS) tests/host
 $(BUILD)/tests/test_host: $(HOST_TEST_SRCS) $(BUILD)/tests/test_host.tests.h \
 		$(HARNESS) tests/pkt.h $(BPF_HDRS) lib/allowfilter.c lib/allowfilter.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined -Ilib $(HOST_TEST_SRCS) \
-		lib/allowfilter.c -o $@ $(shell pkg-config --libs libbpf)
+	$(Q)$(call harness_cc,$@) $(TEST_SAN) -Ilib $(HOST_TEST_SRCS) lib/allowfilter.c -o $@ \
+		$(shell $(PKG_CONFIG) --libs libbpf)
 
 # Host tests of the header scanner and the User-Agent matcher.
-HDR_TEST_SRCS := tests/host/hdr.c
+HDR_TEST_SRCS := tests/host/hdr.c tests/host/words.c
 $(BUILD)/tests/test_hdr.tests.h: $(HDR_TEST_SRCS) tests/host
 $(BUILD)/tests/test_hdr: $(HDR_TEST_SRCS) $(BUILD)/tests/test_hdr.tests.h $(HARNESS) \
 		$(BPF_HDRS) lib/uaset.c lib/uaset.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(HDR_TEST_SRCS) lib/uaset.c -o $@
+	$(Q)$(call harness_cc,$@) $(TEST_SAN) $(HDR_TEST_SRCS) lib/uaset.c -o $@
 
 # Host test of the escaping of attacker-chosen bytes in every event output.
 ESCAPE_SRCS := loader/escape.c loader/evfmt.c lib/names.c
@@ -56,12 +59,17 @@ $(BUILD)/tests/test_escape.tests.h: $(ESCAPE_TEST_SRCS) tests/host
 $(BUILD)/tests/test_escape: $(ESCAPE_TEST_SRCS) $(BUILD)/tests/test_escape.tests.h $(HARNESS) \
 		$(ESCAPE_SRCS) loader/escape.h include/sipguard.h | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(call harness_cc,$@) -fsanitize=address,undefined $(ESCAPE_TEST_SRCS) \
+	$(Q)$(call harness_cc,$@) $(TEST_SAN) $(ESCAPE_TEST_SRCS) \
 		$(ESCAPE_SRCS) -o $@ $(shell pkg-config --libs json-c)
 
 # The LAN host of tests/test_flows_e2e.sh that sprays REGISTERs, aimed at
 # a phone's flow set with the table's own hash.
 $(BUILD)/tests/flowspray: tests/nat/flowspray.c include/sipguard.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@
+
+# The SIP peer of the cross builds' VM test (tests/vm/cross.sh).
+$(BUILD)/tests/sgudp: tests/vm/sgudp.c | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@
 
@@ -89,21 +97,68 @@ $(BUILD)/tests/fuzz_%: tests/fuzz_%.c tests/pkt.h $(BPF_HDRS) lib/uaset.c lib/ua
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< lib/uaset.c -o $@
 
+# The same targets with a plain driver instead of libFuzzer
+# (tests/fuzz_drive.c), for the cross builds: tests/test_cross_host.sh runs
+# them under qemu-user.  Not named fuzz_*: tests/fuzz_smoke.sh runs those.
+$(BUILD)/tests/drive_fuzz_%: tests/fuzz_%.c tests/fuzz_drive.c tests/pkt.h $(BPF_HDRS) \
+		lib/uaset.c lib/uaset.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $(TEST_SAN) $< tests/fuzz_drive.c lib/uaset.c -o $@
+
 .PHONY: fuzz
 fuzz: $(BUILD)/tests/fuzz_parse
 	$(Q)mkdir -p $(BUILD)/fuzz/parse
 	$(Q)$(BUILD)/tests/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		$(BUILD)/fuzz/parse
 
+ifndef CROSS
 # Every suite on this machine's kernel, then the kernel-dependent ones in
-# VMs with Debian's stock 6.1 and 6.12 kernels (tests/vm/).
-check test: $(BUILD)/sipguard $(TEST_BINS)
+# VMs with Debian's stock 6.1 and 6.12 kernels (tests/vm/), and the
+# cross builds' (CROSS_CHECK_ARCHS) in emulated arm64 and s390x machines.
+check test: $(BUILD)/sipguard $(TEST_BINS) cross-check-bins
 	$(Q)tests/run-all.sh
 
-# The kernel-dependent suites in one VM: make vmcheck KERNEL=6.1 (or 6.12).
+# What make check runs of the cross builds (tools/cross.mk): the host
+# tests built for big-endian s390x and for 32-bit ARM (armhf, whose sipguard
+# is built too) under qemu-user (tests/test_cross_host.sh),
+# and what the arm64 and s390x VMs run: for s390x also the build without
+# layer 7 (NO_L7), the one that Debian's s390x kernels, without a BPF JIT,
+# can run.
+CROSS_CHECK_ARCHS ?= arm64 s390x
+.PHONY: cross-check-bins
+cross-check-bins:
+	$(Q)$(MAKE) --no-print-directory ARCH=s390x BUILD=$(BUILD)/s390x host-tests
+	$(Q)$(MAKE) --no-print-directory ARCH=armhf BUILD=$(BUILD)/armhf all host-tests
+	$(Q)for a in $(CROSS_CHECK_ARCHS); do \
+		$(MAKE) --no-print-directory ARCH=$$a BUILD=$(BUILD)/$$a vm-bins || exit; \
+	done
+	$(Q)$(MAKE) --no-print-directory ARCH=s390x BUILD=$(BUILD)/s390x/nol7 NO_L7=1 vm-bins
+else
+check test:
+	@echo "Error: make check runs on this machine; the ARCH=$(ARCH) build is tested by" \
+		"make vmcheck ARCH=$(ARCH), and by make check's cross entries" >&2; exit 2
+endif
+
+# A cross build's tests: the host tests (run under qemu-user), and what
+# its VM runs (tests/vm/cross.sh).
+.PHONY: host-tests vm-bins
+host-tests: $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(BUILD)/tests/test_escape \
+	    $(BUILD)/tests/drive_fuzz_parse $(BUILD)/tests/drive_fuzz_hdr
+vm-bins: $(BUILD)/sipguard $(BUILD)/tests/test_xdp $(BUILD)/tests/sgudp
+
+# The kernel-dependent suites in one VM: make vmcheck KERNEL=6.1 (or 6.12);
+# make vmcheck ARCH=arm64 (or s390x): the cross build's unit tests and its
+# veth test in an emulated machine of that CPU (tests/vm/cross.sh).
 KERNEL ?= 6.1
+ifndef CROSS
 vmcheck: $(BUILD)/sipguard $(TEST_BINS)
 	$(Q)tests/vm/suite.sh $(KERNEL)
+else
+vmcheck: vm-bins
+	$(Q)SG_BUILD=$(BUILD) tests/vm/suite.sh $(KERNEL)-$(ARCH)
+endif
 
 # The differential test against real SIP stacks: make sipdiff, make fuzz-sipdiff.
+ifndef CROSS
 include tests/sipdiff/sipdiff.mk
+endif

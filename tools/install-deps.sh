@@ -20,6 +20,11 @@ BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
 # real WAN links built inside it (PPPoE, WireGuard).
 VM_PKGS="qemu-system-x86 busybox-static kmod cpio xz-utils zstd gzip
 	pppoe ppp wireguard-tools"
+# Cross builds for routers' CPUs (make ARCH=arm64|s390x: tools/cross.mk),
+# their host tests under qemu-user and their emulated machines.  The
+# targets' libraries come from tools/cross.sh, not from dpkg.
+CROSS_PKGS="crossbuild-essential-arm64 crossbuild-essential-s390x
+	crossbuild-essential-armhf qemu-user-static qemu-system-arm qemu-system-misc"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "Error: installing packages needs root: run as root (or with sudo)" >&2
@@ -27,7 +32,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=()
-for p in $BUILD_PKGS $TEST_PKGS $DEB_PKGS $SIPDIFF_PKGS $BENCH_PKGS $VM_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $DEB_PKGS $SIPDIFF_PKGS $BENCH_PKGS $VM_PKGS $CROSS_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done

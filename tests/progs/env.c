@@ -467,6 +467,10 @@ static struct sipguard_bpf *open_flagged(__u32 flags)
 	if (!o)
 		return NULL;
 	o->rodata->sg_if_flags = flags;
+#ifdef SG_NO_L7
+	/* built without layer 7 (make NO_L7=1): as attach does, not loaded */
+	bpf_program__set_autoload(o->progs.sipguard_l7, false);
+#endif
 	if (sipguard_bpf__load(o)) {
 		sipguard_bpf__destroy(o);
 		return NULL;

@@ -70,6 +70,8 @@ void test_events_orphan_invite_fields(void)
 	struct pkt_frame f;
 	struct ev_sink s;
 
+	NEED_L7();
+
 	events_reset(0, 100, 10);
 	sip_msg(&f, SCAN4, "INVITE", "100",
 		"From: \"sipvicious\"<sip:100@1.1.1.1>;tag=6637\r\n",
@@ -96,6 +98,8 @@ void test_events_long_user_agent_cut(void)
 {
 	struct pkt_frame f;
 	struct ev_sink s;
+
+	NEED_L7();
 
 	events_reset(0, 100, 10);
 	sip_msg(&f, SCAN6, "INVITE", "100", GOOD_FROM, NULL,

@@ -56,6 +56,8 @@ void test_l7_inspect_clean_invite_passed(void)
 {
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, PHONE_UA);
 	EXPECT_PASS("clean unknown INVITE under inspect", &f, SG_R_INSPECTED);
@@ -80,6 +82,8 @@ void test_l7_inspect_blocked_ua_dropped_and_banned(void)
 	struct pkt_frame f;
 	struct sg_ban_val b = {};
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
 	EXPECT_DROP("INVITE with a blocked UA", &f, SG_R_UA_BLOCKED);
@@ -99,6 +103,8 @@ void test_l7_ban_time_zero_bans_nobody(void)
 {
 	struct pkt_frame f;
 	struct sg_ban_val b;
+
+	NEED_L7();
 
 	l7_config(SG_CFG_INSPECT, 0, scanner_uas);
 	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
@@ -125,6 +131,8 @@ void test_l7_inspect_users(void)
 {
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT | SG_CFG_USERS, 600, NULL);
 	user_add("100");
 	user_add("2001");
@@ -146,6 +154,7 @@ void test_l7_inspect_users(void)
 /* The user of a request line folded or padded after the method (sip.h). */
 void test_l7_inspect_users_blanks_after_method(void)
 {
+	NEED_L7();
 	static const char *const gaps[] = { "\t", "   ", "\r\n ", "\n\t", "\x0b", " \r\n " };
 	static const char *const srcs[] = { SCAN4, SCAN6 };
 	static const struct {
@@ -185,6 +194,8 @@ void test_l7_inspect_from_checks(void)
 {
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, NULL);
 	sip_msg(&f, SCAN4, "INVITE", "100", "From: <sip:198.51.100.99>;tag=1\r\n",
 		GOOD_TO, NULL);
@@ -213,6 +224,8 @@ void test_l7_inspect_to_tag_dropped(void)
 {
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, NULL);
 	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
 		"To: <sip:100@192.0.2.10>;tag=abc\r\n", NULL);
@@ -230,6 +243,8 @@ void test_l7_other_requests_blocked_ua_dropped_and_banned(void)
 {
 	struct pkt_frame f;
 	struct sg_ban_val b;
+
+	NEED_L7();
 
 	l7_config(0, 600, scanner_uas);		/* default drop policy */
 	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO,
@@ -308,6 +323,8 @@ void test_l7_header_after_long_header_block(void)
 	struct pkt_frame f;
 	int i;
 
+	NEED_L7();
+
 	l7_config(0, 600, scanner_uas);
 	extra[0] = 0;
 	for (i = 0; i < 13; i++)
@@ -324,6 +341,8 @@ void test_l7_user_agent_across_scan_limit(void)
 	char extra[2000];
 	struct pkt_frame f;
 	int head;
+
+	NEED_L7();
 
 	l7_config(0, 600, scanner_uas);
 	/* the pattern starts before byte 1400 of the message and ends after */
@@ -347,6 +366,8 @@ void test_l7_without_layer7_program_requests_pass(void)
 	struct pkt_frame f;
 	int l7 = bpf_program__fd(S->progs.sipguard_l7);
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	bpf_map_delete_elem(fd, &zero);
 	sip_msg(&f, SCAN4, "INVITE", "999", NULL, NULL, SCANNER_UA);
@@ -363,6 +384,8 @@ void test_l7_without_layer7_program_requests_pass(void)
 void test_l7_inspect_folded_headers(void)
 {
 	struct pkt_frame f;
+
+	NEED_L7();
 
 	l7_config(SG_CFG_INSPECT, 600, NULL);
 	sip_msg(&f, SCAN4, "INVITE", "100", GOOD_FROM,
@@ -398,6 +421,8 @@ void test_l7_inspect_long_to_and_from(void)
 	char from[600], to[600];
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	long_hdr(from, sizeof(from), "From", 400, "<sip:200@198.51.100.99>;tag=42");
 	long_hdr(to, sizeof(to), "To", 400, "<sip:100@192.0.2.10>");
@@ -418,6 +443,8 @@ void test_l7_worst_case_unfinished_scan_passes(void)
 	char extra[1500], big[1600];
 	struct pkt_frame f;
 	int k = 0;
+
+	NEED_L7();
 
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	/* header lines that start like To, more than the steps can read */
@@ -449,6 +476,8 @@ void test_l7_short_line_flood_is_read_to_its_end(void)
 	struct pkt_frame f;
 	int k = 0;
 
+	NEED_L7();
+
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	while (k < 1100)
 		k += snprintf(from + k, sizeof(from) - k, "x\n");
@@ -468,6 +497,8 @@ void test_l7_user_agent_tries_and_their_budget(void)
 	char ua[300];
 	struct pkt_frame f;
 	int k, pairs;
+
+	NEED_L7();
 
 	l7_config(0, 0, uas);	/* no bans: every request is judged anew */
 	for (pairs = 50; pairs <= 60; pairs += 10) {
@@ -502,6 +533,8 @@ void test_l7_spoofed_ban_never_blocks_a_source_the_lan_talks_to(void)
 	struct pkt_frame f;
 	struct pkt_desc d;
 	struct sg_ban_val b;
+
+	NEED_L7();
 
 	l7_config(SG_CFG_INSPECT, 600, scanner_uas);
 	/* the phone registered with PBX4 two hours ago: the flow expired */
@@ -572,6 +605,8 @@ void test_l7_ban_flood_keeps_earlier_bans(void)
 	struct sg_ban_stat st;
 	char src[32];
 
+	NEED_L7();
+
 	l7_config(0, 600, scanner_uas);
 	sip_msg(&f, SCAN4, "OPTIONS", "100", GOOD_FROM, GOOD_TO, SCANNER_UA);
 	EXPECT_DROP("the real scanner", &f, SG_R_UA_BLOCKED);
@@ -604,6 +639,8 @@ void test_l7_ban_quota_renews_each_ban_time(void)
 	struct pkt_frame f;
 	struct sg_ban_val b;
 	__u32 zero = 0;
+
+	NEED_L7();
 
 	l7_config(0, 600, scanner_uas);
 	st.window_ns = now_ns();

@@ -775,6 +775,8 @@ void test_inspect_call_answered_2xx_gets_a_dialog_flow(void)
 	struct sg_flow_slot v;
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	set_config(SG_CFG_INSPECT, 0);
 	flowstat_zero();
 	direct_invite(&f, GOOD_TO);
@@ -794,6 +796,8 @@ void test_inspect_call_rejected_gets_no_flow(void)
 {
 	struct pkt_frame f;
 
+	NEED_L7();
+
 	set_config(SG_CFG_INSPECT, 0);
 	direct_invite(&f, GOOD_TO);
 	EXPECT_PASS("the direct call", &f, SG_R_INSPECTED);
@@ -807,6 +811,8 @@ void test_inspect_call_rejected_gets_no_flow(void)
 void test_2xx_to_what_was_not_let_in_opens_nothing(void)
 {
 	struct pkt_frame f;
+
+	NEED_L7();
 
 	set_config(SG_CFG_INSPECT, 0);
 	direct_invite(&f, "To: <sip:100@192.0.2.10>;tag=x\r\n");

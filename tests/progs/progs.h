@@ -42,6 +42,20 @@
 #define NSEC	1000000000ULL
 
 /*
+ * First thing in a test of what the layer-7 program does: a build without
+ * it (make NO_L7=1) skips the test, saying so.
+ */
+#ifdef SG_NO_L7
+#define NEED_L7()							\
+	do {								\
+		harness_skip("built without the layer-7 program (NO_L7)"); \
+		return;							\
+	} while (0)
+#else
+#define NEED_L7() do { } while (0)
+#endif
+
+/*
  * The programs stamp flows with the coarse monotonic clock, which lags
  * CLOCK_MONOTONIC by up to a tick: "now" in a check allows for that.
  */

@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# tests/vm/initramfs.sh DIR VERSION: build DIR/initramfs.cpio.gz for the
-# kernel whose modules are in DIR/lib/modules/VERSION.
+# tests/vm/initramfs.sh DIR VERSION [ARCH]: build DIR/initramfs.cpio.gz for
+# the kernel whose modules are in DIR/lib/modules/VERSION.
 #
 # It holds busybox (static), the modules needed to reach this machine's root
 # over virtio-9p and put an overlay on it (uncompressed, in load order, so
-# busybox's insmod can load them), and tests/vm/init as /init.
+# busybox's insmod can load them), and tests/vm/init as /init.  For an ARCH
+# other than amd64 (arm64, s390x: tests/vm/cross.sh) the busybox is that
+# architecture's, from the cross build's root (tools/cross.sh), and the
+# modules of the veth test (veth, and clsact and cls_bpf for the learner)
+# come too: that machine's root is the cross build's root, whose busybox
+# modprobe is no match for the kernel's compressed modules.
 set -euo pipefail
 
-dir=${1:?usage: initramfs.sh DIR VERSION}
-kver=${2:?usage: initramfs.sh DIR VERSION}
+usage="usage: initramfs.sh DIR VERSION [ARCH]"
+dir=${1:?$usage}
+kver=${2:?$usage}
+arch=${3:-amd64}
 here=$(cd "$(dirname "$0")" && pwd)
 busybox=/bin/busybox
-[ -x "$busybox" ] && "$busybox" --list | grep -qx insmod ||
+extra=
+if [ "$arch" != amd64 ]; then
+	busybox=$("$here/../../tools/cross.sh" sysroot "$arch")/bin/busybox
+	extra="veth sch_ingress cls_bpf"
+fi
+[ -x "$busybox" ] ||
 	{ echo "initramfs.sh: $busybox (busybox-static) is missing" >&2; exit 1; }
-{ ldd "$busybox" 2>&1 || true; } | grep -q 'not a dynamic' ||
+! readelf -lW "$busybox" | grep -q 'program interpreter' ||
 	{ echo "initramfs.sh: $busybox is not static: install busybox-static" >&2; exit 1; }
 
 root=$(mktemp -d)
@@ -26,7 +38,7 @@ chmod 0755 "$root/init"
 # Modules in load order, each once.  A module built into this kernel shows
 # as "builtin" and needs nothing.
 : > "$root/modules/order"
-for m in virtio_pci virtio_console 9pnet_virtio 9p overlay; do
+for m in virtio_pci virtio_console 9pnet_virtio 9p overlay $extra; do
 	modprobe -d "$dir" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
 	base=$(basename "$ko")

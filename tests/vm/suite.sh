@@ -5,6 +5,10 @@
 # KERNEL, against this build.  The last line is the suites' sum, "N passed, M failed"; a VM that
 # does not boot or dies counts as one failure.  tests/run-all.sh calls it
 # for the entries vm:6.1 and vm:6.12.
+#
+# A kernel of another CPU (6.1-arm64, 6.12-s390x...) runs tests/vm/cross.sh
+# instead, against the cross build of that CPU (SG_BUILD/ARCH, default
+# build/ARCH: make ARCH=... vm-bins, which make check does).
 set -u
 cd "$(dirname "$0")/../.."
 kernel=${1:?usage: tests/vm/suite.sh KERNEL [SUITE...]}
@@ -17,7 +21,13 @@ suites=("$@")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 start=$SECONDS
-tests/vm/run.sh "$kernel" tests/run-all.sh "${suites[@]}" 2>&1 | tee "$out"
+case "$kernel" in
+*-*)	build=${SG_BUILD:-build}
+	[ "$build" = "build/${kernel#*-}" ] || build=$build/${kernel#*-}
+	run=(/bin/sh tests/vm/cross.sh "$build") ;;
+*)	run=(tests/run-all.sh "${suites[@]}") ;;
+esac
+tests/vm/run.sh "$kernel" "${run[@]}" 2>&1 | tee "$out"
 st=${PIPESTATUS[0]}
 echo "== vm $kernel: $((SECONDS - start)) s"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
