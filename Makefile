@@ -19,7 +19,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS      := libbpf inih json-c libmicrohttpd
+PKGS      := libbpf libxdp inih json-c libmicrohttpd
 # Recursive (=): evaluated when a recipe runs, so `make deps all` works on a
 # machine where `deps` is what installs pkg-config and the libraries.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -31,7 +31,7 @@ CFLAGS    += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-init
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
 
-BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c
+BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c bpf/sipguard_ext.bpf.c bpf/sipguard_ct_ext.bpf.c
 BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
 # lib/: host code that the sipguard program, the tests and the bench
 # share (the User-Agent set, the tail-call slots), with its own headers.
@@ -39,7 +39,8 @@ LIB_SRCS  := $(wildcard lib/*.c)
 LIB_HDRS  := $(wildcard lib/*.h)
 LOADER_SRCS := $(wildcard loader/*.c) $(LIB_SRCS)
 LOADER_HDRS := $(wildcard loader/*.h) $(LIB_HDRS)
-SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
+SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h \
+	     $(BUILD)/sipguard_ext.skel.h $(BUILD)/sipguard_ct_ext.skel.h
 
 .SECONDARY:
 .PHONY: all clean check test demo bench install uninstall deps vmcheck
@@ -57,8 +58,9 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-# The conntrack variant is the same source built with SG_CONNTRACK.
-$(BUILD)/sipguard_ct.bpf.o: bpf/sipguard.bpf.c
+# The variants are the same source built with SG_CONNTRACK (--conntrack),
+# SG_EXTENSION (in libxdp's dispatcher), or both.
+$(BUILD)/sipguard_ct.bpf.o $(BUILD)/sipguard_ext.bpf.o $(BUILD)/sipguard_ct_ext.bpf.o: bpf/sipguard.bpf.c
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)

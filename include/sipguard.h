@@ -459,6 +459,8 @@ struct sg_evstate {
 #define SG_META_CLSACT_OURS	(1u << 1)	/* we created the clsact qdisc */
 #define SG_META_MONITOR		(1u << 2)	/* attached with --monitor */
 #define SG_META_CONNTRACK	(1u << 3)	/* the conntrack variant (--conntrack) */
+#define SG_META_DISPATCHER	(1u << 4)	/* XDP in libxdp's dispatcher */
+#define SG_META_TCX		(1u << 5)	/* the learner is a tcx link */
 
 struct sg_iface_meta {
 	__u32 ifindex;
@@ -490,6 +492,8 @@ struct sg_iface_meta {
 #define SG_MAP_IFMETA		"sg_ifmeta"	/* per interface, in its dir */
 #define SG_MAP_L7_PROG		"sg_l7_prog"	/* per interface, in its dir */
 #define SG_PIN_XDP_LINK		"xdp_link"	/* per interface, in its dir */
+#define SG_PIN_XDP_PROG		"xdp_prog"	/* in libxdp's dispatcher: the program */
+#define SG_PIN_TC_LINK		"tc_link"	/* the learner's tcx link */
 #define SG_IFACE_DIR_PREFIX	"if_"		/* <pin>/if_<ifname>/ */
 
 /*
@@ -523,6 +527,8 @@ struct sg_iface_meta {
  */
 #define SG_IFACE_PINS(X)						\
 	X(SG_PIN_XDP_LINK)						\
+	X(SG_PIN_XDP_PROG)						\
+	X(SG_PIN_TC_LINK)						\
 	X(SG_MAP_COUNTERS)						\
 	X(SG_MAP_IFMETA)						\
 	X(SG_MAP_L7_PROG)

@@ -19,6 +19,9 @@ struct sg_attach_opts {
 	bool monitor;		/* count, never drop, on this interface */
 	bool no_learn;		/* no TC egress learner */
 	bool conntrack;		/* the conntrack variant */
+	bool dispatcher;	/* in libxdp's dispatcher, also on a free hook */
+	bool prio_given;	/* prio was asked for (implies dispatcher) */
+	unsigned int prio;	/* run priority in the dispatcher */
 };
 
 /*
