@@ -61,10 +61,15 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 # The variants are the same source built with SG_CONNTRACK (--conntrack),
 # SG_EXTENSION (in libxdp's dispatcher), or both.
 $(BUILD)/sipguard_ct.bpf.o $(BUILD)/sipguard_ext.bpf.o $(BUILD)/sipguard_ct_ext.bpf.o: bpf/sipguard.bpf.c
+$(BUILD)/sipguard_ct_ext.bpf.o: bpf/sipguard_ext.bpf.c
 
+# libbpf's note that it leaves libxdp's run config (.xdp_run_config) alone
+# is no news.
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp 2> $@.log; \
+	st=$$?; grep -v 'skipping unrecognized data section(.*) .xdp_run_config' $@.log >&2; \
+	rm -f $@.log; [ $$st = 0 ] && mv $@.tmp $@
 
 $(BUILD)/sipguard: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL) include/sipguard.h | $(BUILD)
 	$(call msg,CC,$@)

@@ -4,5 +4,4 @@
  * (sipguard_ext.bpf.c): SG_CONNTRACK and SG_EXTENSION.
  */
 #define SG_CONNTRACK 1
-#define SG_EXTENSION 1
-#include "sipguard.bpf.c"
+#include "sipguard_ext.bpf.c"

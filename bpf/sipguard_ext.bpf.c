@@ -8,7 +8,18 @@
  * counts a tail call as a change of the packet), and 6.1 refuses the
  * layer-7 program in the tail-call slot of an extension: in the
  * dispatcher, the layer-7 rules are off.  Its maps, programs and globals
- * are the default object's, name for name (see sipguard_ct.bpf.c).
+ * are the default object's, name for name (see sipguard_ct.bpf.c); it
+ * adds libxdp's run config.
  */
 #define SG_EXTENSION 1
 #include "sipguard.bpf.c"
+
+/*
+ * libxdp's run config of sipguard_xdp (the format of xdp-tools'
+ * XDP_RUN_CONFIG), which libxdp reads from the loaded program's BTF: its
+ * priority, and that the next program runs after an XDP_PASS.
+ */
+struct {
+	__uint(priority, SG_XDP_PRIO);
+	__uint(XDP_PASS, 1);
+} _sipguard_xdp SEC(".xdp_run_config");

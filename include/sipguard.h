@@ -471,6 +471,16 @@ struct sg_iface_meta {
 	char ifname[16];
 };
 
+/*
+ * sipguard_xdp's run priority in libxdp's multi-program dispatcher (lower
+ * runs first): after xdp-filter (10), before programs without a priority
+ * of their own (libxdp's default, 50), which may redirect packets (AF_XDP,
+ * XDP_REDIRECT) where sipguard would no longer see them.  Part of the
+ * object's BTF (bpf/sipguard_ext.bpf.c): libxdp reads a loaded program's
+ * priority from there.
+ */
+#define SG_XDP_PRIO		30
+
 /* Pinned object names under the pin directory. */
 #define SG_PIN_DEFAULT		"/sys/fs/bpf/sipguard"
 #define SG_MAP_ALLOW		"sg_allow"

@@ -4,32 +4,13 @@
  * verbs' options and arguments.  The work is the attach API's
  * (instance.c), which the daemon calls too.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "dispatch.h"
 #include "iface.h"
 #include "instance.h"
 #include "main.h"
-
-/* A run priority in libxdp's dispatcher: 0 to SG_XDP_PRIO_MAX. */
-static int sg_parse_prio(const char *s, unsigned int *prio)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > SG_XDP_PRIO_MAX)
-		return -1;
-	*prio = v;
-	return 0;
-}
 
 static int attach_opt(int opt, const char *arg, void *ctx)
 {
@@ -57,12 +38,6 @@ static int attach_opt(int opt, const char *arg, void *ctx)
 	case 'D':
 		o->dispatcher = true;
 		return 0;
-	case 'P':
-		if (sg_parse_prio(arg, &o->prio))
-			return sg_usage("attach", "invalid priority '%s' (use 0 to %d: lower runs first in libxdp's dispatcher)",
-					arg, SG_XDP_PRIO_MAX);
-		o->prio_given = true;
-		return 0;
 	}
 	return -1;
 }
@@ -76,7 +51,6 @@ int do_attach(int argc, char **argv)
 		{ "no-learn", no_argument,       NULL, 'N' },
 		{ "conntrack", no_argument,      NULL, 'C' },
 		{ "dispatcher", no_argument,     NULL, 'D' },
-		{ "priority", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	struct sg_attach_opts o = {};

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "dispatch.h"
 #include "env.h"
+#include "sipguard.h"
 
 /* ---- libxdp's messages ---- */
 
@@ -255,9 +256,15 @@ int sg_dispatch_target(void)
 		return err;
 	}
 	{
+		/*
+		 * BPF_XDP as libbpf loads SEC("xdp") programs, the dispatcher
+		 * among them: the kernel moves an extension only between
+		 * targets of the type and attach type it was loaded for.
+		 */
 		LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_btf_fd = btf__fd(btf),
 			    .func_info = &fi, .func_info_cnt = 1,
-			    .func_info_rec_size = sizeof(fi));
+			    .func_info_rec_size = sizeof(fi),
+			    .expected_attach_type = BPF_XDP);
 
 		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, SG_DISPATCH_TARGET_FUNC,
 				   "Dual BSD/GPL", insns,
@@ -298,7 +305,7 @@ static void join_error(const char *ifname, int err, __u32 xdp_flags)
 }
 
 int sg_dispatch_join(const char *ifname, int ifindex, int prog_fd,
-		     unsigned int prio, __u32 xdp_flags)
+		     __u32 xdp_flags)
 {
 	const char *skip = getenv("LIBXDP_SKIP_DISPATCHER");
 	struct xdp_program *p;
@@ -309,6 +316,7 @@ int sg_dispatch_join(const char *ifname, int ifindex, int prog_fd,
 		return -1;
 	}
 	libxdp_quiet();
+	/* priority and chain-call actions from its BTF (sipguard_ext.bpf.c) */
 	p = xdp_program__from_fd(prog_fd);
 	err = libxdp_get_error(p);
 	if (err) {
@@ -316,11 +324,14 @@ int sg_dispatch_join(const char *ifname, int ifindex, int prog_fd,
 		       strerror(abs(err)), libxdp_reason());
 		return -1;
 	}
-	err = xdp_program__set_run_prio(p, prio);
-	if (!err)	/* sipguard passes or drops: after a pass, the next runs */
-		err = xdp_program__set_chain_call_enabled(p, XDP_PASS, true);
-	if (!err)
-		err = xdp_program__attach(p, ifindex, libxdp_mode(xdp_flags), 0);
+	if (xdp_program__run_prio(p) != SG_XDP_PRIO ||
+	    !xdp_program__chain_call_enabled(p, XDP_PASS)) {
+		sg_err("libxdp did not find the run config of sipguard's XDP program (priority %u, not %d): this sipguard was built wrong",
+		       xdp_program__run_prio(p), SG_XDP_PRIO);
+		xdp_program__close(p);
+		return -1;
+	}
+	err = xdp_program__attach(p, ifindex, libxdp_mode(xdp_flags), 0);
 	xdp_program__close(p);
 	if (err) {
 		join_error(ifname, err, xdp_flags);

@@ -12,15 +12,6 @@
 #include <stdbool.h>
 #include <bpf/bpf.h>
 
-/*
- * sipguard's run priority in a dispatcher (lower runs first): after
- * xdp-filter (10), before programs without a priority of their own
- * (libxdp's default, 50), which may redirect packets (AF_XDP, XDP_REDIRECT)
- * where sipguard would no longer see them.
- */
-#define SG_XDP_PRIO_DEFAULT	30
-#define SG_XDP_PRIO_MAX		1000
-
 /* Can this kernel run programs in libxdp's dispatcher?  0, or -1 after
  * saying why not. */
 int sg_dispatch_usable(void);
@@ -71,12 +62,13 @@ bool sg_prog_linked(__u32 prog_id);
 int sg_dispatch_target(void);
 
 /*
- * Put the loaded extension PROG_FD into IFINDEX's dispatcher at PRIO, or
- * into a new one where the hook is free, in the mode XDP_FLAGS (0: the
- * kernel's choice).  0, or -1 after an error.
+ * Put the loaded extension PROG_FD into IFINDEX's dispatcher, or into a
+ * new one where the hook is free, in the mode XDP_FLAGS (0: the kernel's
+ * choice), at the priority of its run config (SG_XDP_PRIO).  0, or -1
+ * after an error.
  */
 int sg_dispatch_join(const char *ifname, int ifindex, int prog_fd,
-		     unsigned int prio, __u32 xdp_flags);
+		     __u32 xdp_flags);
 /* Take PROG_FD out of IFINDEX's dispatcher; the other programs stay (the
  * dispatcher goes with the last).  0, or -1 after an error. */
 int sg_dispatch_leave(const char *ifname, int ifindex, int prog_fd);

@@ -56,7 +56,6 @@ struct attach {
 	int link_fd;
 	bool replace;
 	bool dispatcher;	/* XDP in libxdp's dispatcher */
-	unsigned int prio;	/* its run priority there */
 	int old_prog_fd;	/* there: the program being replaced */
 	bool joined;		/* the new program is in the dispatcher */
 	bool shared_existed;
@@ -131,7 +130,6 @@ static int check_in_dispatcher(struct attach *a)
 	}
 	a->old_prog_fd = fd;
 	a->dispatcher = a->replace = true;
-	a->prio = o->prio_given ? o->prio : slot.prio;
 	return check_dispatcher_mode(a, slot.xdp_flags) ? -1 : 1;
 }
 
@@ -145,7 +143,6 @@ static int check_hook(struct attach *a)
 
 	if (sg_hook_query(ifname, a->ifindex, &h))
 		return -1;
-	a->prio = o->prio_given ? o->prio : SG_XDP_PRIO_DEFAULT;
 	switch (h.kind) {
 	case SG_HOOK_OTHER:
 		if (!strcmp(h.name, "xdp_dispatcher"))
@@ -161,7 +158,7 @@ static int check_hook(struct attach *a)
 	case SG_HOOK_FREE:
 		/* asked for, or how the last attach here did it */
 		sg_iface_meta_read(ifname, &meta);
-		a->dispatcher = o->dispatcher || o->prio_given ||
+		a->dispatcher = o->dispatcher ||
 				((int)meta.ifindex == a->ifindex &&
 				 (meta.flags & SG_META_DISPATCHER));
 		if (a->dispatcher && sg_dispatch_usable())
@@ -187,8 +184,8 @@ static int check_link(struct attach *a)
 		       sg_env.pin, ifname, a->info.id, a->info.xdp.ifindex);
 		return -1;
 	case SG_LINK_HERE:
-		if (a->o->dispatcher || a->o->prio_given) {
-			sg_err("%s has sipguard on an XDP link of its own: moving it into libxdp's dispatcher (--dispatcher, --priority) needs 'sipguard detach %s' first",
+		if (a->o->dispatcher) {
+			sg_err("%s has sipguard on an XDP link of its own: moving it into libxdp's dispatcher (--dispatcher) needs 'sipguard detach %s' first",
 			       ifname, ifname);
 			return -1;
 		}
@@ -371,7 +368,7 @@ static int attach_dispatcher(struct attach *a)
 	char path[SG_PATH_MAX];
 	int err;
 
-	if (sg_dispatch_join(ifname, a->ifindex, prog_fd, a->prio, a->xdp_flags))
+	if (sg_dispatch_join(ifname, a->ifindex, prog_fd, a->xdp_flags))
 		return a->replace ? STEP_KEEP : STEP_UNDO;
 	a->joined = true;
 	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_PROG);
@@ -480,8 +477,8 @@ static void attach_summary(const struct attach *a)
 	char where[64] = "";
 
 	if (a->dispatcher)
-		snprintf(where, sizeof(where), " in libxdp's dispatcher at priority %u",
-			 a->prio);
+		snprintf(where, sizeof(where), " in libxdp's dispatcher at priority %d",
+			 SG_XDP_PRIO);
 	printf("sipguard %s %s (%s XDP%s, learner %s%s%s%s): ",
 	       a->replace ? "replaced on" : "attached to", o->ifname,
 	       sg_xdp_mode_name(mode), where,

@@ -20,8 +20,6 @@ struct sg_attach_opts {
 	bool no_learn;		/* no TC egress learner */
 	bool conntrack;		/* the conntrack variant */
 	bool dispatcher;	/* in libxdp's dispatcher, also on a free hook */
-	bool prio_given;	/* prio was asked for (implies dispatcher) */
-	unsigned int prio;	/* run priority in the dispatcher */
 };
 
 /*

@@ -3,14 +3,16 @@
 # and benchmark, and nothing that is already there.  Run as root.
 set -euo pipefail
 
-BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+BUILD_PKGS="make gcc clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libinih-dev libjson-c-dev libmicrohttpd-dev pkg-config libclang-rt-14-dev"
+# xdp-tools: xdp-filter and xdp-loader, beside which tests/test_share.sh
+# runs sipguard in libxdp's dispatcher (and the benchmark's xdp-filter).
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
-	iptables ipset conntrack tcpdump prometheus"
+	iptables ipset conntrack tcpdump prometheus xdp-tools"
 # The SIP stacks that tests/sipdiff/ checks the classifier against: libre
 # (baresip), GNU oSIP and sofia-sip (FreeSWITCH).
 SIPDIFF_PKGS="libre-dev libosip2-dev libsofia-sip-ua-dev"
-BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
+BENCH_PKGS="gnuplot-nox linux-perf ethtool"
 # The kernel matrix (tests/vm: stock Debian kernels under qemu) and the
 # real WAN links built inside it (PPPoE, WireGuard).
 VM_PKGS="qemu-system-x86 busybox-static kmod cpio xz-utils zstd gzip
