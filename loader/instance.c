@@ -125,8 +125,14 @@ static int check_in_dispatcher(struct attach *a)
 	if (fd < 0)
 		return 0;
 	if (!sg_dispatch_find(a->ifindex, id, &slot)) {
-		close(fd);	/* a program no dispatcher runs: a new attach */
-		return 0;
+		close(fd);
+		if (sg_prog_linked(id)) {
+			/* its pin would go, and it would run on unseen */
+			sg_err("the pins under %s for %s hold sipguard's XDP program (id %u), which runs in libxdp's dispatcher of another interface or network namespace: use another --pin-path here",
+			       sg_env.pin, o->ifname, id);
+			return -1;
+		}
+		return 0;	/* a program no dispatcher runs: a new attach */
 	}
 	a->old_prog_fd = fd;
 	a->dispatcher = a->replace = true;

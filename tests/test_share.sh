@@ -100,6 +100,8 @@ test_xdp_joins_xdp_filter_and_leaves_it() {
 		"$(jq -r '.interfaces[0] | "\(.xdp_hook) \(.priority) \(.dispatcher_position) \(.dispatcher_programs) \(.layer7)"' <<<"$st")"
 	check "status text says so" grep -Eq \
 		"^$WAN: ifindex [0-9]+, link ethernet, (native|generic) XDP in libxdp's dispatcher \(priority 30, program 2 of 2, dispatcher id [0-9]+\), prog id [0-9]+, learner on" <<<"$(sg status)"
+	expect_exit 0 "^Warning: $WAN runs sipguard in libxdp's dispatcher, where the layer-7 rules do not run" \
+		sg ua add friendly-scanner
 
 	send $SCAN4 scan 5
 	send $SCAN4 opt 5 --method OPTIONS
