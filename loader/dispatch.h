@@ -48,7 +48,8 @@ struct sg_slot {
 bool sg_dispatch_find(int ifindex, __u32 prog_id, struct sg_slot *s);
 
 /* Is program PROG_ID attached anywhere through a link (a dispatcher's
- * slot, of whatever interface and namespace)? */
+ * slot, of whatever interface and namespace, or of a dispatcher whose
+ * interface went while libxdp's pins hold its links)? */
 bool sg_prog_linked(__u32 prog_id);
 
 /*

@@ -125,14 +125,13 @@ static int check_in_dispatcher(struct attach *a)
 	if (fd < 0)
 		return 0;
 	if (!sg_dispatch_find(a->ifindex, id, &slot)) {
+		/*
+		 * Not in this interface's dispatcher: a new attach.  libxdp's
+		 * pins may still hold it when its interface went (a ppp link
+		 * that comes back has a new ifindex): they are libxdp's.
+		 */
 		close(fd);
-		if (sg_prog_linked(id)) {
-			/* its pin would go, and it would run on unseen */
-			sg_err("the pins under %s for %s hold sipguard's XDP program (id %u), which runs in libxdp's dispatcher of another interface or network namespace: use another --pin-path here",
-			       sg_env.pin, o->ifname, id);
-			return -1;
-		}
-		return 0;	/* a program no dispatcher runs: a new attach */
+		return 0;
 	}
 	a->old_prog_fd = fd;
 	a->dispatcher = a->replace = true;
@@ -600,10 +599,13 @@ static int detach_dispatcher(const char *ifname, int ifindex)
 		if (sg_dispatch_leave(ifname, ifindex, fd))
 			ret = -1;
 	} else if (sg_prog_linked(id)) {
-		/* its pins would go, and it would run on unseen */
-		sg_err("sipguard's XDP program (id %u) runs in libxdp's dispatcher of an interface that is not %s in this network namespace: run detach in the interface's namespace (nsenter --net=...)",
-		       id, ifname);
-		ret = -1;
+		/*
+		 * A dispatcher's link holds it, and not one here: its
+		 * interface went (libxdp's pins keep the link), or it is in
+		 * another network namespace, which nothing here can tell.
+		 */
+		fprintf(stderr, "Warning: sipguard's XDP program (id %u) is still linked to a libxdp dispatcher that is not on %s here: if %s is in another network namespace, it runs there until that dispatcher is unloaded (run detach in that namespace next time); if %s is gone, libxdp's pins under /sys/fs/bpf/xdp hold it until libxdp removes them\n",
+			id, ifname, ifname, ifname);
 	}
 	close(fd);
 	return ret;

@@ -172,6 +172,18 @@ test_xdp_dispatcher_first_xdp_filter_joins_and_leaves() {
 	check "nothing pinned" test ! -e "$SIPGUARD_PIN_PATH"
 }
 
+# The interface goes (an unplugged modem, a ppp link that drops) while
+# sipguard is in its dispatcher: detach still removes everything of ours.
+test_xdp_dispatcher_interface_gone() {
+	have_freplace || skip "no freplace programs on this kernel: no dispatcher to share"
+	check "topology" setup
+	xdp_filter_cleanup
+	check "attach" sg attach "$WAN" --dispatcher
+	check "the interface goes" ip -n "$PHONE" link del "$WAN"
+	expect_exit 0 "^sipguard detached from $WAN; nothing left pinned" sg detach "$WAN"
+	check "nothing pinned" test ! -e "$SIPGUARD_PIN_PATH"
+}
+
 # A program attached without the dispatcher owns the hook: refused by name.
 test_xdp_program_without_dispatcher_refused() {
 	check "topology" setup
