@@ -108,8 +108,8 @@ int sg_hook_query(const char *ifname, int ifindex, struct sg_hook *h)
 	memset(h, 0, sizeof(*h));
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
-		sg_err_errno(err, "cannot read the XDP program of the interface",
-			     "check the interface with 'ip link show'");
+		sg_err("cannot read the XDP program of %s: %s: check the interface with 'ip link show %s'",
+		       ifname, strerror(-err), ifname);
 		return err;
 	}
 	if (q.attach_mode == XDP_ATTACHED_NONE || !q.prog_id)
