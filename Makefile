@@ -35,7 +35,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS      := libbpf inih json-c libmicrohttpd
+PKGS      := libbpf libxdp inih json-c libmicrohttpd
 # Recursive (=): evaluated when a recipe runs, so `make deps all` works on a
 # machine where `deps` is what installs pkg-config and the libraries.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -52,7 +52,7 @@ BPF_FLAGS := -O2 -g -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Iinclude -Ibpf $(
 	      $(if $(NO_L7),-DSG_NO_L7)
 BPF_CFLAGS := -target $(BPF_TARGET) $(BPF_FLAGS)
 
-BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c
+BPF_SRCS  := bpf/sipguard.bpf.c bpf/sipguard_ct.bpf.c bpf/sipguard_ext.bpf.c bpf/sipguard_ct_ext.bpf.c
 BPF_HDRS  := $(wildcard bpf/*.h) include/sipguard.h
 # lib/: host code that the sipguard program, the tests and the bench
 # share (the User-Agent set, the tail-call slots), with its own headers.
@@ -60,7 +60,8 @@ LIB_SRCS  := $(wildcard lib/*.c)
 LIB_HDRS  := $(wildcard lib/*.h)
 LOADER_SRCS := $(wildcard loader/*.c) $(LIB_SRCS)
 LOADER_HDRS := $(wildcard loader/*.h) $(LIB_HDRS)
-SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h
+SKEL      := $(BUILD)/sipguard.skel.h $(BUILD)/sipguard_ct.skel.h \
+	     $(BUILD)/sipguard_ext.skel.h $(BUILD)/sipguard_ct_ext.skel.h
 
 .SECONDARY:
 .PHONY: all clean check test demo bench install uninstall deps vmcheck deb
@@ -78,13 +79,19 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-# The conntrack variant is the same source built with SG_CONNTRACK.
-$(BUILD)/sipguard_ct.bpf.o: bpf/sipguard.bpf.c
+# The variants are the same source built with SG_CONNTRACK (--conntrack),
+# SG_EXTENSION (in libxdp's dispatcher), or both.
+$(BUILD)/sipguard_ct.bpf.o $(BUILD)/sipguard_ext.bpf.o $(BUILD)/sipguard_ct_ext.bpf.o: bpf/sipguard.bpf.c
+$(BUILD)/sipguard_ct_ext.bpf.o: bpf/sipguard_ext.bpf.c
 
+# libbpf's note that it leaves libxdp's run config (.xdp_run_config) alone
+# is no news.
 ifeq ($(BPF_TARGET),$(HOST_BPF_TARGET))
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp 2> $@.log; \
+	st=$$?; grep -v 'skipping unrecognized data section(.*) .xdp_run_config' $@.log >&2; \
+	rm -f $@.log; [ $$st = 0 ] && mv $@.tmp $@
 else
 # bpftool cannot open an object of the other byte order: the skeleton is
 # made from a twin of this machine's order (tools/cross-skel.sh).
@@ -93,7 +100,8 @@ $(BUILD)/%.twin.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(Q)$(CLANG) -target $(HOST_BPF_TARGET) $(BPF_FLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-$(BUILD)/sipguard_ct.twin.o: bpf/sipguard.bpf.c
+$(BUILD)/sipguard_ct.twin.o $(BUILD)/sipguard_ext.twin.o $(BUILD)/sipguard_ct_ext.twin.o: bpf/sipguard.bpf.c
+$(BUILD)/sipguard_ct_ext.twin.o: bpf/sipguard_ext.bpf.c
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o $(BUILD)/%.twin.o tools/cross-skel.sh
 	$(call msg,SKEL,$@)

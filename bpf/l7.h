@@ -40,7 +40,9 @@ static __always_inline void to_l7(struct xdp_md *ctx, const struct sg_info *in,
 	sc->dport = in->pkt.dport;
 	sc->saddr = in->src;
 	sc->daddr = in->dst;
-#ifndef SG_NO_L7
+#if !defined(SG_NO_L7) && !defined(SG_EXTENSION)
+	/* none in a build without layer 7, nor in libxdp's dispatcher
+	 * (sipguard_ext.bpf.c), where the kernel refuses it */
 	bpf_tail_call(ctx, &sg_l7_prog, SG_TAIL_L7);
 #endif
 	/* no sipguard_l7 on this kernel: the caller goes on without it */

@@ -387,7 +387,9 @@ int sipguard_l7(struct xdp_md *ctx)
  * CRLF keep-alive or a STUN binding request only refreshes a flow that
  * exists, so that a phone answering a stranger's OPTIONS never invites
  * the stranger in (learn.h has the rest).  It never drops or changes a
- * packet.
+ * packet, and lets the TC programs after it run: TC_ACT_UNSPEC is tcx's
+ * "next" and a clsact filter's "go on" (TC_ACT_OK would end the run there,
+ * and the programs after it would see nothing).
  */
 SEC("tc")
 int sipguard_learn(struct __sk_buff *skb)
@@ -406,10 +408,10 @@ int sipguard_learn(struct __sk_buff *skb)
 	end = (void *)(long)skb->data_end;
 
 	if (parse_packet(data, end, &pkt, sg_if_flags & SG_IF_L3) != SG_L4_UDP)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	off = payload_off(&pkt, data);
 	if (off > SG_PAYLOAD_OFF_MAX)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	sip = sip_unpack(sg_classify_skb(skb, off));
 	pkt_daddr(&pkt, &r.k.addr);
 	r.k.remote_port = pkt.dport;
@@ -434,7 +436,7 @@ int sipguard_learn(struct __sk_buff *skb)
 			sg_learn(&r, 1);
 		break;
 	}
-	return TC_ACT_OK;
+	return TC_ACT_UNSPEC;
 }
 
 /*

@@ -585,6 +585,8 @@ struct sg_evstate {
 #define SG_META_CLSACT_OURS	(1u << 1)	/* we created the clsact qdisc */
 #define SG_META_MONITOR		(1u << 2)	/* attached with --monitor */
 #define SG_META_CONNTRACK	(1u << 3)	/* the conntrack variant (--conntrack) */
+#define SG_META_DISPATCHER	(1u << 4)	/* XDP in libxdp's dispatcher */
+#define SG_META_TCX		(1u << 5)	/* the learner is a tcx link */
 
 struct sg_iface_meta {
 	__u32 ifindex;
@@ -594,6 +596,16 @@ struct sg_iface_meta {
 	__u64 attached_at;	/* wall clock, seconds */
 	char ifname[16];
 };
+
+/*
+ * sipguard_xdp's run priority in libxdp's multi-program dispatcher (lower
+ * runs first): after xdp-filter (10), before programs without a priority
+ * of their own (libxdp's default, 50), which may redirect packets (AF_XDP,
+ * XDP_REDIRECT) where sipguard would no longer see them.  Part of the
+ * object's BTF (bpf/sipguard_ext.bpf.c): libxdp reads a loaded program's
+ * priority from there.
+ */
+#define SG_XDP_PRIO		30
 
 /* Pinned object names under the pin directory. */
 #define SG_PIN_DEFAULT		"/sys/fs/bpf/sipguard"
@@ -616,6 +628,8 @@ struct sg_iface_meta {
 #define SG_MAP_IFMETA		"sg_ifmeta"	/* per interface, in its dir */
 #define SG_MAP_L7_PROG		"sg_l7_prog"	/* per interface, in its dir */
 #define SG_PIN_XDP_LINK		"xdp_link"	/* per interface, in its dir */
+#define SG_PIN_XDP_PROG		"xdp_prog"	/* in libxdp's dispatcher: the program */
+#define SG_PIN_TC_LINK		"tc_link"	/* the learner's tcx link */
 #define SG_IFACE_DIR_PREFIX	"if_"		/* <pin>/if_<ifname>/ */
 
 /*
@@ -649,6 +663,8 @@ struct sg_iface_meta {
  */
 #define SG_IFACE_PINS(X)						\
 	X(SG_PIN_XDP_LINK)						\
+	X(SG_PIN_XDP_PROG)						\
+	X(SG_PIN_TC_LINK)						\
 	X(SG_MAP_COUNTERS)						\
 	X(SG_MAP_IFMETA)						\
 	X(SG_MAP_L7_PROG)

@@ -35,6 +35,9 @@ static int attach_opt(int opt, const char *arg, void *ctx)
 	case 'C':
 		o->conntrack = true;
 		return 0;
+	case 'D':
+		o->dispatcher = true;
+		return 0;
 	}
 	return -1;
 }
@@ -47,6 +50,7 @@ int do_attach(int argc, char **argv)
 		{ "monitor",  no_argument,       NULL, 'M' },
 		{ "no-learn", no_argument,       NULL, 'N' },
 		{ "conntrack", no_argument,      NULL, 'C' },
+		{ "dispatcher", no_argument,     NULL, 'D' },
 		{ 0 }
 	};
 	struct sg_attach_opts o = { .resolve = true };

@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "env.h"
+#include "pins.h"
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
@@ -254,10 +255,29 @@ const char *sg_l7_missing(bool brief)
 #endif
 }
 
+/* The rules go in, but interfaces in libxdp's dispatcher do not run them. */
+static void warn_no_l7_here(const char *what)
+{
+	struct sg_iface_meta meta;
+	char **names;
+	int i, n;
+
+	n = sg_list_ifaces(&names);
+	for (i = 0; i < n; i++)
+		if (!sg_iface_meta_read(names[i], &meta) &&
+		    (meta.flags & SG_META_DISPATCHER))
+			fprintf(stderr, "Warning: %s runs sipguard in libxdp's dispatcher, where the layer-7 rules do not run (the kernel refuses their tail call there): %s applies on the other interfaces only\n",
+				names[i], what);
+	if (n > 0)
+		sg_free_names(names, n);
+}
+
 int sg_need_l7(const char *what)
 {
-	if (sg_l7_supported())
+	if (sg_l7_supported()) {
+		warn_no_l7_here(what);
 		return 0;
+	}
 	sg_err("%s needs the layer-7 checks: %s, so the rule would never match; nothing changed",
 	       what, sg_l7_missing(false));
 	return -1;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * What is on one interface: its link type, the pinned XDP link and the
- * XDP mode, the TC egress learner (a clsact filter with a fixed handle
- * and priority, so that we find and replace our own), the layer-7 tail
- * call.  See iface.h.
+ * XDP mode, the TC egress learner (a tcx link where the kernel has tcx,
+ * else a clsact filter with a fixed handle and priority, so that we find
+ * and replace our own), the layer-7 tail call.  See iface.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +14,14 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "dispatch.h"
 #include "iface.h"
 #include "pins.h"
 
@@ -172,6 +176,41 @@ enum sg_link_state sg_link_pinned(const char *ifname, int ifindex, int *fd_out,
 	return SG_LINK_ELSEWHERE;
 }
 
+int sg_xdp_prog_pinned(const char *ifname, __u32 *id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	char path[SG_PATH_MAX];
+	int fd;
+
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_PROG);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		close(fd);
+		return -ENOENT;
+	}
+	*id = info.id;
+	return fd;
+}
+
+/* Does the dispatcher on IFNAME here run our pinned program? */
+static bool in_dispatcher(const char *ifname, int ifindex)
+{
+	struct sg_slot slot;
+	bool found;
+	__u32 id;
+	int fd;
+
+	fd = sg_xdp_prog_pinned(ifname, &id);
+	if (fd < 0)
+		return false;
+	found = sg_dispatch_find(ifindex, id, &slot);
+	close(fd);
+	return found;
+}
+
 bool sg_iface_attached(const char *ifname)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -188,7 +227,7 @@ bool sg_iface_attached(const char *ifname)
 	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_LINK);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return false;
+		return in_dispatcher(ifname, ifindex);
 	/* The link's program must be the one on the interface of this name
 	 * here: an equal ifindex in another namespace does not count. */
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
@@ -281,8 +320,133 @@ void sg_prog_name(__u32 id, char *buf, size_t len)
 
 /* ---- the TC egress learner ---- */
 
-int sg_learner_attach(int ifindex, int prog_fd,
-		      const struct sg_iface_meta *prev, __u32 *flags)
+/*
+ * tcx (Linux 6.6): TC programs attached through bpf_links, in an ordered
+ * list per device and direction, run before the clsact qdisc's filters.
+ * The constants of linux/bpf.h from 6.6, which older headers lack: the
+ * kernel's ABI does not change.  libbpf from 1.1 passes them through
+ * bpf_link_create().
+ */
+#define SG_BPF_TCX_EGRESS	47	/* enum bpf_attach_type */
+#define SG_BPF_LINK_TYPE_TCX	11	/* enum bpf_link_type */
+#define SG_BPF_F_BEFORE		(1u << 3)	/* no relative: at the head */
+
+/*
+ * The pinned tcx link of IFNAME, if it is live on IFINDEX: its fd, or
+ * -ENOENT.  A tcx link's info keeps the ifindex where an XDP link's does
+ * (the first word of the union), which older headers call xdp.ifindex.
+ */
+static int tc_link_open(const char *ifname, int ifindex)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[SG_PATH_MAX];
+	int fd;
+
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_TC_LINK);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != SG_BPF_LINK_TYPE_TCX || !ifindex ||
+	    (int)info.xdp.ifindex != ifindex) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+bool sg_learner_tcx_live(const char *ifname, int ifindex)
+{
+	int fd = tc_link_open(ifname, ifindex);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * A tcx link at the head of IFINDEX's egress list, pinned: the learner
+ * then sees every packet, whatever the programs after it decide, and it
+ * lets them run (it returns TC_ACT_UNSPEC, tcx's "next").  -EINVAL where
+ * the kernel has no tcx.
+ */
+static int tcx_attach(const char *ifname, int ifindex, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = SG_BPF_F_BEFORE);
+	char path[SG_PATH_MAX];
+	int fd, err;
+
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_TC_LINK);
+	sg_unpin(path);		/* a link of a gone interface */
+	fd = bpf_link_create(prog_fd, ifindex,
+			     (enum bpf_attach_type)SG_BPF_TCX_EGRESS, &lo);
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	close(fd);	/* on a pin error, the link goes with it */
+	return err;
+}
+
+/*
+ * The filters on IFINDEX's clsact qdisc, both directions, from a netlink
+ * dump (libbpf asks only for one filter by handle): their count, or -errno.
+ */
+static int clsact_dump(int sock, int ifindex, __u32 parent)
+{
+	struct {
+		struct nlmsghdr n;
+		struct tcmsg t;
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.n.nlmsg_type = RTM_GETTFILTER,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.n.nlmsg_seq = parent,
+		.t.tcm_family = AF_UNSPEC,
+		.t.tcm_ifindex = ifindex,
+		.t.tcm_parent = parent,
+	};
+	static char buf[32768];
+	struct nlmsghdr *h;
+	int n, count = 0;
+
+	if (send(sock, &req, req.n.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(sock, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != parent)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			count += h->nlmsg_type == RTM_NEWTFILTER;
+		}
+	}
+}
+
+static int clsact_filters(int ifindex)
+{
+	int sock, in, out;
+
+	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sock < 0)
+		return -errno;
+	in = clsact_dump(sock, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+	out = in < 0 ? in :
+	      clsact_dump(sock, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS));
+	close(sock);
+	return in < 0 ? in : out < 0 ? out : in + out;
+}
+
+/* The learner as a clsact filter of its own handle and priority. */
+static int clsact_attach(int ifindex, int prog_fd,
+			 const struct sg_iface_meta *prev, __u32 *flags)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = BPF_TC_EGRESS);
@@ -307,8 +471,10 @@ int sg_learner_attach(int ifindex, int prog_fd,
 	err = bpf_tc_attach(&hook, &opts);
 	if (err) {
 		if (created) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
+			if (!clsact_filters(ifindex)) {
+				hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+				bpf_tc_hook_destroy(&hook);
+			}
 			*flags &= ~SG_META_CLSACT_OURS;
 		}
 		return err;
@@ -317,19 +483,73 @@ int sg_learner_attach(int ifindex, int prog_fd,
 	return 0;
 }
 
-void sg_learner_detach(int ifindex, __u32 flags)
+/*
+ * Our filter off, and the clsact qdisc too if we made it and no filter of
+ * anyone else's is left on it, in either direction.
+ */
+static void clsact_detach(int ifindex, __u32 flags)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = SG_TC_HANDLE,
 		    .priority = SG_TC_PRIO);
 
-	if (!ifindex)
-		return;
 	if (flags & SG_META_LEARN)
 		bpf_tc_detach(&hook, &opts);
-	if (flags & SG_META_CLSACT_OURS) {
+	if ((flags & SG_META_CLSACT_OURS) && !clsact_filters(ifindex)) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
 	}
+}
+
+int sg_learner_attach(const char *ifname, int ifindex, int prog_fd,
+		      const struct sg_iface_meta *prev, __u32 *flags)
+{
+	bool ours = (int)prev->ifindex == ifindex;
+	int fd, err;
+
+	/* our tcx link: the new program in place, atomically */
+	if (ours && (prev->flags & SG_META_TCX)) {
+		fd = tc_link_open(ifname, ifindex);
+		if (fd >= 0) {
+			err = bpf_link_update(fd, prog_fd, NULL);
+			close(fd);
+			if (err)
+				return err;
+			*flags |= SG_META_LEARN | SG_META_TCX;
+			return 0;
+		}
+	}
+	err = tcx_attach(ifname, ifindex, prog_fd);
+	if (!err) {
+		*flags |= SG_META_LEARN | SG_META_TCX;
+		/* a clsact learner of an older sipguard goes after */
+		if (ours && !(prev->flags & SG_META_TCX))
+			clsact_detach(ifindex, prev->flags);
+		return 0;
+	}
+	if (err != -EINVAL)
+		return err;
+	/* no tcx (before Linux 6.6): a clsact filter */
+	return clsact_attach(ifindex, prog_fd, prev, flags);
+}
+
+void sg_learner_detach(const char *ifname, int ifindex, __u32 flags)
+{
+	char path[SG_PATH_MAX];
+	int fd;
+
+	if (!ifindex)
+		return;
+	if (flags & SG_META_TCX) {
+		fd = tc_link_open(ifname, ifindex);
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
+		}
+		sg_iface_file(path, sizeof(path), ifname, SG_PIN_TC_LINK);
+		sg_unpin(path);
+		return;
+	}
+	clsact_detach(ifindex, flags);
 }

@@ -54,7 +54,13 @@ enum sg_link_state {
  */
 enum sg_link_state sg_link_pinned(const char *ifname, int ifindex, int *fd_out,
 				  struct bpf_link_info *info);
-/* Is the interface's pinned XDP link live on IFNAME in this netns? */
+/*
+ * The program pinned at <pin>/if_<ifname>/xdp_prog (sipguard in libxdp's
+ * dispatcher): its fd, to be closed by the caller, and its id; or -ENOENT.
+ */
+int sg_xdp_prog_pinned(const char *ifname, __u32 *id);
+/* Does sipguard run on IFNAME in this netns: its pinned XDP link live
+ * there, or its program in the interface's dispatcher? */
 bool sg_iface_attached(const char *ifname);
 /* Is a sipguard_l7 installed in the instance's tail-call slot? */
 bool sg_iface_l7_installed(const char *ifname);
@@ -69,10 +75,18 @@ __u8 sg_xdp_query_mode(int ifindex, __u32 *prog_id);
 void sg_prog_name(__u32 id, char *buf, size_t len);
 
 /* ---- the TC egress learner ---- */
-/* Attach the learner; SG_META_LEARN / SG_META_CLSACT_OURS into *FLAGS. */
-int sg_learner_attach(int ifindex, int prog_fd,
+/*
+ * Attach the learner: in place where it is ours (PREV) already, else as a
+ * tcx link at the head of the egress list (pinned as SG_PIN_TC_LINK), or,
+ * before Linux 6.6, a clsact filter.  SG_META_LEARN, SG_META_TCX and
+ * SG_META_CLSACT_OURS into *FLAGS.  0 or -errno.
+ */
+int sg_learner_attach(const char *ifname, int ifindex, int prog_fd,
 		      const struct sg_iface_meta *prev, __u32 *flags);
-/* Undo what FLAGS (SG_META_*) say was done. */
-void sg_learner_detach(int ifindex, __u32 flags);
+/* Undo what FLAGS (SG_META_*) say was done; a clsact qdisc we made stays
+ * while it holds filters of others. */
+void sg_learner_detach(const char *ifname, int ifindex, __u32 flags);
+/* Is the pinned tcx link of IFNAME live on IFINDEX? */
+bool sg_learner_tcx_live(const char *ifname, int ifindex);
 
 #endif /* SG_IFACE_H */

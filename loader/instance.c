@@ -5,10 +5,13 @@
  * The XDP program is attached through a bpf_link pinned at
  * <pin>/if_<ifname>/xdp_link, so the attachment outlives this process and
  * a second attach replaces the program atomically (bpf_link_update) while
- * the pinned maps and their contents stay.  The TC egress learner is a
- * clsact filter with a fixed handle and priority, replaced in place.  What
- * we did to an interface is written down in its sg_ifmeta map, so that
- * detach undoes exactly that, also from another process.
+ * the pinned maps and their contents stay.  Where libxdp's dispatcher
+ * holds the hook (xdp-filter, xdp-loader), or when asked, the program
+ * joins the dispatcher instead, pinned at <pin>/if_<ifname>/xdp_prog
+ * (dispatch.c).  The TC egress learner is a tcx link or a clsact filter,
+ * replaced in place (iface.c).  What we did to an interface is written
+ * down in its sg_ifmeta map, so that detach undoes exactly that, also
+ * from another process.
  *
  * An attach runs as steps over one struct attach: check, load, fill,
  * link, record.  A step that fails returns STEP_UNDO when the new
@@ -29,6 +32,7 @@
 #include "clock.h"
 #include "config.h"
 #include "counters.h"
+#include "dispatch.h"
 #include "env.h"
 #include "flows.h"
 #include "hostnames.h"
@@ -53,6 +57,9 @@ struct attach {
 	struct bpf_link_info info;
 	int link_fd;
 	bool replace;
+	bool dispatcher;	/* XDP in libxdp's dispatcher */
+	int old_prog_fd;	/* there: the program being replaced */
+	bool joined;		/* the new program is in the dispatcher */
 	bool shared_existed;
 	bool pinned_here;
 	bool have_l7;
@@ -89,13 +96,91 @@ static int check_link_type(struct attach *a)
 	return 0;
 }
 
+/* The mode the dispatcher runs in is the mode sipguard joins it in. */
+static int check_dispatcher_mode(struct attach *a, __u32 flags)
+{
+	const char *ifname = a->o->ifname;
+
+	if (a->lt->l3 && (flags & XDP_FLAGS_DRV_MODE)) {
+		sg_err("%s runs libxdp's dispatcher in native mode, where XDP sees none of its packets (link type %s): unload its programs (xdp-loader unload %s --all) and load them in generic mode",
+		       ifname, a->lt->name, ifname);
+		return -1;
+	}
+	if (a->o->mode_given && a->xdp_flags != flags) {
+		sg_err("%s runs libxdp's dispatcher in %s mode, and sipguard joins it in that mode: leave --mode out, or use --mode %s",
+		       ifname, sg_xdp_flags_mode_name(flags), sg_xdp_flags_mode_name(flags));
+		return -1;
+	}
+	a->xdp_flags = flags;
+	return 0;
+}
+
+/* Ours in libxdp's dispatcher already: 1 (to replace), 0 if not, -1. */
+static int check_in_dispatcher(struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+	struct sg_slot slot;
+	__u32 id;
+	int fd;
+
+	fd = sg_xdp_prog_pinned(o->ifname, &id);
+	if (fd < 0)
+		return 0;
+	if (!sg_dispatch_find(a->ifindex, id, &slot)) {
+		/*
+		 * Not in this interface's dispatcher: a new attach.  libxdp's
+		 * pins may still hold it when its interface went (a ppp link
+		 * that comes back has a new ifindex): they are libxdp's.
+		 */
+		close(fd);
+		return 0;
+	}
+	a->old_prog_fd = fd;
+	a->dispatcher = a->replace = true;
+	return check_dispatcher_mode(a, slot.xdp_flags) ? -1 : 1;
+}
+
+/* A new attachment: a free hook, libxdp's dispatcher, or someone else's. */
+static int check_hook(struct attach *a)
+{
+	const struct sg_attach_opts *o = a->o;
+	const char *ifname = o->ifname;
+	struct sg_iface_meta meta;
+	struct sg_hook h;
+
+	if (sg_hook_query(ifname, a->ifindex, &h))
+		return -1;
+	switch (h.kind) {
+	case SG_HOOK_OTHER:
+		if (!strcmp(h.name, "xdp_dispatcher"))
+			sg_err("%s runs libxdp's dispatcher (program id %u), but libxdp finds no pins of it under the bpffs here: run sipguard in the mount namespace that loaded it ('ip netns exec' hides /sys/fs/bpf: use nsenter --net)",
+			       ifname, h.prog_id);
+		else
+			sg_err("%s already has XDP program '%s' (id %u), attached without libxdp's dispatcher: detach it first, or load it with xdp-loader so that sipguard can run beside it",
+			       ifname, h.name, h.prog_id);
+		return -1;
+	case SG_HOOK_DISPATCHER:
+		a->dispatcher = true;
+		return check_dispatcher_mode(a, h.xdp_flags);
+	case SG_HOOK_FREE:
+		/* asked for, or how the last attach here did it */
+		sg_iface_meta_read(ifname, &meta);
+		a->dispatcher = o->dispatcher ||
+				((int)meta.ifindex == a->ifindex &&
+				 (meta.flags & SG_META_DISPATCHER));
+		if (a->dispatcher && sg_dispatch_usable())
+			return -1;
+		break;
+	}
+	return 0;
+}
+
 /* What is on the interface now: ours to replace, free, or someone else's. */
 static int check_link(struct attach *a)
 {
 	const char *ifname = a->o->ifname;
-	__u32 prog_id = 0;
-	char name[64];
 	__u8 mode;
+	int err;
 
 	a->state = sg_link_pinned(ifname, a->ifindex, &a->link_fd, &a->info);
 	switch (a->state) {
@@ -106,6 +191,11 @@ static int check_link(struct attach *a)
 		       sg_env.pin, ifname, a->info.id, a->info.xdp.ifindex);
 		return -1;
 	case SG_LINK_HERE:
+		if (a->o->dispatcher) {
+			sg_err("%s has sipguard on an XDP link of its own: moving it into libxdp's dispatcher (--dispatcher) needs 'sipguard detach %s' first",
+			       ifname, ifname);
+			return -1;
+		}
 		mode = sg_xdp_query_mode(a->ifindex, NULL);
 		if (a->lt->l3 && mode == XDP_ATTACHED_DRV) {
 			sg_err("%s is attached in native mode, where XDP sees none of its packets (link type %s): run 'sipguard detach %s' and attach again",
@@ -119,20 +209,16 @@ static int check_link(struct attach *a)
 			       sg_xdp_flags_mode_name(a->xdp_flags), ifname);
 			return -1;
 		}
-		break;
+		a->replace = true;
+		return 0;
 	case SG_LINK_NONE:
 	case SG_LINK_DEFUNCT:
-		mode = sg_xdp_query_mode(a->ifindex, &prog_id);
-		if (mode != XDP_ATTACHED_NONE && prog_id) {
-			sg_prog_name(prog_id, name, sizeof(name));
-			sg_err("%s already has XDP program '%s' (id %u): detach it first",
-			       ifname, name, prog_id);
-			return -1;
-		}
 		break;
 	}
-	a->replace = a->state == SG_LINK_HERE;
-	return 0;
+	err = check_in_dispatcher(a);
+	if (err)
+		return err < 0 ? -1 : 0;
+	return check_hook(a);
 }
 
 /* Everything that can be known before a change; a bad config file first. */
@@ -187,10 +273,20 @@ static int attach_load(struct attach *a)
 	req.ifname = o->ifname;
 	req.if_flags = (o->monitor ? SG_IF_MONITOR : 0) | (a->lt->l3 ? SG_IF_L3 : 0);
 	req.conntrack = o->conntrack;
-	req.l7 = a->have_l7 = sg_l7_supported();
+	/* no tail call in the dispatcher, so no layer 7 (sipguard_ext.bpf.c) */
+	req.l7 = a->have_l7 = !a->dispatcher && sg_l7_supported();
 	req.learn = !o->no_learn;
 	req.allow_max = a->have_cfg ? a->cfg.allow_max : 0;
+	if (a->dispatcher) {
+		/* an extension of a stand-in, until libxdp moves it */
+		req.xdp_target_fd = sg_dispatch_target();
+		if (req.xdp_target_fd < 0)
+			return STEP_UNDO;
+		req.xdp_target_func = SG_DISPATCH_TARGET_FUNC;
+	}
 	a->skel = sg_load(&req);
+	if (req.xdp_target_fd > 0)
+		close(req.xdp_target_fd);
 	return a->skel ? STEP_OK : STEP_UNDO;
 }
 
@@ -286,6 +382,42 @@ static int xdp_link_create(const char *ifname, int ifindex, int prog_fd,
 	return fd;
 }
 
+/*
+ * Into libxdp's dispatcher, pinned as SG_PIN_XDP_PROG.  A replacement
+ * joins before the program it replaces leaves, so the hook never goes
+ * without sipguard: for that moment both run, one after the other.
+ */
+static int attach_dispatcher(struct attach *a)
+{
+	int prog_fd = bpf_program__fd(a->skel->progs.sipguard_xdp);
+	const char *ifname = a->o->ifname;
+	char path[SG_PATH_MAX];
+	int err;
+
+	if (sg_dispatch_join(ifname, a->ifindex, prog_fd, a->xdp_flags))
+		return a->replace ? STEP_KEEP : STEP_UNDO;
+	a->joined = true;
+	sg_iface_file(path, sizeof(path), ifname, SG_PIN_XDP_PROG);
+	sg_unpin(path);		/* the replaced one's: old_prog_fd holds it */
+	if (bpf_obj_pin(prog_fd, path)) {
+		err = -errno;
+		sg_err_errno(err, "cannot pin the XDP program", "check --pin-path");
+		if (!a->replace)
+			return STEP_UNDO;
+		/* the old one stays */
+		if (!sg_dispatch_leave(ifname, a->ifindex, prog_fd))
+			a->joined = false;
+		bpf_obj_pin(a->old_prog_fd, path);
+		return STEP_KEEP;
+	}
+	if (a->replace && sg_dispatch_leave(ifname, a->ifindex, a->old_prog_fd)) {
+		sg_err("the replaced sipguard program still runs in libxdp's dispatcher on %s beside the new one: run 'sipguard attach %s' again",
+		       ifname, ifname);
+		return STEP_KEEP;
+	}
+	return STEP_OK;
+}
+
 /* Replace the program of our link in place, or make and pin a new link. */
 static int attach_link(struct attach *a)
 {
@@ -293,6 +425,15 @@ static int attach_link(struct attach *a)
 	char path[SG_PATH_MAX];
 	int err;
 
+	if (a->dispatcher) {
+		if (a->link_fd >= 0) {	/* defunct: its interface is gone */
+			close(a->link_fd);
+			a->link_fd = -1;
+			sg_iface_file(path, sizeof(path), a->o->ifname, SG_PIN_XDP_LINK);
+			sg_unpin(path);
+		}
+		return attach_dispatcher(a);
+	}
 	if (a->replace) {
 		err = bpf_link_update(a->link_fd, prog_fd, NULL);
 		if (err) {
@@ -308,6 +449,9 @@ static int attach_link(struct attach *a)
 		sg_iface_file(path, sizeof(path), a->o->ifname, SG_PIN_XDP_LINK);
 		sg_unpin(path);
 	}
+	/* a program of an earlier attach that no dispatcher runs now */
+	sg_iface_file(path, sizeof(path), a->o->ifname, SG_PIN_XDP_PROG);
+	sg_unpin(path);
 	a->link_fd = xdp_link_create(a->o->ifname, a->ifindex, prog_fd, a->xdp_flags);
 	return a->link_fd < 0 ? STEP_UNDO : STEP_OK;
 }
@@ -326,8 +470,10 @@ static int attach_record(struct attach *a)
 		meta->flags |= SG_META_MONITOR;
 	if (o->conntrack)
 		meta->flags |= SG_META_CONNTRACK;
+	if (a->dispatcher)
+		meta->flags |= SG_META_DISPATCHER;
 	if (!o->no_learn) {
-		err = sg_learner_attach(a->ifindex,
+		err = sg_learner_attach(o->ifname, a->ifindex,
 					bpf_program__fd(a->skel->progs.sipguard_learn),
 					&a->prev, &meta->flags);
 		if (err) {
@@ -336,7 +482,7 @@ static int attach_record(struct attach *a)
 			return a->replace ? STEP_KEEP : STEP_UNDO;
 		}
 	} else if ((int)a->prev.ifindex == a->ifindex) {
-		sg_learner_detach(a->ifindex, a->prev.flags);
+		sg_learner_detach(o->ifname, a->ifindex, a->prev.flags);
 	}
 	meta->xdp_flags = o->mode_given || !a->replace ? a->xdp_flags :
 			  a->prev.xdp_flags;
@@ -354,15 +500,20 @@ static void attach_summary(const struct attach *a)
 {
 	const struct sg_attach_opts *o = a->o;
 	__u8 mode = sg_xdp_query_mode(a->ifindex, NULL);
+	char where[64] = "";
 
-	printf("sipguard %s %s (%s XDP, learner %s%s%s%s%s): ",
+	if (a->dispatcher)
+		snprintf(where, sizeof(where), " in libxdp's dispatcher at priority %d",
+			 SG_XDP_PRIO);
+	printf("sipguard %s %s (%s XDP%s, learner %s%s%s%s%s): ",
 	       a->replace ? "replaced on" : "attached to", o->ifname,
-	       sg_xdp_mode_name(mode),
+	       sg_xdp_mode_name(mode), where,
 	       a->meta.flags & SG_META_LEARN ? "on" : "off",
 	       o->conntrack ? ", conntrack" : "",
 	       o->monitor ? ", monitor" : "",
 	       a->have_l7 ? "" : ", layer-7 rules off: ",
-	       a->have_l7 ? "" : sg_l7_missing(true));
+	       a->have_l7 ? "" : a->dispatcher ?
+	       "they cannot run in libxdp's dispatcher" : sg_l7_missing(true));
 	sg_fill_text(stdout, sg_map_count(a->maps.allow, sizeof(struct sg_lpm_key)),
 		     sg_map_max(a->maps.allow), sg_flows_live(a->maps.flows),
 		     sg_map_count(a->maps.flows_static, sizeof(struct sg_flow_key)));
@@ -378,6 +529,9 @@ static void attach_undo(struct attach *a)
 		close(a->link_fd);
 		a->link_fd = -1;
 	}
+	if (a->joined)
+		sg_dispatch_leave(a->o->ifname, a->ifindex,
+				  bpf_program__fd(a->skel->progs.sipguard_xdp));
 	sipguard_bpf__destroy(a->skel);
 	a->skel = NULL;
 	sg_iface_unpin(a->o->ifname);
@@ -386,7 +540,8 @@ static void attach_undo(struct attach *a)
 
 int sg_attach(const struct sg_attach_opts *o)
 {
-	struct attach a = { .o = o, .xdp_flags = o->xdp_flags, .link_fd = -1 };
+	struct attach a = { .o = o, .xdp_flags = o->xdp_flags, .link_fd = -1,
+			    .old_prog_fd = -1 };
 	int step;
 
 	if (attach_check(&a)) {
@@ -413,6 +568,8 @@ int sg_attach(const struct sg_attach_opts *o)
 out:
 	if (a.link_fd >= 0)
 		close(a.link_fd);
+	if (a.old_prog_fd >= 0)
+		close(a.old_prog_fd);
 	sipguard_bpf__destroy(a.skel);
 	if (a.have_cfg)
 		sg_cfg_free(&a.cfg);
@@ -455,6 +612,32 @@ static int detach_link(const char *ifname, int ifindex)
 	return ret;
 }
 
+/* Take our program out of libxdp's dispatcher, if it runs there. */
+static int detach_dispatcher(const char *ifname, int ifindex)
+{
+	struct sg_slot slot;
+	int fd, ret = 0;
+	__u32 id;
+
+	fd = sg_xdp_prog_pinned(ifname, &id);
+	if (fd < 0)
+		return 0;
+	if (sg_dispatch_find(ifindex, id, &slot)) {
+		if (sg_dispatch_leave(ifname, ifindex, fd))
+			ret = -1;
+	} else if (sg_prog_linked(id)) {
+		/*
+		 * A dispatcher's link holds it, and not one here: its
+		 * interface went (libxdp's pins keep the link), or it is in
+		 * another network namespace, which nothing here can tell.
+		 */
+		fprintf(stderr, "Warning: sipguard's XDP program (id %u) is still linked to a libxdp dispatcher that is not on %s here: if %s is in another network namespace, it runs there until that dispatcher is unloaded (run detach in that namespace next time); if %s is gone, libxdp's pins under /sys/fs/bpf/xdp hold it until libxdp removes them\n",
+			id, ifname, ifname, ifname);
+	}
+	close(fd);
+	return ret;
+}
+
 int sg_detach(const char *ifname)
 {
 	struct sg_iface_meta meta;
@@ -471,10 +654,10 @@ int sg_detach(const char *ifname)
 	}
 	ifindex = sg_ifindex(ifname, false);
 	sg_iface_meta_read(ifname, &meta);
-	if (detach_link(ifname, ifindex))
+	if (detach_link(ifname, ifindex) || detach_dispatcher(ifname, ifindex))
 		return -1;
 	if (ifindex && (int)meta.ifindex == ifindex)
-		sg_learner_detach(ifindex, meta.flags);
+		sg_learner_detach(ifname, ifindex, meta.flags);
 
 	err = sg_iface_unpin(ifname);
 	if (err) {

@@ -21,6 +21,7 @@ struct sg_attach_opts {
 	bool conntrack;		/* the conntrack variant */
 	bool resolve;		/* resolve the config's host names now (the
 				 * attach verb; the daemon resolves its own) */
+	bool dispatcher;	/* in libxdp's dispatcher, also on a free hook */
 };
 
 /*

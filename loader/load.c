@@ -21,6 +21,8 @@
 #include "pins.h"
 #include "sipguard.skel.h"
 #include "sipguard_ct.skel.h"
+#include "sipguard_ct_ext.skel.h"
+#include "sipguard_ext.skel.h"
 
 /*
  * The conntrack variant calls the bpf_xdp_ct_lookup kfunc: libbpf finds it
@@ -66,13 +68,16 @@ int sg_conntrack_usable(void)
 }
 
 /*
- * Open the default object, or with CONNTRACK the conntrack variant: the
- * same source built with SG_CONNTRACK, so its maps, programs and globals
- * match the skeleton's name for name and the skeleton can hold it.
+ * Open the default object, or a variant: with CONNTRACK the one built with
+ * SG_CONNTRACK, with EXTENSION the one built with SG_EXTENSION (for
+ * libxdp's dispatcher), or both.  The same source, so their maps,
+ * programs and globals match the skeleton's name for name and the
+ * skeleton can hold any of them.
  */
-static struct sipguard_bpf *skel_open(bool conntrack)
+static struct sipguard_bpf *skel_open(bool conntrack, bool extension)
 {
 	struct sipguard_bpf *obj = calloc(1, sizeof(*obj));
+	const void *elf = NULL;
 	size_t sz;
 	int err;
 
@@ -81,8 +86,14 @@ static struct sipguard_bpf *skel_open(bool conntrack)
 		return NULL;
 	}
 	err = sipguard_bpf__create_skeleton(obj);
-	if (!err && conntrack) {
-		obj->skeleton->data = (void *)sipguard_ct_bpf__elf_bytes(&sz);
+	if (conntrack && extension)
+		elf = sipguard_ct_ext_bpf__elf_bytes(&sz);
+	else if (conntrack)
+		elf = sipguard_ct_bpf__elf_bytes(&sz);
+	else if (extension)
+		elf = sipguard_ext_bpf__elf_bytes(&sz);
+	if (!err && elf) {
+		obj->skeleton->data = (void *)elf;
 		obj->skeleton->data_sz = sz;
 	}
 	if (!err)
@@ -392,7 +403,7 @@ struct sipguard_bpf *sg_load(const struct sg_load_req *r)
 	int n, i, err;
 
 	for (;;) {
-		skel = skel_open(r->conntrack);
+		skel = skel_open(r->conntrack, r->xdp_target_fd > 0);
 		if (!skel) {
 			sg_err_errno(errno, "cannot open the BPF object",
 				     "run with --verbose for libbpf's log");
@@ -413,6 +424,19 @@ struct sipguard_bpf *sg_load(const struct sg_load_req *r)
 			bpf_program__set_autoload(skel->progs.sipguard_l7, false);
 		if (!r->learn)
 			bpf_program__set_autoload(skel->progs.sipguard_learn, false);
+		if (r->xdp_target_fd > 0) {
+			prog = skel->progs.sipguard_xdp;
+			bpf_program__set_type(prog, BPF_PROG_TYPE_EXT);
+			bpf_program__set_expected_attach_type(prog, 0);
+			err = bpf_program__set_attach_target(prog, r->xdp_target_fd,
+							     r->xdp_target_func);
+			if (err) {
+				sg_err_errno(err, "cannot load the XDP program for libxdp's dispatcher",
+					     "run with --verbose for libbpf's messages");
+				sipguard_bpf__destroy(skel);
+				return NULL;
+			}
+		}
 
 		n = 0;
 		bpf_object__for_each_program(prog, skel->obj) {

@@ -21,6 +21,12 @@ struct sg_load_req {
 	bool l7;		/* load sipguard_l7 */
 	bool learn;		/* load sipguard_learn */
 	__u32 allow_max;	/* the allowlist's capacity if it is created; 0: default */
+	/*
+	 * > 0: load sipguard_xdp as an extension (freplace) of the function
+	 * xdp_target_func of this program, for libxdp's dispatcher.
+	 */
+	int xdp_target_fd;
+	const char *xdp_target_func;
 };
 
 /*

@@ -22,8 +22,8 @@ static int do_version(int argc, char **argv);
 static const struct sg_cmd cmds[] = {
 	{ "attach", do_attach,
 	  "IFACE [--mode native|generic] [--config FILE] [--monitor] [--no-learn]\n"
-	  "IFACE ... [--conntrack]",
-	  "attach the filter and the learner to IFACE, or replace them in place" },
+	  "IFACE ... [--conntrack] [--dispatcher]",
+	  "attach (or replace in place) the filter and learner, beside other XDP/TC programs" },
 	{ "detach", do_detach, "IFACE",
 	  "remove everything sipguard put on IFACE (and the pins, after the last)" },
 	{ "status", do_status, "[--json]",

@@ -319,7 +319,7 @@ int sg_pins_set(struct bpf_object *obj, const char *ifname)
 	for (i = 0; i < N_IFACE_PINS; i++) {
 		map = bpf_object__find_map_by_name(obj, iface_pins[i]);
 		if (!map)
-			continue;	/* the link, pinned by instance.c */
+			continue;	/* links and a program: instance.c, iface.c */
 		sg_iface_file(path, sizeof(path), ifname, iface_pins[i]);
 		err = bpf_map__set_pin_path(map, path);
 		if (err)

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "counters.h"
+#include "dispatch.h"
 #include "env.h"
 #include "iface.h"
 #include "main.h"
@@ -26,6 +27,9 @@ struct iface_status {
 	unsigned int ltype;		/* 0: not known */
 	const char *mode;		/* native, generic... */
 	const char *where;		/* the state for JSON */
+	__u32 prog_id;			/* in libxdp's dispatcher: ours */
+	bool dispatched;		/* ours runs in the dispatcher */
+	struct sg_slot slot;		/* where */
 	bool monitor;
 	bool l7;
 	char since[64];
@@ -55,6 +59,14 @@ static void iface_gather(struct iface_status *s, const char *ifname,
 	s->state = sg_link_pinned(ifname, ifindex, &fd, &s->info);
 	if (fd >= 0)
 		close(fd);
+	s->prog_id = s->info.prog_id;
+	if (s->state == SG_LINK_NONE) {
+		fd = sg_xdp_prog_pinned(ifname, &s->prog_id);
+		if (fd >= 0) {
+			close(fd);
+			s->dispatched = sg_dispatch_find(ifindex, s->prog_id, &s->slot);
+		}
+	}
 	/* an attachment by an older sipguard did not record it */
 	s->ltype = s->meta.link_type;
 	if (!s->ltype && s->state == SG_LINK_HERE) {
@@ -67,6 +79,14 @@ static void iface_gather(struct iface_status *s, const char *ifname,
 	case SG_LINK_HERE:
 		s->where = "attached";
 		s->mode = sg_xdp_mode_name(sg_xdp_query_mode(ifindex, NULL));
+		break;
+	case SG_LINK_NONE:
+		if (s->dispatched) {
+			s->where = "attached";
+			s->mode = sg_xdp_mode_name(sg_xdp_query_mode(ifindex, NULL));
+		} else {
+			s->where = s->prog_id ? "not-in-dispatcher" : "no-link";
+		}
 		break;
 	case SG_LINK_DEFUNCT:
 		s->where = "interface-gone";
@@ -129,6 +149,21 @@ static int status_gather(struct status *st, char **names, int n)
 
 /* ---- text ---- */
 
+/* How the learner is attached: a tcx link, or a clsact filter. */
+static const char *learner_hook(__u32 flags)
+{
+	if (!(flags & SG_META_LEARN))
+		return NULL;
+	return flags & SG_META_TCX ? "tcx" : "clsact";
+}
+
+static const char *learner_text(__u32 flags)
+{
+	if (!(flags & SG_META_LEARN))
+		return "off";
+	return flags & SG_META_TCX ? "on (tcx)" : "on (clsact)";
+}
+
 static void iface_text(const struct iface_status *s)
 {
 	const char *link = s->lt ? s->lt->text : "unknown";
@@ -148,19 +183,28 @@ static void iface_text(const struct iface_status *s)
 		       s->info.id, s->info.xdp.ifindex);
 		break;
 	default:
-		printf("no XDP link pinned");
+		if (s->dispatched)
+			printf("ifindex %u, link %s, %s XDP in libxdp's dispatcher (priority %u, program %d of %d, dispatcher id %u), prog id %u",
+			       s->meta.ifindex, link, s->mode, s->slot.prio,
+			       s->slot.pos, s->slot.count, s->slot.dispatcher_id,
+			       s->prog_id);
+		else if (s->prog_id)
+			printf("not in libxdp's dispatcher any more (prog id %u)",
+			       s->prog_id);
+		else
+			printf("no XDP link pinned");
 		break;
 	}
-	if (s->state != SG_LINK_HERE && s->lt)
+	if (s->state != SG_LINK_HERE && !s->dispatched && s->lt)
 		printf(", link %s", s->lt->text);
 	printf(", learner %s, conntrack %s, layer-7 %s, monitor %s%s, attached since %s",
-	       s->meta.flags & SG_META_LEARN ? "on" : "off",
+	       learner_text(s->meta.flags),
 	       s->meta.flags & SG_META_CONNTRACK ? "on" : "off",
 	       s->l7 ? "on" : "off", s->monitor ? "on" : "off",
 	       s->meta.flags & SG_META_MONITOR ? " (--monitor)" : "", s->since);
 	if (s->state == SG_LINK_DEFUNCT)
 		printf(": run 'sipguard detach %s'", s->ifname);
-	else if (s->state == SG_LINK_NONE)
+	else if (s->state == SG_LINK_NONE && !s->dispatched)
 		printf(": run 'sipguard attach %s' again", s->ifname);
 	putchar('\n');
 }
@@ -211,9 +255,19 @@ static json_object *iface_json(const struct iface_status *s)
 	add(o, "link_type", s->lt ? json_object_new_string(s->lt->name) : NULL);
 	add(o, "link_type_id", s->ltype ? json_object_new_int64(s->ltype) : NULL);
 	add(o, "mode", json_object_new_string(s->mode));
-	add(o, "prog_id", json_object_new_int64(s->info.prog_id));
+	add(o, "prog_id", json_object_new_int64(s->prog_id));
 	add(o, "link_id", json_object_new_int64(s->info.id));
+	add(o, "xdp_hook", s->state == SG_LINK_HERE ? json_object_new_string("link") :
+			   s->dispatched ? json_object_new_string("dispatcher") : NULL);
+	if (s->dispatched) {
+		add(o, "priority", json_object_new_int64(s->slot.prio));
+		add(o, "dispatcher_id", json_object_new_int64(s->slot.dispatcher_id));
+		add(o, "dispatcher_position", json_object_new_int64(s->slot.pos));
+		add(o, "dispatcher_programs", json_object_new_int64(s->slot.count));
+	}
 	add(o, "learner", json_object_new_boolean(flags & SG_META_LEARN));
+	add(o, "learner_hook", learner_hook(flags) ?
+	    json_object_new_string(learner_hook(flags)) : NULL);
 	add(o, "conntrack", json_object_new_boolean(flags & SG_META_CONNTRACK));
 	add(o, "layer7", json_object_new_boolean(s->l7));
 	add(o, "monitor", json_object_new_boolean(s->monitor));

@@ -14,7 +14,7 @@ total_pass=0
 total_fail=0
 suites=("$@")
 if [ ${#suites[@]} = 0 ]; then
-	suites=(build/tests/test_host build/tests/test_hdr tests/test_cross_host.sh tests/fuzz_smoke.sh tests/test_sipdiff.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_flows_e2e.sh tests/test_observe.sh tests/test_dns.sh tests/test_links.sh tests/test_deb.sh)
+	suites=(build/tests/test_host build/tests/test_hdr tests/test_cross_host.sh tests/fuzz_smoke.sh tests/test_sipdiff.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_flows_e2e.sh tests/test_observe.sh tests/test_dns.sh tests/test_links.sh tests/test_share.sh tests/test_deb.sh)
 	kernels=$(echo ${SG_VM_KERNELS-6.1 6.12 6.1-arm64 6.1-s390x 6.12-s390x} | tr ' ' ,)
 	[ -z "$kernels" ] || suites+=("vm:$kernels")
 fi

@@ -62,7 +62,15 @@ flow_listed() { sg flows list | grep -Eq -- "$1"; }
 no_learner() { ! has_learner "$1"; }
 no_clsact() { ! has_clsact "$1"; }
 xdp_prog_name() { ip -n "$NS" -d link show dev "$1" | sed -n 's/.*prog\/xdp[a-z]* id [0-9]* name \([^ ]*\).*/\1/p'; }
-has_learner() { tc -n "$NS" filter show dev "$1" egress | grep -q sipguard_learn; }
+# The learner: a clsact filter, or (Linux 6.6) a tcx link, pinned by
+# sipguard, of a program named sipguard_learn.
+has_learner() {
+	local pin="$SIPGUARD_PIN_PATH/if_$1/tc_link" prog
+	tc -n "$NS" filter show dev "$1" egress | grep -q sipguard_learn && return 0
+	[ -e "$pin" ] || return 1
+	prog=$(bpftool -j link show pinned "$pin" | json "d['prog_id']") &&
+		[ "$(bpftool -j prog show id "$prog" | json "d['name']")" = sipguard_learn ]
+}
 has_clsact() { tc -n "$NS" qdisc show dev "$1" | grep -q clsact; }
 pinned_nothing() { [ ! -e "$SIPGUARD_PIN_PATH" ]; }
 map_entries() { bpftool -j map dump pinned "$SIPGUARD_PIN_PATH/$1" | json 'len(d)'; }
@@ -100,7 +108,7 @@ test_status_text() {
 	check "attach" sg attach "$A"
 	local out
 	out=$(sg status)
-	check "status names the interface, link type and mode: $out" grep -Eq "^$A: ifindex [0-9]+, link ethernet, native XDP, prog id [0-9]+, link id [0-9]+, learner on, conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
+	check "status names the interface, link type and mode: $out" grep -Eq "^$A: ifindex [0-9]+, link ethernet, native XDP, prog id [0-9]+, link id [0-9]+, learner on \((tcx|clsact)\), conntrack off, layer-7 (on|off), monitor off, attached since " <<<"$out"
 	check "status shows the settings" grep -q "^settings: monitor off, flow-timeout 3600s, match-remote-port off, unknown-invite drop, ban-time 600s$" <<<"$out"
 	check "status shows the table fill" grep -Eq "^allowlist 0/16384, flows 0/147456, static flows 0/4096$" <<<"$out"
 }
@@ -231,7 +239,7 @@ EOF
 	check "build a foreign XDP program" clang -O2 -target bpf \
 		-I"/usr/include/$(gcc -print-multiarch)" -c "$TMP/foreign.c" -o "$TMP/foreign.o"
 	check "attach it with ip" ip -n "$NS" link set dev "$A" xdpgeneric obj "$TMP/foreign.o" sec xdp
-	expect_exit 1 "^Error: $A already has XDP program 'sg_foreign' \(id [0-9]+\): detach it first$" sg attach "$A"
+	expect_exit 1 "^Error: $A already has XDP program 'sg_foreign' \(id [0-9]+\), attached without libxdp's dispatcher: detach it first, or load it with xdp-loader so that sipguard can run beside it$" sg attach "$A"
 	expect_eq "the foreign program stays" sg_foreign "$(xdp_prog_name "$A")"
 	check "nothing pinned" pinned_nothing
 }

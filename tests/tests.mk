@@ -73,9 +73,18 @@ $(BUILD)/tests/sgudp: tests/vm/sgudp.c | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@
 
+# The other TC egress program of tests/test_share.sh, a counter, and the
+# loader that attaches it as a tcx link.
+$(BUILD)/tests/count_egress.bpf.o: tests/share/count_egress.bpf.c | $(BUILD)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/tests/tcxload: tests/share/tcxload.c | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $< -o $@ $(PKG_LIBS)
+
 FUZZ_BINS := $(BUILD)/tests/fuzz_parse $(BUILD)/tests/fuzz_hdr
 TEST_BINS := $(BUILD)/tests/test_xdp $(BUILD)/tests/test_host $(BUILD)/tests/test_hdr $(FUZZ_BINS) $(BUILD)/tests/test_escape \
-	     $(BUILD)/tests/flowspray
+	     $(BUILD)/tests/flowspray $(BUILD)/tests/count_egress.bpf.o $(BUILD)/tests/tcxload
 
 # libFuzzer targets (clang, ASan, UBSan): tests/fuzz_NAME.c -> build/tests/fuzz_NAME.
 #   make fuzz FUZZ_SECONDS=60             fuzz parse_packet()/classify_sip() a while,

@@ -37,7 +37,7 @@ armhf) deb=armhf; triplet=arm-linux-gnueabihf ;;
 *) die "unknown ARCH '$arch' (known: arm64, s390x, armhf)" ;;
 esac
 
-PKGS="libc6-dev libbpf-dev libelf-dev zlib1g-dev libinih-dev libjson-c-dev
+PKGS="libc6-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev libinih-dev libjson-c-dev
 	libmicrohttpd-dev busybox-static libubsan1 kmod nftables"
 
 cache=${SG_CROSS_CACHE:-/var/cache/sipguard-cross}/$arch

@@ -3,19 +3,21 @@
 # and benchmark, and nothing that is already there.  Run as root.
 set -euo pipefail
 
-BUILD_PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+BUILD_PKGS="make gcc clang llvm libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libinih-dev libjson-c-dev libmicrohttpd-dev pkg-config libclang-rt-14-dev"
 # dnsmasq-base: the DNS server of tests/test_dns.sh (the binary alone,
-# without a service that Debian would start).
+# without a service that Debian would start).  xdp-tools: xdp-filter and
+# xdp-loader, beside which tests/test_share.sh runs sipguard in libxdp's
+# dispatcher (and the benchmark's xdp-filter).
 TEST_PKGS="iproute2 util-linux procps python3 jq sip-tester kamailio nftables
-	iptables ipset conntrack tcpdump prometheus dnsmasq-base"
+	iptables ipset conntrack tcpdump prometheus dnsmasq-base xdp-tools"
 # The Debian package (make deb) and its test: debhelper builds it, lintian
 # checks it, the test loads its completion and checks its unit and man page.
 DEB_PKGS="debhelper dpkg-dev lintian bash-completion systemd man-db"
 # The SIP stacks that tests/sipdiff/ checks the classifier against: libre
 # (baresip), GNU oSIP and sofia-sip (FreeSWITCH).
 SIPDIFF_PKGS="libre-dev libosip2-dev libsofia-sip-ua-dev"
-BENCH_PKGS="xdp-tools gnuplot-nox linux-perf ethtool"
+BENCH_PKGS="gnuplot-nox linux-perf ethtool"
 # The kernel matrix (tests/vm: stock Debian kernels under qemu) and the
 # real WAN links built inside it (PPPoE, WireGuard).
 VM_PKGS="qemu-system-x86 busybox-static kmod cpio xz-utils zstd gzip

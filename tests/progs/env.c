@@ -385,8 +385,10 @@ int run_xdp(const void *data, int len)
 }
 
 /*
- * Run the TC learner; it must return TC_ACT_OK and leave the packet as it
- * was.  Returns the retval.
+ * Run the TC learner; it must return TC_ACT_UNSPEC (let the TC programs
+ * after it run) and leave the packet as it was.  Returns the retval, -2
+ * for a frame the kernel refuses as too short, TC_RUN_FAILED after an
+ * error.
  */
 int run_tc_cut(const void *data, int len, int min_len)
 {
@@ -397,7 +399,7 @@ int run_tc_cut(const void *data, int len, int min_len)
 	int err;
 
 	if (harness_probing())
-		return -1;
+		return TC_RUN_FAILED;
 	flows_dirty = 1;
 	err = bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_learn),
 				     &o);
@@ -406,12 +408,12 @@ int run_tc_cut(const void *data, int len, int min_len)
 		return -2;
 	if (err) {
 		FAIL("test_run tc (len %d): %s", len, strerror(errno));
-		return -1;
+		return TC_RUN_FAILED;
 	}
-	ASSERT_EQ(o.retval, TC_ACT_OK, "tc retval");
+	ASSERT_EQ((int)o.retval, TC_ACT_UNSPEC, "tc retval");
 	ASSERT_EQ(o.data_size_out, len, "tc data_out length");
 	ASSERT_TRUE(o.data_size_out == (__u32)len && !memcmp(out, data, len), "tc packet unchanged");
-	return o.retval;
+	return (int)o.retval;
 }
 
 int run_tc(const void *data, int len)

@@ -97,6 +97,7 @@ int flows_del_pair(const char *addr, __u16 lport);
 
 int run_xdp_n(const void *data, int len, int repeat);
 int run_xdp(const void *data, int len);
+#define TC_RUN_FAILED	(-100)	/* run_tc*(): not a TC verdict */
 int run_tc_cut(const void *data, int len, int min_len);
 int run_tc(const void *data, int len);
 

@@ -109,7 +109,7 @@ void test_truncation_sweep_xdp(void)
 	printf("    (%d truncated frames)\n", runs);
 }
 
-/* The learner on every cut: TC_ACT_OK, the packet untouched, no crash. */
+/* The learner on every cut: TC_ACT_UNSPEC, the packet untouched, no crash. */
 void test_truncation_sweep_tc(void)
 {
 	static const char *m[] = { "REGISTER", "NOTIFY" };

@@ -16,7 +16,7 @@ shift
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(${SG_VM_SUITES:-build/tests/test_xdp tests/test_cli.sh
 	tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_flows_e2e.sh
-	tests/test_observe.sh tests/test_links.sh})
+	tests/test_observe.sh tests/test_links.sh tests/test_share.sh})
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
