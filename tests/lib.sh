@@ -162,3 +162,40 @@ flows_file() {
 		printf 'end %d\n' "$n"
 	} >"$f"
 }
+
+# wait_for WHAT SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	local what=$1 secs=$2 i; shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "timed out after ${secs}s waiting for $what"
+	exit 1
+}
+
+# spawn NAME COMMAND...: run COMMAND in the background, stdout and stderr
+# to $TMP/NAME.log; its pid in $BG.  Killed at the end of the test.
+spawn() {
+	local name=$1; shift
+	"$@" >"$TMP/$name.log" 2>&1 &
+	BG=$!
+	cleanup_add "kill -9 $BG 2>/dev/null"
+}
+
+# stop_bg PID [SIGNAL]: signal it and wait (at most 5 s); its exit code in
+# $RC.  (Not in $(...): a subshell cannot wait for its parent's children.)
+stop_bg() {
+	local i
+	kill -"${2:-INT}" "$1" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		fail "process $1 did not end on SIG${2:-INT}"
+		exit 1
+	fi
+	wait "$1"
+	RC=$?
+}

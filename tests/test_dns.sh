@@ -111,23 +111,6 @@ silent_listening() { ip netns exec "$PHONE" ss -Hlun "sport = :5353" | grep -q 1
 # queries NAME TYPE: how many queries for NAME of TYPE the server got.
 queries() { grep -c "query\[$2\] $1 from" "$TMP/dns.log"; }
 
-wait_for() {
-	local what=$1 secs=$2 i; shift 2
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "timed out after ${secs}s waiting for $what"
-	exit 1
-}
-
-spawn() {
-	local name=$1; shift
-	"$@" >"$TMP/$name.log" 2>&1 &
-	BG=$!
-	cleanup_add "kill -9 $BG 2>/dev/null"
-}
-
 # allowed: the allowlist as PREFIX:ORIGIN[:NAME(old)...], sorted.
 allowed() {
 	sg allow list --json | py "','.join(sorted(e['prefix'] + ':' + e['origin'] + ''.join(':' + n['name'] + ('(old)' if n['old'] else '') for n in e['names']) for e in d))"
