@@ -84,6 +84,31 @@ static int flows_dirty = 1;
 struct sg_config clock_cal;
 unsigned int clock_hz;
 
+/*
+ * Now, in the seconds of the programs' clock as the config of S sets it:
+ * from jiffies where they are measured, else CLOCK_MONOTONIC's.  The two
+ * agree to a tick on a machine that delivers its ticks, but an emulated
+ * one starved of CPU delivers them late, and its jiffies lag.
+ */
+__u32 flows_now(void)
+{
+	struct sg_config c;
+	__u64 frame[8] = { 0 }, out[8];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+		    .data_size_in = sizeof(frame), .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 1);
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c) ||
+	    !c.clock_mult || !c.clock_base)
+		return sg_flowtab_now();
+	if (bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_clock), &o)) {
+		FAIL("sipguard_clock: %s", strerror(errno));
+		return sg_flowtab_now();
+	}
+	return ((out[0] - c.clock_base) * c.clock_mult) >> 32;
+}
+
 void set_config(__u32 flags, __u32 timeout_s)
 {
 	struct sg_config c = { .flags = flags, .flow_timeout_s = timeout_s };
@@ -267,7 +292,7 @@ void flow_put_slot(const char *addr, __u16 rport, __u16 lport, __u32 flags,
 
 	to_addr(addr, &w.addr);
 	/* wraps below the clock's start on a young machine; compared signed */
-	w.expires_s = sg_flowtab_now() - (__u32)age_s + lifetime_s;
+	w.expires_s = flows_now() - (__u32)age_s + lifetime_s;
 	flows_dirty = 1;
 	err = sg_flowtab_put(MAPFD(sg_flows), &w);
 	if (err)

@@ -79,6 +79,7 @@ void zero_counters(void);
 void set_config(__u32 flags, __u32 timeout_s);
 extern struct sg_config clock_cal;	/* clock_mult, clock_base: set_config() writes them */
 extern unsigned int clock_hz;		/* 0: not measured, the programs use the helper */
+__u32 flows_now(void);			/* the programs' seconds, by the config */
 void reset_state(void);
 struct sg_counter ctr(int reason, int verdict);
 int map_count(int fd);
