@@ -6,9 +6,11 @@
  * clock is a helper call, but jiffies count ticks of a rate the kernel
  * was built with (CONFIG_HZ) from an offset of its own.  Both are
  * measured here: sipguard_clock reads jiffies and the monotonic clock
- * together; two tick edges some 50 ms apart, each seen between two
- * samples at most 0.1 ms apart, give the rate, snapped to the rates
- * Linux offers, and the second edge gives the offset.  The
+ * together; two tick edges some 200 ms apart, each seen between two
+ * samples at most 1 ms apart (the rate then within 1 %, also on an
+ * emulated machine whose system calls are slow), give the rate, snapped
+ * to the rates Linux offers, and the second edge gives the offset.  A
+ * measurement that cannot be snapped is tried again, twice.  The
  * kernel advances jiffies from the monotonic clock, one per TICK_NSEC,
  * so the two then stay together: the seconds the programs compute are
  * CLOCK_MONOTONIC's to within a tick, drifting by at most the rounding
@@ -22,9 +24,10 @@
 #include "clock.h"
 
 #define NS		1000000000ULL
-#define WINDOW_NS	(50 * 1000 * 1000ULL)
-#define GIVE_UP_NS	(2000 * 1000 * 1000ULL)
-#define TIGHT_NS	(100 * 1000ULL)
+#define WINDOW_NS	(200 * 1000 * 1000ULL)
+#define GIVE_UP_NS	(3000 * 1000 * 1000ULL)
+#define TIGHT_NS	(1000 * 1000ULL)
+#define TRIES		3
 
 struct sample {
 	__u64 jiffies;
@@ -93,7 +96,7 @@ unsigned int sg_clock_hz(const struct sg_config *cfg)
 	return snap_hz(NS / tick_ns);
 }
 
-unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg)
+static unsigned int calibrate_once(int prog_fd, struct sg_config *cfg)
 {
 	struct sample s0, e1, e2, last;
 	unsigned int hz;
@@ -122,5 +125,15 @@ unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg)
 	 * CLOCK_MONOTONIC's by less than a tick rather than run ahead.
 	 */
 	cfg->clock_base = e2.jiffies - e2.ns / tick_ns;
+	return hz;
+}
+
+unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg)
+{
+	unsigned int hz = 0;
+	int i;
+
+	for (i = 0; i < TRIES && !hz; i++)
+		hz = calibrate_once(prog_fd, cfg);
 	return hz;
 }

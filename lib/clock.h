@@ -12,7 +12,7 @@
  * Measure the kernel's tick with the sipguard_clock program (PROG_FD)
  * and fill CFG's clock fields; on a tick that cannot be told, clear them
  * (the programs then read the coarse clock helper).  Returns the tick
- * rate found (HZ), or 0.  Takes some 60 ms, at most a few seconds on a
+ * rate found (HZ), or 0.  Takes some 0.2 s, at most a few seconds on a
  * busy machine.
  */
 unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg);

@@ -333,9 +333,11 @@ test_allow_max_entries() {
 	expect_eq "nothing more went in" 3 "$(sg allow list --json | json 'len(d)')"
 	expect_eq "status: the capacity" "3/3" "$(sg status --json | json "'%d/%d' % (d['allowlist']['entries'], d['allowlist']['max'])")"
 	check "status text: the capacity" grep -q "allowlist 3/3," <<<"$(sg status)"
-	# the programs' clock, measured at attach (64-bit JIT: jiffies)
-	expect_eq "status: a tick rate Linux offers" True \
-		"$(sg status --json | json "d['settings']['clock_hz'] in (100, 250, 300, 1000)")"
+	# the programs' clock, measured at attach (jiffies at a rate Linux
+	# offers; 0, the helper, where a starved emulated machine's ticks
+	# could not be timed: test_xdp insists on the measurement)
+	expect_eq "status: the clock's tick rate" True \
+		"$(sg status --json | json "d['settings']['clock_hz'] in (0, 100, 250, 300, 1000)")"
 	printf '[allow]\nmax-entries = 5\n' >"$cfg"
 	expect_exit 1 "^Error: the allowlist pinned at .* holds at most 3 prefixes: max-entries = 5 takes effect when it is created" \
 		sg attach "$A" --config "$cfg"
