@@ -260,8 +260,7 @@ static __always_inline __u32 sg_now_s(void)
 	const struct sg_config *cfg = get_config();
 
 	if (cfg && cfg->clock_mult && cfg->clock_base)
-		return ((bpf_jiffies64() - cfg->clock_base) *
-			cfg->clock_mult) >> 32;
+		return sg_clock_seconds(cfg, bpf_jiffies64());
 	return sg_now() / NSEC_PER_SEC;
 }
 

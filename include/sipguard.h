@@ -446,6 +446,12 @@ struct sg_config {
 	__u32 reserved[6];
 };
 
+/* CFG's clock at JIFFIES, in seconds (both clock fields set). */
+static inline __u32 sg_clock_seconds(const struct sg_config *cfg, __u64 jiffies)
+{
+	return ((jiffies - cfg->clock_base) * cfg->clock_mult) >> 32;
+}
+
 /*
  * Counter reasons.  The order is ABI (counters are indexed by it); the names
  * are what `sipguard stats` prints.  Pass reasons come first, then the drop

@@ -19,6 +19,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 
 #include "clock.h"
@@ -46,6 +47,20 @@ static int sample(int fd, struct sample *s)
 	s->jiffies = out[0];
 	s->ns = out[1];
 	return 0;
+}
+
+long long sg_clock_now_s(int prog_fd, const struct sg_config *cfg)
+{
+	struct timespec ts;
+	struct sample s;
+
+	if (!cfg->clock_mult || !cfg->clock_base) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return ts.tv_sec;
+	}
+	if (sample(prog_fd, &s))
+		return -1;
+	return sg_clock_seconds(cfg, s.jiffies);
 }
 
 /*

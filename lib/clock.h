@@ -17,6 +17,13 @@
  */
 unsigned int sg_clock_calibrate(int prog_fd, struct sg_config *cfg);
 
+/*
+ * Now, in the programs' seconds as CFG's clock fields set them: from
+ * jiffies read by sipguard_clock (PROG_FD) where they are set, else
+ * CLOCK_MONOTONIC's (what the programs' helper reads).  -1 on a failed run.
+ */
+long long sg_clock_now_s(int prog_fd, const struct sg_config *cfg);
+
 /* The tick rate CFG's clock fields stand for; 0: the programs read the helper. */
 unsigned int sg_clock_hz(const struct sg_config *cfg);
 

@@ -93,20 +93,17 @@ unsigned int clock_hz;
 __u32 flows_now(void)
 {
 	struct sg_config c;
-	__u64 frame[8] = { 0 }, out[8];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
-		    .data_size_in = sizeof(frame), .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
 	__u32 zero = 0;
+	long long now;
 
-	if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c) ||
-	    !c.clock_mult || !c.clock_base)
+	if (bpf_map_lookup_elem(MAPFD(sg_config), &zero, &c))
 		return sg_flowtab_now();
-	if (bpf_prog_test_run_opts(bpf_program__fd(S->progs.sipguard_clock), &o)) {
+	now = sg_clock_now_s(bpf_program__fd(S->progs.sipguard_clock), &c);
+	if (now < 0) {
 		FAIL("sipguard_clock: %s", strerror(errno));
 		return sg_flowtab_now();
 	}
-	return ((out[0] - c.clock_base) * c.clock_mult) >> 32;
+	return now;
 }
 
 void set_config(__u32 flags, __u32 timeout_s)
