@@ -242,11 +242,6 @@ class Env:
         self.procs.append(p)
         return p
 
-    def sgrx_stats(self, p):
-        p.stdin.write("stats\n")
-        p.stdin.flush()
-        return json.loads(p.stdout.readline())["counters"]
-
     def sgrx_stop(self, p):
         p.stdin.write("quit\n")
         p.stdin.flush()
