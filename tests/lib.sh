@@ -199,3 +199,6 @@ stop_bg() {
 	wait "$1"
 	RC=$?
 }
+
+# py EXPR: a Python expression over the JSON document on stdin (d).
+py() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

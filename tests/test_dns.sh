@@ -29,7 +29,6 @@ PHONE4=198.18.0.2
 TMP=
 
 sg() { nsenter --net="/run/netns/$PHONE" "$SG" "$@"; }
-py() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 setup() {
 	ns_add "$INET" || return 1

@@ -31,9 +31,6 @@ sg() { nsenter --net="/run/netns/$PHONE" "$SG" "$@"; }
 SGNS=(nsenter "--net=/run/netns/$PHONE" "$SG")
 in_phone() { nsenter --net="/run/netns/$PHONE" "$@"; }
 
-# py EXPR: a Python expression over the JSON document on stdin (d).
-py() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-
 setup() {
 	ns_add "$INET" || return 1
 	ns_add "$PHONE" || return 1
