@@ -374,24 +374,22 @@ static void report_load_failure(struct sipguard_bpf *skel, int err,
 static int allow_capacity(struct sipguard_bpf *skel, __u32 max)
 {
 	struct bpf_map *map = skel->maps.sg_allow;
-	struct bpf_map_info info = {};
-	__u32 ilen = sizeof(info);
 	const char *path = bpf_map__pin_path(map);
 	int fd = path ? bpf_obj_get(path) : -1;
+	__u32 pinned;
 
 	if (fd < 0)
 		return bpf_map__set_max_entries(map, max ?: SG_ALLOW_MAX);
-	if (bpf_obj_get_info_by_fd(fd, &info, &ilen))
-		info.max_entries = 0;
+	pinned = sg_map_max(fd);
 	close(fd);
-	if (!info.max_entries)
+	if (!pinned)
 		return 0;
-	if (max && max != info.max_entries) {
+	if (max && max != pinned) {
 		sg_err("the allowlist pinned at %s holds at most %u prefixes: max-entries = %u takes effect when it is created, at the first attach (detach every interface, then attach)",
-		       path, info.max_entries, max);
+		       path, pinned, max);
 		return -1;
 	}
-	return bpf_map__set_max_entries(map, info.max_entries);
+	return bpf_map__set_max_entries(map, pinned);
 }
 
 struct sipguard_bpf *sg_load(const struct sg_load_req *r)
