@@ -430,28 +430,17 @@ static int libbpf_quiet(enum libbpf_print_level l, const char *f, va_list ap)
 }
 
 /*
- * Profile mode: run one class, hot keys, sipguard only, for spin_s
- * seconds, so that `perf record -C CPU` sees nothing else.  "spinning" on
- * stderr says when the tables are filled and the loop starts.
+ * Profile mode: run one class (per packet or layer 7), hot keys,
+ * sipguard only, for spin_s seconds, so that `perf record -C CPU` sees
+ * nothing else.  "spinning" on stderr says when the tables are filled and
+ * the loop starts.
  */
-static void spin(struct sipguard_bpf *sg, struct bench_bpf *b,
-		 const struct plan *p, const char *label)
+static void spin_frame(struct sipguard_bpf *sg, const struct cls *c,
+		       const uint8_t *frame, int len, const char *label)
 {
-	uint8_t frame[PKT_FRAME_MAX];
-	const struct cls *c = NULL;
-	struct bench_addr src;
 	uint64_t t0, runs = 0, ns = 0;
-	size_t ci;
-	int len, off;
 	struct run x;
 
-	for (ci = 0; ci < NCLS; ci++)
-		if (!strcmp(classes[ci].name, E.spin))
-			c = &classes[ci];
-	if (!c)
-		die("no class %s", E.spin);
-	pool_src(p, c->pool, 0, &src);
-	len = c->build(c, c->pool == P_ORPHAN6 ? src.b : src.b + 12, frame, &off);
 	fprintf(stderr, "spinning\n");
 	t0 = now_ns(CLOCK_MONOTONIC);
 	while (now_ns(CLOCK_MONOTONIC) - t0 < E.spin_s * 1e9) {
@@ -464,7 +453,26 @@ static void spin(struct sipguard_bpf *sg, struct bench_bpf *b,
 	}
 	fprintf(E.out, "{\"class\": \"%s\", \"tables\": \"%s\", \"ns\": %.1f}\n",
 		c->name, label, runs ? (double)ns / runs : 0.0);
-	(void)b;
+}
+
+/* The per-packet class E.spin; 0 when it is none (a layer-7 class, maybe). */
+static int spin(struct sipguard_bpf *sg, const struct plan *p, const char *label)
+{
+	uint8_t frame[PKT_FRAME_MAX];
+	const struct cls *c = NULL;
+	struct bench_addr src;
+	size_t ci;
+	int len, off;
+
+	for (ci = 0; ci < NCLS; ci++)
+		if (!strcmp(classes[ci].name, E.spin))
+			c = &classes[ci];
+	if (!c)
+		return 0;
+	pool_src(p, c->pool, 0, &src);
+	len = c->build(c, c->pool == P_ORPHAN6 ? src.b : src.b + 12, frame, &off);
+	spin_frame(sg, c, frame, len, label);
+	return 1;
 }
 
 /*
@@ -494,14 +502,18 @@ static int probe_len;
  * - lines_x: "x" LF lines, a line start every two bytes, none of them a
  *   header wanted: the most line starts the scan tests;
  * - looks: "x" LF lines, then 15 empty To lines ("t:" LF), each a name
- *   looked at and a value closed, up to the scan's units (SG_SCAN_UNITS);
+ *   looked at and a value closed, until the scan's units (SG_SCAN_UNITS)
+ *   run out;
  * - ua_pairs: a User-Agent of "iw" repeated against the shipped list: a
  *   try at every other position ("iwar"), each failing at its third byte,
- *   until the budget ends it.
+ *   until the budget ends it;
+ * - looks_late, folds_late: "x" LF lines, then the units spent at the end
+ *   of the copy on looks in vain ("t" LF) or on folds of a From: every
+ *   word read and every unit spent, the most a scan can cost.
  * INVITEs are measured under inspect, OPTIONS with the UA list; all pass.
  */
 enum { W_LINES_T = 1, W_LINES_TO, W_FOLDS, W_UA_NEAR, W_UA_LIST32, W_LONG,
-       W_LINES_X, W_LOOKS, W_UA_PAIRS };
+       W_LINES_X, W_LOOKS, W_UA_PAIRS, W_LOOKS_LATE, W_FOLDS_LATE };
 
 static int build_worst(int which, const char *method)
 {
@@ -513,20 +525,26 @@ static int build_worst(int which, const char *method)
 	case W_LINES_T:
 	case W_LINES_TO:
 	case W_LINES_X:
-	case W_LOOKS: {
-		int k;
+	case W_LOOKS:
+	case W_LOOKS_LATE: {
+		int k, late = which == W_LOOKS ? 15 * 3 : which == W_LOOKS_LATE ? 23 * 2 : 0;
 
-		while (n < lim - 40 - (which == W_LOOKS ? 15 * 3 : 0))
+		while (n < lim - 40 - late)
 			n += snprintf(probe + n, sizeof(probe) - n, "%s",
 				      which == W_LINES_T ? "t\n" :
 				      which == W_LINES_TO ? "to\r\n" : "x\n");
 		for (k = 0; which == W_LOOKS && k < 15; k++)
 			n += snprintf(probe + n, sizeof(probe) - n, "t:\n");
+		for (k = 0; which == W_LOOKS_LATE && k < 23; k++)
+			n += snprintf(probe + n, sizeof(probe) - n, "t\n");
 		n += snprintf(probe + n, sizeof(probe) - n,
 			      "From: <sip:1@198.18.0.1>\r\n");
 		break;
 	}
 	case W_FOLDS:
+	case W_FOLDS_LATE:
+		while (which == W_FOLDS_LATE && n < lim - 40 - 24 - 22 * 4)
+			n += snprintf(probe + n, sizeof(probe) - n, "x\n");
 		n += snprintf(probe + n, sizeof(probe) - n, "From: <sip:1@198.18.0.1>");
 		while (n < lim - 40)
 			n += snprintf(probe + n, sizeof(probe) - n, "\r\n ;");
@@ -645,12 +663,17 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 		{ "worst_ua_pairs", "OPTIONS, User-Agent 'iw' repeated, shipped list",
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_looks_late", "INVITE, 'x' LF lines, then 23 't' LF lines, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_folds_late", "INVITE, 'x' LF lines, then a From folded 22 times, inspect",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 	};
 	static const struct { int which; const char *method; } worst[] = {
 		{ 0, NULL }, { 0, NULL }, { W_LINES_T, "INVITE" }, { W_LINES_TO, "OPTIONS" },
 		{ W_FOLDS, "INVITE" }, { W_UA_NEAR, "OPTIONS" }, { W_UA_LIST32, "OPTIONS" },
 		{ W_LONG, "INVITE" }, { W_LINES_X, "INVITE" }, { W_LOOKS, "INVITE" },
-		{ W_UA_PAIRS, "OPTIONS" },
+		{ W_UA_PAIRS, "OPTIONS" }, { W_LOOKS_LATE, "INVITE" },
+		{ W_FOLDS_LATE, "INVITE" },
 	};
 	int bytes[sizeof(l7) / sizeof(l7[0])];
 	static char list32_buf[SG_UA_MAX][32];
@@ -680,13 +703,18 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		else
 			build_probe();
 		bytes[i] = c->build == b_probe ? probe_len : invite_len;
-		if (E.only && !strstr(E.only, c->name))
+		if (E.spin ? strcmp(E.spin, c->name) :
+		    E.only && !strstr(E.only, c->name))
 			continue;
 		ua_list(sg, &cfg, worst[i].which == W_UA_LIST32 ? list32 : pats);
 		pool_src(p, c->pool, 0, &src);
 		len = c->build(c, src.b + 12, frame, &off);
 		if (len < 0)
 			die("%s: cannot build the frame", c->name);
+		if (E.spin) {
+			spin_frame(sg, c, frame, len, "layer 7");
+			return;
+		}
 		measure(c, b, bpf_program__fd(sg->progs.sipguard_xdp),
 			bpf_program__fd(b->progs.bare_pass), 0, frame, len, &me);
 		emit(c, "hot", 1, &me, first);
@@ -694,6 +722,8 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 			c->name, median_u32(me.k_sg, E.rounds),
 			median_u32(me.k_bare, E.rounds), bytes[i]);
 	}
+	if (E.spin)
+		die("no class %s", E.spin);
 	fprintf(E.out, ",\n      {\"layer7_bytes\": {");
 	for (i = 0; i < sizeof(l7) / sizeof(l7[0]); i++)
 		fprintf(E.out, "%s\"%s\": %d", i ? ", " : "", l7[i].name, bytes[i]);
@@ -729,7 +759,11 @@ static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
 	plan_fill(sg->obj, &p, E.seed);
 
 	if (E.spin) {
-		spin(sg, b, &p, label);
+		if (!spin(sg, &p, label)) {
+			int first = 1;
+
+			layer7(sg, b, &p, &first);
+		}
 		plan_free(&p);
 		sipguard_bpf__destroy(sg);
 		return;
