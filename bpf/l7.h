@@ -203,15 +203,23 @@ static __always_inline __u32 inspect_invite(struct sg_scratch *sc,
  * The INVITE passed `inspect`: its caller waits in sg_pending for the
  * LAN's answer, which the learner turns into a dialog flow when it is a
  * 2xx (learn.h).  Keyed as the learner sees the answer: {caller addr,
- * caller port, local port}.
+ * caller port, local port}.  A caller that waits already has its wait
+ * renewed in place: a repeated INVITE (a retransmission, or a flood from
+ * one source) costs a lookup, not the LRU's take and give back of a node.
  */
 static __always_inline void await_answer(const struct sg_scratch *sc)
 {
 	struct sg_flow_key k = { .remote_port = sc->sport,
 				 .local_port = sc->dport };
-	__u32 until = sg_now_s() + SG_PENDING_S;
+	__u32 until = sg_now_s() + SG_PENDING_S, *old;
 
 	k.addr = sc->saddr;
+	old = bpf_map_lookup_elem(&sg_pending, &k);
+	if (old) {
+		if (*old != until)
+			*old = until;
+		return;
+	}
 	bpf_map_update_elem(&sg_pending, &k, &until, BPF_ANY);
 }
 

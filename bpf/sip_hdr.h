@@ -43,19 +43,23 @@
 #define SG_SCAN_MAX	1400	/* payload bytes copied and scanned */
 /*
  * What a scan may do beyond reading words, in units: a look at a line's
- * name costs 2, a fold 2, a value's end 1.  The scan before this one took
- * as many bpf_loop steps for each, 48 steps of which the first read the
- * start line: so this one reads at least what that one read
- * (tests/host/hdr.c, test_units_are_the_steps_of_the_earlier_scan).
+ * name costs 4, a fold 2, a value's end 1, about what each costs in time
+ * (a look reads the name, the blanks and the colon: 2.5 times a fold; see
+ * tools/bench/README.md, issue 10).  A crafted request's worst case is
+ * every word read and then every unit spent at its end, so the units are
+ * weighed by time.  Before a From: 10 lines looked at in vain, 8 empty
+ * To values, or a From folded 21 times (the scan before this one: 22, 14
+ * and 22; tests/host/hdr.c, test_units_bound_the_looks).
  */
 #define SG_SCAN_UNITS	47
-#define SG_UNITS_LOOK	2
+#define SG_UNITS_LOOK	4
 #define SG_UNITS_FOLD	2
 #define SG_UNITS_END	1
 /*
  * A step is up to SG_STEP_ROUNDS rounds of the loop in sg_scan_step(); a
- * round reads two words, and up to SG_SKIP_WORDS more that hold no line
- * feed, or handles one event (a look, a value's line end, the end).
+ * round reads up to four words while they have no event (SG_HOP_WORD()),
+ * and up to SG_SKIP_WORDS more that hold no line feed, or handles one
+ * event (a look, a value's line end, the end).
  * 1400 bytes are 175 words, and each event costs a unit or ends the scan:
  * at most 175 + 48 rounds, 7 steps.  SG_SCAN_STEPS is never the limit
  * that ends a scan; the units or the data are.
@@ -544,8 +548,8 @@ static __always_inline __u64 sg_word_events(const struct sg_scan *s,
 
 /*
  * One step of the scan (a bpf_loop callback in the kernel).  Returns 1
- * when the scan is over.  A step goes through the data in rounds of two
- * words (SG_STEP_ROUNDS rounds at most):
+ * when the scan is over.  A step goes through the data in rounds of up to
+ * four words (SG_STEP_ROUNDS rounds at most):
  *  - outside a wanted value, it finds the line starts of the words and
  *    tests their first bytes all at once (sg_line_looks()): lines that
  *    cannot be a header still needed (Via, Call-ID, a repeated To...) are
@@ -560,6 +564,21 @@ static __always_inline __u64 sg_word_events(const struct sg_scan *s,
  * next with bounds that differ by the way it came), and the branch-free
  * helpers (sg_lc(), sg_header_at()...) are branch-free for that reason.
  */
+/*
+ * sg_scan_step(): the next word, when the words so far had no event (a
+ * macro, since clang does not unroll a loop with a return in it).
+ */
+#define SG_HOP_WORD()							\
+	do {								\
+		if (!ev) {						\
+			base = (base + 8) & SG_SCAN_MASK;		\
+			if (base >= SG_LOAD(s->len))			\
+				return sg_scan_end(s);			\
+			ev = sg_word_events(s, base, carry, &lfm);	\
+			carry = lfm >> 56;				\
+		}							\
+	} while (0)
+
 static __always_inline int sg_scan_step(struct sg_scan *s)
 {
 	__u32 pos = s->pos, base, e;
@@ -590,14 +609,10 @@ static __always_inline int sg_scan_step(struct sg_scan *s)
 		ev = sg_word_events(s, base, carry, &lfm);
 		ev &= ~0ULL << ((pos & 7) * 8);
 		carry = lfm >> 56;
-		if (!ev) {
-			/* the next word in the same round: its overhead halved */
-			base = (base + 8) & SG_SCAN_MASK;
-			if (base >= SG_LOAD(s->len))
-				return sg_scan_end(s);
-			ev = sg_word_events(s, base, carry, &lfm);
-			carry = lfm >> 56;
-		}
+		/* the next words in the same round: its overhead shared */
+		SG_HOP_WORD();
+		SG_HOP_WORD();
+		SG_HOP_WORD();
 		if (!ev) {
 			/*
 			 * The next words, while they hold no line feed: a
