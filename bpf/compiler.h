@@ -55,4 +55,14 @@ static __always_inline unsigned long long sg_load_le64(const void *p)
 	return v;
 }
 
+/*
+ * The same for P 8-byte aligned: one load.  Of a pointer whose alignment
+ * it does not know, clang's BPF back end reads the 8 bytes one at a time
+ * (BPF has no unaligned loads to rely on): 8 loads, 7 shifts, 7 ORs.
+ */
+static __always_inline unsigned long long sg_load_le64_a8(const void *p)
+{
+	return sg_load_le64(__builtin_assume_aligned(p, 8));
+}
+
 #endif /* SG_COMPILER_H */

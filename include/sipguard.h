@@ -236,7 +236,8 @@ struct sg_flow_slot {
 struct sg_flow_set {
 	struct bpf_spin_lock lock;
 	__u32 pad;
-	__u8 tag[SG_FLOW_WAYS];	/* sg_flow_tag() of the slot's pair; 0: free */
+	/* sg_flow_tag() of the slot's pair, 0: free; read as one word */
+	__u8 tag[SG_FLOW_WAYS] __attribute__((aligned(8)));
 	struct sg_flow_slot way[SG_FLOW_WAYS];
 };
 

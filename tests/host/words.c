@@ -42,6 +42,24 @@ void test_le64_numbers_bytes_in_memory_order(void)
 	ASSERT_EQ((tags >> 40) & 0xff, 0x9c, "slot 5's tag in bits 40..47");
 }
 
+/* The tags of a real set, read as one aligned word (sg_load_le64_a8()). */
+void test_set_tags_read_as_one_word(void)
+{
+	struct sg_flow_set set;
+	__u32 i;
+
+	memset(&set, 0, sizeof(set));
+	ASSERT_EQ((unsigned long)set.tag % 8, 0, "the tags are 8-byte aligned");
+	/* no two neighbours one apart: no borrow flags the next slot too */
+	for (i = 0; i < SG_FLOW_WAYS; i++)
+		set.tag[i] = 0x11 * (i + 1);
+	ASSERT_EQ(sg_load_le64_a8(set.tag), sg_load_le64(set.tag), "one load, the same word");
+	for (i = 0; i < SG_FLOW_WAYS; i++)
+		ASSERT_EQ(sg_tag_hits(set.tag, 0x11 * (i + 1)), 0x80ULL << (8 * i),
+			  "slot i's tag flags bit 8i + 7, and only it");
+	ASSERT_EQ(sg_tag_hits(set.tag, 0x3f), 0, "a tag no slot has");
+}
+
 void test_word_loads_agree_with_bytes(void)
 {
 	struct sg_scan *s = random_buffer(1);
