@@ -244,8 +244,13 @@ def targets(cs, ls):
                                     f"{orphan['sg_ns']['median']:.0f} ns (tables {tab['allow_size']}/{tab['flow_size']})",
                               met=s["median"] <= 0.5))
         # issue 10, item 6: the header scan's ceiling, the worst crafted
-        # message against the orphan INVITE of the same run: 1.5 us where
-        # the orphan drop costs about 0.1 us, i.e. at most 15x
+        # message, at most 1.5 us on the machine where the orphan drop cost
+        # about 0.1 us.  The ruler is the bare XDP program run beside each
+        # class in the same rounds: the issue's machine ran it in 32 ns
+        # (issue 13's table), so 1.5 us is 47 of it.  The orphan INVITE was
+        # the issue's ruler, but issue 13 made it 1.5 times cheaper: a
+        # ceiling tied to it would have tightened with every gain of the
+        # drop path.  Its ratio is shown beside.
         for tab in tabs:
             if not tab.get("l7_bytes"):
                 continue
@@ -255,18 +260,18 @@ def targets(cs, ls):
             worst = [r for r in worst if r]
             if not (orphan and worst):
                 continue
-            ratios = {}
-            for r in worst:
-                ratios[r["cls"]] = summ([a / b for a, b in zip(r["raw_sg"], orphan["raw_sg"]) if b], 3)
-            top = max(ratios, key=lambda c: ratios[c]["median"])
-            s = ratios[top]
-            t.append(dict(id="l7_ceiling", target="the header scan's worst case ≤ 15× the orphan INVITE "
-                          "(1.5 µs where the orphan drop is 0.1 µs; issue 10, item 6)",
-                          limit=15, measured=s["median"], spread=s,
-                          where=f"worst: {top}, {find(tabs, tab['allow_size'], tab['flow_size'], top, 'hot')['sg_ns']['median']:.0f} ns "
-                                f"against the orphan's {orphan['sg_ns']['median']:.0f} ns; all: " +
-                                ", ".join(f"{c} {ratios[c]['median']:.1f}×" for c in ratios),
-                          met=s["median"] <= 15))
+            top = max(worst, key=lambda r: r["ratio"]["median"])
+            s = top["ratio"]
+            vs_orphan = summ([a / b for a, b in zip(top["raw_sg"], orphan["raw_sg"]) if b], 3)
+            t.append(dict(id="l7_ceiling", target="the header scan's worst case ≤ 47× a bare XDP program "
+                          "(1.5 µs where the bare program ran in 32 ns and the orphan drop in 0.1 µs; "
+                          "issue 10, item 6)",
+                          limit=47, measured=s["median"], spread=s,
+                          where=f"worst: {top['cls']}, {top['sg_ns']['median']:.0f} ns against "
+                                f"{top['bare_ns']['median']:.0f} ns bare; {vs_orphan['median']:.1f}× the orphan "
+                                f"INVITE ({orphan['sg_ns']['median']:.0f} ns); all: " +
+                                ", ".join(f"{r['cls']} {r['ratio']['median']:.1f}×" for r in worst),
+                          met=s["median"] <= 47))
         ln = cs.get("learn_new_flow")
         if ln:
             t.append(dict(id="learn_full", target="a new flow into a full table ≤ 2× into an empty one (issue 11)",
