@@ -3,7 +3,9 @@
 """Where sipguard_xdp's time goes: perf samples during BPF_PROG_TEST_RUN.
 
 For a few traffic classes and table sizes, `cost --spin` runs sipguard_xdp
-on one frame (hot keys) on one CPU while `perf record -C CPU` samples it.
+on one frame (hot keys) on one CPU while `perf record -C CPU` samples it;
+two of the classes go on to layer 7 (an unknown INVITE under inspect, and
+the header scan's worst case).
 The samples of the cost process are grouped by kernel symbol into parts of
 the verdict (the program's own JIT code, the classifier subprogram, the LPM
 trie, the flow table, the clock, the test-run loop); each part's share of
@@ -25,6 +27,8 @@ BUILD = os.environ.get("BUILD", "build")
 GROUPS = [
     ("sipguard_xdp (JIT code)", r"^bpf_prog_[0-9a-f]+_sipguard_xdp$"),
     ("sg_classify_xdp (JIT code)", r"^bpf_prog_[0-9a-f]+_sg_classify"),
+    ("header scan (scan_one)", r"^bpf_prog_[0-9a-f]+_scan_one$"),
+    ("layer-7 checks (JIT code)", r"^bpf_prog_[0-9a-f]+_(sipguard_l7|l7_|sg_find_|sg_ua_pos|sg_param)"),
     ("other BPF code", r"^bpf_prog_"),
     ("LPM trie lookup", r"^(trie_lookup_elem|longest_prefix_match|extract_bit)"),
     ("hash/LRU lookup", r"^(__htab_map_lookup_elem|htab_lru_map_lookup_elem|"
@@ -44,7 +48,8 @@ GROUPS = [
 
 CASES_FULL = [("invite_orphan", "1:1"), ("invite_orphan", "100000:100000"),
               ("invite_est", "1:1"), ("invite_est", "100000:100000"),
-              ("invite_allow", "100000:100000"), ("udp_dns", "1:1"), ("rtp", "1:1")]
+              ("invite_allow", "100000:100000"), ("udp_dns", "1:1"), ("rtp", "1:1"),
+              ("invite_inspect", "1:1"), ("worst_looks_late", "1:1")]
 CASES_QUICK = [("invite_orphan", "100000:100000"), ("udp_dns", "1:1")]
 
 
