@@ -22,8 +22,8 @@ static __always_inline int slot_fresh(const struct sg_flow_slot *w, __u32 now)
  * The slots whose tag (of a set's eight) is TAG, as a mask with bit 8*i+7
  * set for slot i: the has-zero-byte trick on the tags XOR TAG, read as a
  * little-endian word (sg_load_le64_a8(): the tags are 8-byte aligned in
- * their set) so that slot i is byte i on every CPU.  It may also flag a slot after a true match (a borrow); callers
- * compare the slot anyway.
+ * their set) so that slot i is byte i on every CPU.  It may also flag a
+ * slot after a true match (a borrow); callers compare the slot anyway.
  */
 static __always_inline __u64 sg_tag_hits(const __u8 *tags, __u8 tag)
 {

@@ -547,6 +547,21 @@ static __always_inline __u64 sg_word_events(const struct sg_scan *s,
 }
 
 /*
+ * sg_scan_step(): the next word, when the words so far had no event (a
+ * macro, since clang does not unroll a loop with a return in it).
+ */
+#define SG_HOP_WORD()							\
+	do {								\
+		if (!ev) {						\
+			base = (base + 8) & SG_SCAN_MASK;		\
+			if (base >= SG_LOAD(s->len))			\
+				return sg_scan_end(s);			\
+			ev = sg_word_events(s, base, carry, &lfm);	\
+			carry = lfm >> 56;				\
+		}							\
+	} while (0)
+
+/*
  * One step of the scan (a bpf_loop callback in the kernel).  Returns 1
  * when the scan is over.  A step goes through the data in rounds of up to
  * four words (SG_STEP_ROUNDS rounds at most):
@@ -564,21 +579,6 @@ static __always_inline __u64 sg_word_events(const struct sg_scan *s,
  * next with bounds that differ by the way it came), and the branch-free
  * helpers (sg_lc(), sg_header_at()...) are branch-free for that reason.
  */
-/*
- * sg_scan_step(): the next word, when the words so far had no event (a
- * macro, since clang does not unroll a loop with a return in it).
- */
-#define SG_HOP_WORD()							\
-	do {								\
-		if (!ev) {						\
-			base = (base + 8) & SG_SCAN_MASK;		\
-			if (base >= SG_LOAD(s->len))			\
-				return sg_scan_end(s);			\
-			ev = sg_word_events(s, base, carry, &lfm);	\
-			carry = lfm >> 56;				\
-		}							\
-	} while (0)
-
 static __always_inline int sg_scan_step(struct sg_scan *s)
 {
 	__u32 pos = s->pos, base, e;
