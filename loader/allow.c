@@ -174,6 +174,23 @@ static int allow_opt(int opt, const char *arg, void *ctx)
 	return 0;
 }
 
+/*
+ * The options (EXTRA: add's, or NULL) and arguments of `allow SUB`:
+ * SG_EXIT_OK with *A filled, else the exit code after a message.
+ */
+static int args_read(int argc, char **argv, const char *sub,
+		     const struct option *extra, struct allow_args *a)
+{
+	int first = sg_getopt(argc, argv, "allow", extra ? "" : NULL, extra,
+			      extra ? allow_opt : NULL, a);
+
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc <= first)
+		return sg_usage("allow", "allow %s needs at least one prefix or host name", sub);
+	return args_split(argc - first, argv + first, a) ? SG_EXIT_FAIL : SG_EXIT_OK;
+}
+
 /* ---- add ---- */
 
 static void print_resolved(const char *name, const struct sg_dns_answer *a)
@@ -306,18 +323,13 @@ static int do_allow_add(int argc, char **argv)
 	struct sg_dns_answer *ans = NULL;
 	struct sg_hostname_val *was = NULL;
 	bool *had = NULL, maps = false;
-	int first, i, lock = -ENOENT, fd = -1, ret = SG_EXIT_FAIL;
+	int i, lock = -ENOENT, fd = -1, ret = SG_EXIT_FAIL;
 	struct sg_maps m;
 
-	first = sg_getopt(argc, argv, "allow", "", extra, allow_opt, &a);
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	argc -= first;
-	argv += first;
-	if (argc < 1)
-		return sg_usage("allow", "allow add needs at least one prefix or host name");
-	if (args_split(argc, argv, &a))
+	ret = args_read(argc, argv, "add", extra, &a);
+	if (ret)
 		goto out;
+	ret = SG_EXIT_FAIL;
 	if (a.ns && !a.nn) {
 		ret = sg_usage("allow", "--resolver is for host names, and none is given");
 		goto out;
@@ -486,19 +498,14 @@ fail:
 static int do_allow_del(int argc, char **argv)
 {
 	struct allow_args a = {};
-	int first, lock = -ENOENT, ret = SG_EXIT_FAIL;
+	int lock = -ENOENT, ret = SG_EXIT_FAIL;
 	struct sg_maps m;
 	bool maps = false;
 
-	first = sg_getopt(argc, argv, "allow", NULL, NULL, NULL, NULL);
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	argc -= first;
-	argv += first;
-	if (argc < 1)
-		return sg_usage("allow", "allow del needs at least one prefix or host name");
-	if (args_split(argc, argv, &a))
+	ret = args_read(argc, argv, "del", NULL, &a);
+	if (ret)
 		goto out;
+	ret = SG_EXIT_FAIL;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		goto out;
 	maps = true;
@@ -532,15 +539,24 @@ static __u32 left(__u32 t, __u32 now)
 	return (__s32)(t - now) > 0 ? t - now : 0;
 }
 
+/* The host names of `allow list`: the column's context. */
+struct list_names {
+	const struct sg_hostname *hn;
+	size_t nhn;
+	__u32 now;
+};
+
 /* The names of entry K: into ARR (JSON) or BUF (text). */
-static void entry_names(const struct sg_hostname *hn, size_t nhn,
-			const struct sg_lpm_key *k, __u32 now, json_object *arr,
+static void entry_names(const struct sg_prefix_column *c,
+			const struct sg_lpm_key *k, json_object *arr,
 			char *buf, size_t len)
 {
+	const struct list_names *ln = c->ctx;
+	const struct sg_hostname *hn = ln->hn;
 	const struct sg_hostaddr *h;
+	size_t i, off = 0, nhn = ln->nhn;
+	__u32 j, now = ln->now;
 	json_object *o;
-	size_t i, off = 0;
-	__u32 j;
 
 	if (buf)
 		buf[0] = '\0';
@@ -597,66 +613,27 @@ static int names_read(struct sg_hostname **hn, size_t *n)
 
 static int do_allow_list(int argc, char **argv)
 {
-	struct sg_prefix_entry *v = NULL;
-	struct sg_hostname *hn = NULL;
-	size_t n = 0, nhn = 0, i;
-	json_object *arr, *o, *names;
-	char buf[64], who[1024];
-	__u32 now = sg_hn_now();
-	struct sg_maps m;
-	bool any = false;
-	int first, err;
+	struct sg_prefix_entry *v;
+	struct sg_hostname *hn;
+	struct list_names ln = { .now = sg_hn_now() };
+	struct sg_prefix_column col = { .title = "NAME", .key = "names",
+					.fill = entry_names, .ctx = &ln };
+	size_t n;
+	int first;
 
 	first = sg_getopt(argc, argv, "allow", NULL, NULL, NULL, NULL);
 	if (first < 0)
 		return SG_EXIT_USAGE;
 	if (argc > first)
 		return sg_usage("allow", "unexpected argument '%s'", argv[first]);
-	if (sg_need_privileges(false) || sg_maps_open(&m))
+	if (sg_prefix_read(&allowlist, &v, &n))
 		return SG_EXIT_FAIL;
-	err = sg_prefix_dump(m.allow, &v, &n);
-	sg_maps_close(&m);
-	if (err) {
-		sg_prefix_error(&allowlist, err, "cannot read the list");
-		return SG_EXIT_FAIL;
-	}
-	if (names_read(&hn, &nhn)) {
+	if (names_read(&hn, &ln.nhn)) {
 		free(v);
 		return SG_EXIT_FAIL;
 	}
-	if (sg_env.json) {
-		arr = json_object_new_array();
-		for (i = 0; i < n; i++) {
-			sg_format_prefix(&v[i].key, buf, sizeof(buf));
-			o = json_object_new_object();
-			json_object_object_add(o, "prefix", json_object_new_string(buf));
-			json_object_object_add(o, "origin",
-					       json_object_new_string(sg_origin_name(v[i].val.origin)));
-			names = json_object_new_array();
-			entry_names(hn, nhn, &v[i].key, now, names, NULL, 0);
-			json_object_object_add(o, "names", names);
-			json_object_array_add(arr, o);
-		}
-		sg_json_print(arr);
-		goto out;
-	}
-	for (i = 0; i < n && !any; i++) {
-		entry_names(hn, nhn, &v[i].key, now, NULL, who, sizeof(who));
-		any = who[0];
-	}
-	if (any)
-		printf("%-44s %-7s %s\n", "PREFIX", "ORIGIN", "NAME");
-	else
-		printf("%-44s %s\n", "PREFIX", "ORIGIN");
-	for (i = 0; i < n; i++) {
-		sg_format_prefix(&v[i].key, buf, sizeof(buf));
-		entry_names(hn, nhn, &v[i].key, now, NULL, who, sizeof(who));
-		if (who[0])
-			printf("%-44s %-7s %s\n", buf, sg_origin_name(v[i].val.origin), who);
-		else
-			printf("%-44s %s\n", buf, sg_origin_name(v[i].val.origin));
-	}
-out:
+	ln.hn = hn;
+	sg_prefix_print(v, n, &col);
 	free(v);
 	free(hn);
 	return SG_EXIT_OK;

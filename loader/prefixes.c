@@ -362,25 +362,33 @@ out:
 	return ret;
 }
 
-int sg_prefix_show(const struct sg_prefix_list *l, int argc, char **argv)
+int sg_prefix_read(const struct sg_prefix_list *l, struct sg_prefix_entry **out,
+		   size_t *n)
 {
-	struct sg_prefix_entry *v = NULL;
-	json_object *arr, *o;
 	struct sg_maps m;
-	char buf[64];
-	size_t n = 0, i;
 	int err;
 
-	if (argc > 0)
-		return sg_usage(l->verb, "unexpected argument '%s'", argv[0]);
+	*out = NULL;
+	*n = 0;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	err = sg_prefix_dump(l->fd(&m), &v, &n);
+	err = sg_prefix_dump(l->fd(&m), out, n);
 	sg_maps_close(&m);
 	if (err) {
 		sg_prefix_error(l, err, "cannot read the list");
 		return SG_EXIT_FAIL;
 	}
+	return SG_EXIT_OK;
+}
+
+void sg_prefix_print(const struct sg_prefix_entry *v, size_t n,
+		     const struct sg_prefix_column *col)
+{
+	char buf[64], extra[1024] = "";
+	json_object *arr, *o, *more;
+	bool any = false;
+	size_t i;
+
 	if (sg_env.json) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++) {
@@ -389,16 +397,45 @@ int sg_prefix_show(const struct sg_prefix_list *l, int argc, char **argv)
 			json_object_object_add(o, "prefix", json_object_new_string(buf));
 			json_object_object_add(o, "origin",
 					       json_object_new_string(sg_origin_name(v[i].val.origin)));
+			if (col) {
+				more = json_object_new_array();
+				col->fill(col, &v[i].key, more, NULL, 0);
+				json_object_object_add(o, col->key, more);
+			}
 			json_object_array_add(arr, o);
 		}
 		sg_json_print(arr);
-	} else {
-		printf("%-44s %s\n", "PREFIX", "ORIGIN");
-		for (i = 0; i < n; i++) {
-			sg_format_prefix(&v[i].key, buf, sizeof(buf));
-			printf("%-44s %s\n", buf, sg_origin_name(v[i].val.origin));
-		}
+		return;
 	}
+	for (i = 0; col && i < n && !any; i++) {
+		col->fill(col, &v[i].key, NULL, extra, sizeof(extra));
+		any = extra[0];
+	}
+	if (any)
+		printf("%-44s %-7s %s\n", "PREFIX", "ORIGIN", col->title);
+	else
+		printf("%-44s %s\n", "PREFIX", "ORIGIN");
+	for (i = 0; i < n; i++) {
+		sg_format_prefix(&v[i].key, buf, sizeof(buf));
+		if (any)
+			col->fill(col, &v[i].key, NULL, extra, sizeof(extra));
+		if (extra[0])
+			printf("%-44s %-7s %s\n", buf, sg_origin_name(v[i].val.origin), extra);
+		else
+			printf("%-44s %s\n", buf, sg_origin_name(v[i].val.origin));
+	}
+}
+
+int sg_prefix_show(const struct sg_prefix_list *l, int argc, char **argv)
+{
+	struct sg_prefix_entry *v;
+	size_t n;
+
+	if (argc > 0)
+		return sg_usage(l->verb, "unexpected argument '%s'", argv[0]);
+	if (sg_prefix_read(l, &v, &n))
+		return SG_EXIT_FAIL;
+	sg_prefix_print(v, n, NULL);
 	free(v);
 	return SG_EXIT_OK;
 }

@@ -55,6 +55,28 @@ int sg_read_prefix_file(const char *path, struct sg_lpm_key **out, size_t *n);
 int sg_prefix_add(const struct sg_prefix_list *l, int argc, char **argv);
 int sg_prefix_del(const struct sg_prefix_list *l, int argc, char **argv);
 int sg_prefix_show(const struct sg_prefix_list *l, int argc, char **argv);
+
+/*
+ * A column of `list` beyond the prefix and its origin (the allowlist's
+ * host names): FILL writes entry K's into ARR (JSON, under KEY) or into
+ * BUF (text, under TITLE; empty when it has none).  The text column is
+ * shown when some entry has one.
+ */
+struct json_object;
+struct sg_prefix_column {
+	const char *title;
+	const char *key;
+	void (*fill)(const struct sg_prefix_column *c, const struct sg_lpm_key *k,
+		     struct json_object *arr, char *buf, size_t len);
+	const void *ctx;
+};
+
+/* The list's entries, sorted; free *OUT.  SG_EXIT_OK, or a message and SG_EXIT_FAIL. */
+int sg_prefix_read(const struct sg_prefix_list *l, struct sg_prefix_entry **out,
+		   size_t *n);
+/* Print entries V, in JSON when asked, with column COL (or NULL). */
+void sg_prefix_print(const struct sg_prefix_entry *v, size_t n,
+		     const struct sg_prefix_column *col);
 /* Parse the options of a sub-verb (argv[0]), then run FN on the rest. */
 int sg_prefix_run(const struct sg_prefix_list *l, int argc, char **argv,
 		  int (*fn)(const struct sg_prefix_list *, int, char **));
