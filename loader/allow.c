@@ -539,6 +539,21 @@ static __u32 left(__u32 t, __u32 now)
 	return (__s32)(t - now) > 0 ? t - now : 0;
 }
 
+/*
+ * The options of a sub-verb that takes no argument (list, names):
+ * SG_EXIT_OK, or the exit code after a message.
+ */
+static int no_args(int argc, char **argv)
+{
+	int first = sg_getopt(argc, argv, "allow", NULL, NULL, NULL, NULL);
+
+	if (first < 0)
+		return SG_EXIT_USAGE;
+	if (argc > first)
+		return sg_usage("allow", "unexpected argument '%s'", argv[first]);
+	return SG_EXIT_OK;
+}
+
 /* The host names of `allow list`: the column's context. */
 struct list_names {
 	const struct sg_hostname *hn;
@@ -619,13 +634,11 @@ static int do_allow_list(int argc, char **argv)
 	struct sg_prefix_column col = { .title = "NAME", .key = "names",
 					.fill = entry_names, .ctx = &ln };
 	size_t n;
-	int first;
+	int ret;
 
-	first = sg_getopt(argc, argv, "allow", NULL, NULL, NULL, NULL);
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	if (argc > first)
-		return sg_usage("allow", "unexpected argument '%s'", argv[first]);
+	ret = no_args(argc, argv);
+	if (ret)
+		return ret;
 	if (sg_prefix_read(&allowlist, &v, &n))
 		return SG_EXIT_FAIL;
 	if (names_read(&hn, &ln.nhn)) {
@@ -715,13 +728,11 @@ static int do_allow_names(int argc, char **argv)
 	const struct sg_hostname_val *v;
 	struct sg_maps m;
 	json_object *arr;
-	int first;
+	int ret;
 
-	first = sg_getopt(argc, argv, "allow", NULL, NULL, NULL, NULL);
-	if (first < 0)
-		return SG_EXIT_USAGE;
-	if (argc > first)
-		return sg_usage("allow", "unexpected argument '%s'", argv[first]);
+	ret = no_args(argc, argv);
+	if (ret)
+		return ret;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
 	sg_maps_close(&m);
