@@ -50,6 +50,15 @@ void sg_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void sg_msgf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
 int sg_usage(const char *cmd, const char *fmt, ...)
 {
 	const char *syn = sg_cmd_synopsis(cmd);

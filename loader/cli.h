@@ -38,6 +38,12 @@ extern struct sg_env sg_env;
 /* libbpf's messages: silent unless --verbose. */
 int sg_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap);
 void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Write a message into BUF (LEN bytes), cut at its end if it must be: for
+ * the errors that functions hand back to their callers.
+ */
+void sg_msgf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print a usage error for CMD and return SG_EXIT_USAGE. */
 int sg_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,19 +52,6 @@ static const char *const status_names[SG_DNS_STATUS_MAX] = {
 	[SG_DNS_BADREPLY]	= "bad reply",
 	[SG_DNS_ERROR]		= "error",
 };
-
-/* The message of a failure (cut at the buffer's end, if it must be). */
-static void say(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 const char *sg_dns_status_name(int status)
 {
@@ -437,7 +423,7 @@ static int query(struct query *Q, const struct sg_dns_server *srv, size_t n,
 
 	qlen = build_query(Q->name, Q->type, qbuf, sizeof(qbuf));
 	if (qlen < 0) {
-		say(why, wlen, "the name %s is too long for a query", Q->name);
+		sg_msgf(why, wlen, "the name %s is too long for a query", Q->name);
 		return SG_DNS_ERROR;
 	}
 	why[0] = '\0';
@@ -446,7 +432,7 @@ static int query(struct query *Q, const struct sg_dns_server *srv, size_t n,
 			if (skip[i])
 				continue;
 			if (cancel && *cancel) {
-				say(why, wlen, "stopped");
+				sg_msgf(why, wlen, "stopped");
 				return SG_DNS_ERROR;
 			}
 			sg_format_dns_server(&srv[i], who, sizeof(who));
@@ -458,20 +444,20 @@ static int query(struct query *Q, const struct sg_dns_server *srv, size_t n,
 				if (rcode == ns_r_noerror)
 					return SG_DNS_OK;
 				if (rcode == ns_r_nxdomain) {
-					say(why, wlen, "NXDOMAIN (no such name) from %s", who);
+					sg_msgf(why, wlen, "NXDOMAIN (no such name) from %s", who);
 					return SG_DNS_NXDOMAIN;
 				}
 				/* this server will say the same again */
 				skip[i] = true;
 				if (rcode == ns_r_servfail) {
 					answered = SG_DNS_SERVFAIL;
-					say(why, wlen, "SERVFAIL (server failure) from %s", who);
+					sg_msgf(why, wlen, "SERVFAIL (server failure) from %s", who);
 				} else if (rcode == ns_r_refused) {
 					answered = SG_DNS_REFUSED;
-					say(why, wlen, "REFUSED from %s (it does not resolve names for us)", who);
+					sg_msgf(why, wlen, "REFUSED from %s (it does not resolve names for us)", who);
 				} else {
 					answered = SG_DNS_BADREPLY;
-					say(why, wlen, "error code %d from %s", rcode, who);
+					sg_msgf(why, wlen, "error code %d from %s", rcode, who);
 				}
 				continue;
 			}
@@ -479,11 +465,11 @@ static int query(struct query *Q, const struct sg_dns_server *srv, size_t n,
 				timeouts++;
 			} else if (r == -EBADMSG || r == -EMSGSIZE) {
 				answered = SG_DNS_BADREPLY;
-				say(why, wlen, "a reply from %s that cannot be read", who);
+				sg_msgf(why, wlen, "a reply from %s that cannot be read", who);
 				skip[i] = true;
 			} else {
 				/* refused connection, no route: a later try may do better */
-				say(unreach, sizeof(unreach), "cannot reach %s: %s", who,
+				sg_msgf(unreach, sizeof(unreach), "cannot reach %s: %s", who,
 				    strerror(-r));
 			}
 		}
@@ -493,11 +479,11 @@ static int query(struct query *Q, const struct sg_dns_server *srv, size_t n,
 		return answered;
 	if (timeouts) {
 		server_list(srv, n, all, sizeof(all));
-		say(why, wlen, "timeout: no answer from %s (%d tries, %d s each)",
+		sg_msgf(why, wlen, "timeout: no answer from %s (%d tries, %d s each)",
 		    all, SG_DNS_TRIES, SG_DNS_TRY_S);
 		return SG_DNS_TIMEOUT;
 	}
-	say(why, wlen, "%s", unreach);
+	sg_msgf(why, wlen, "%s", unreach);
 	return SG_DNS_UNREACHABLE;
 }
 
@@ -642,7 +628,7 @@ static int lookup(struct query *Q, const char *name, __u16 type,
 	if (st != SG_DNS_OK)
 		return st;
 	if (take(Q, a, targets, nt, ttl)) {
-		say(a->why, sizeof(a->why), "an answer for %s that cannot be read",
+		sg_msgf(a->why, sizeof(a->why), "an answer for %s that cannot be read",
 			 name);
 		return SG_DNS_BADREPLY;
 	}
@@ -672,7 +658,7 @@ void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t 
 	targets = calloc(SG_DNS_SRV_MAX, sizeof(*targets));
 	if (!Q || !targets) {
 		a->status = SG_DNS_ERROR;
-		say(a->why, sizeof(a->why), "out of memory");
+		sg_msgf(a->why, sizeof(a->why), "out of memory");
 		goto out;
 	}
 	/* the name's own addresses */
@@ -717,10 +703,10 @@ void sg_dns_resolve(const char *name, const struct sg_dns_server *given, size_t 
 	} else {
 		a->status = SG_DNS_NODATA;
 		if (nt)
-			say(a->why, sizeof(a->why), "no records: the %u SRV target%s of _sip._udp.%s %s no A or AAAA record at %s",
+			sg_msgf(a->why, sizeof(a->why), "no records: the %u SRV target%s of _sip._udp.%s %s no A or AAAA record at %s",
 				 nt, nt == 1 ? "" : "s", name, nt == 1 ? "has" : "have", list);
 		else
-			say(a->why, sizeof(a->why), "no records: %s has no A, AAAA or _sip._udp SRV record for it",
+			sg_msgf(a->why, sizeof(a->why), "no records: %s has no A, AAAA or _sip._udp SRV record for it",
 				 list);
 	}
 	goto out;

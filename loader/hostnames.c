@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,18 +604,6 @@ out:
 #define HN_STATE_MAGIC		"sipguard-hostnames"
 #define HN_STATE_VERSION	1
 
-static void msgf(char *msg, size_t mlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void msgf(char *msg, size_t mlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, mlen, fmt, ap);
-	va_end(ap);
-}
-
 long sg_hn_save_file(const char *path, char *msg, size_t mlen)
 {
 	char tmp[SG_PATH_MAX + 8], a[64];
@@ -628,14 +615,14 @@ long sg_hn_save_file(const char *path, char *msg, size_t mlen)
 
 	fd = sg_hn_open(false);
 	if (fd == -1) {
-		msgf(msg, mlen, "cannot open the host names");
+		sg_msgf(msg, mlen, "cannot open the host names");
 		return -EIO;
 	}
 	if (fd >= 0) {
 		err = sg_hn_dump(fd, &hn, &n);
 		close(fd);
 		if (err) {
-			msgf(msg, mlen, "cannot read the host names: %s", strerror(-err));
+			sg_msgf(msg, mlen, "cannot read the host names: %s", strerror(-err));
 			return err;
 		}
 	}
@@ -643,7 +630,7 @@ long sg_hn_save_file(const char *path, char *msg, size_t mlen)
 	f = fopen(tmp, "we");
 	if (!f) {
 		err = -errno;
-		msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(errno));
+		sg_msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(errno));
 		free(hn);
 		return err;
 	}
@@ -664,14 +651,14 @@ long sg_hn_save_file(const char *path, char *msg, size_t mlen)
 		err = -errno;
 		fclose(f);
 		unlink(tmp);
-		msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(-err));
+		sg_msgf(msg, mlen, "cannot write %s: %s", tmp, strerror(-err));
 		return err;
 	}
 	fclose(f);
 	if (rename(tmp, path)) {
 		err = -errno;
 		unlink(tmp);
-		msgf(msg, mlen, "cannot rename %s to %s: %s", tmp, path, strerror(-err));
+		sg_msgf(msg, mlen, "cannot rename %s to %s: %s", tmp, path, strerror(-err));
 		return err;
 	}
 	return n;
@@ -698,7 +685,7 @@ static int read_state(const char *path, struct saved_name **out, size_t *n,
 	f = fopen(path, "re");
 	if (!f) {
 		c = -errno;
-		msgf(msg, mlen, "cannot read %s: %s", path, strerror(errno));
+		sg_msgf(msg, mlen, "cannot read %s: %s", path, strerror(errno));
 		return c;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -752,7 +739,7 @@ bad:
 	fclose(f);
 bad_closed:
 	free(v);
-	msgf(msg, mlen, "%s:%zu: %s: the file is damaged or not a sipguard host-name file; nothing restored from it",
+	sg_msgf(msg, mlen, "%s:%zu: %s: the file is damaged or not a sipguard host-name file; nothing restored from it",
 	     path, lineno, end == (size_t)-1 ? "no 'end' line, or a bad line" :
 	     "a bad line or count");
 	return -EINVAL;
@@ -791,7 +778,7 @@ long sg_hn_restore_file(const struct sg_maps *m, const char *path, char *msg,
 	close(fd);
 	free(saved);
 	if (done && sg_hn_settle(m)) {
-		msgf(msg, mlen, "cannot put the restored addresses in the allowlist (see above)");
+		sg_msgf(msg, mlen, "cannot put the restored addresses in the allowlist (see above)");
 		return -EIO;
 	}
 	return done;
