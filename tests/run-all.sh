@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line "N passed, M failed" that
-# sums them all.  Each suite prints its own summary as its last line.
+# sums them all, after the names of the tests that failed ("== failed:
+# SUITE: TEST", so that the tail of a CI log names them).  Each suite
+# prints its own summary as its last line.
 # An entry vm:KERNEL[,KERNEL...] runs the kernel-dependent suites again
 # inside VMs with those stock Debian kernels (all of tests/vm/suite.sh's
 # list: every suite that depends on the kernel), side by side
@@ -12,6 +14,7 @@ set -u
 cd "$(dirname "$0")/.."
 total_pass=0
 total_fail=0
+failed=()
 suites=("$@")
 if [ ${#suites[@]} = 0 ]; then
 	suites=(build/tests/test_host build/tests/test_hdr tests/test_cross_host.sh tests/fuzz_smoke.sh tests/test_sipdiff.sh build/tests/test_xdp build/tests/test_escape tests/test_cli.sh tests/test_e2e.sh tests/test_l7_e2e.sh tests/test_nat_e2e.sh tests/test_flows_e2e.sh tests/test_observe.sh tests/test_dns.sh tests/test_links.sh tests/test_share.sh tests/test_deb.sh)
@@ -36,6 +39,10 @@ for s in "${suites[@]}"; do
 	out=$(mktemp)
 	"${run[@]}" 2>&1 | tee "$out"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	# the names of failed tests, again at the end (a CI log's tail)
+	while read -r name; do
+		failed+=("$s: $name")
+	done < <(sed -nE 's/^ *(test_[A-Za-z0-9_/]+) +FAILED.*/\1/p; s/^FAIL (test_[A-Za-z0-9_/]+).*/\1/p; s/^(== vm [^:]+: the VM ended.*)/\1/p' "$out")
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "== $s: no summary line (crashed?)"
@@ -46,6 +53,9 @@ for s in "${suites[@]}"; do
 	f=${line#*, }; f=${f%% failed*}
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+done
+for f in "${failed[@]}"; do
+	echo "== failed: $f"
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]
