@@ -22,16 +22,17 @@
 #include "maps.h"
 #include "flowset.h"
 
-/* Where a pair's flows may be: both sets and the tag. */
+/* Where a pair's flows may be: both sets, the tag, the filter's bit. */
 struct flow_where {
 	__u32 set[2];
+	__u32 bit;
 	__u8 tag;
 };
 
 static __always_inline struct flow_where flow_where_h(__u32 h)
 {
 	struct flow_where w = { .set = { sg_flow_set1(h), sg_flow_set2(h) },
-				.tag = sg_flow_tag(h) };
+				.bit = sg_fb_bit(h), .tag = sg_flow_tag(h) };
 
 	return w;
 }
@@ -52,6 +53,43 @@ static __always_inline struct flow_where flow_where_v4(const struct sg_addr *a,
 static __always_inline struct sg_flow_set *flow_set(__u32 i)
 {
 	return bpf_map_lookup_elem(&sg_flows, &i);
+}
+
+static __always_inline struct sg_flow_bits *flow_bits(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&sg_flowbits, &zero);
+}
+
+/*
+ * *P |= M, atomically: BPF_ATOMIC | BPF_W with BPF_OR (Linux 5.12).
+ * clang emits the 32-bit atomics only with -mcpu=v3, which would change
+ * the code of every program; written out here instead.  32-bit words,
+ * because userspace ORs into the same words (lib/flowtab.c), and a
+ * 32-bit host has no 64-bit atomic that the kernel's would respect.
+ */
+static __always_inline void sg_atomic_or32(__u32 *p, __u32 m)
+{
+	register __u64 r3 asm("r3") = m;
+
+	asm volatile("lock *(u32 *)(%[p] + 0) |= w3"
+		     : : [p] "r"(p), "r"(r3) : "memory");
+}
+
+/*
+ * The pair's bit in both halves of the flows' filter (include/sipguard.h,
+ * struct sg_flow_bits): before a new flow goes in and again after.
+ */
+static __always_inline void flow_bit_set(__u32 bit)
+{
+	struct sg_flow_bits *f = flow_bits();
+	__u32 i = (bit >> 5) & (SG_FB_WORDS - 1), m = 1u << (bit & 31);
+
+	if (!f)
+		return;
+	sg_atomic_or32(&f->w[0][i], m);
+	sg_atomic_or32(&f->w[1][i], m);
 }
 
 /* The slots of S whose tag is TAG: bit 8*i+7 for slot i (flowset.h). */

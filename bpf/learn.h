@@ -207,8 +207,9 @@ static __always_inline __u32 set_free(const struct sg_flow_set *s)
 /*
  * Refresh the flow, or make it when R opens one: into a free or expired
  * slot of the emptier of its two sets, else of the other, else in place
- * of the first set's victim, else the second's.  Returns what was done
- * (enum flow_did).
+ * of the first set's victim, else the second's, with the pair's bit in
+ * the flows' filter set around it.  Returns what was done (enum
+ * flow_did).
  */
 __attribute__((noinline))
 int sg_learn(struct learn_req *r, int keepalive)
@@ -235,6 +236,8 @@ int sg_learn(struct learn_req *r, int keepalive)
 	 * filling the last free slots of a set never evict each other.
 	 */
 	if (did == FLOW_NOTHING && r->opens) {
+		/* the filter's bit before the flow: no reader misses it */
+		flow_bit_set(fw.bit);
 		s0 = flow_set(fw.set[0]);
 		s1 = flow_set(fw.set[1]);
 		a = fw.set[0];
@@ -250,6 +253,9 @@ int sg_learn(struct learn_req *r, int keepalive)
 			did = sg_set_put(r, a | PUT_EVICT);
 		if (did == FLOW_FULL)
 			did = sg_set_put(r, b | PUT_EVICT);
+		/* and after it: a rebuild may have cleared a half meanwhile */
+		if (did != FLOW_FULL)
+			flow_bit_set(fw.bit);
 	}
 	count_did(did, keepalive);
 	return did;

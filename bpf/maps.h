@@ -54,6 +54,20 @@ struct {
 	__uint(max_entries, SG_FLOW_SETS);
 } sg_flows SEC(".maps");
 
+/*
+ * The flows' filter (include/sipguard.h, struct sg_flow_bits): one bit
+ * per pair, asked before the sets.  Mappable, so that userspace sets its
+ * bits with atomic ORs as the programs do (a write of the whole value
+ * could undo a bit the learner set meanwhile).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct sg_flow_bits);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} sg_flowbits SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);

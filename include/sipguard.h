@@ -242,6 +242,52 @@ struct sg_flow_set {
 };
 
 /*
+ * The flows' filter (sg_flowbits): one bit per pair {remote addr, local
+ * port}, the low SG_FB_LOG bits of its sg_flow_hash(), set for every pair
+ * that has a flow in sg_flows.  The XDP verdict asks it before the two
+ * sets: a clear bit means no flow, and a stranger's INVITE costs one word
+ * of a 128 KiB array instead of two lines of the 4.8 MiB table.  A set bit
+ * (a pair with flows, or another pair's, or one whose flows are gone)
+ * sends the reader on to the sets.
+ *
+ * Every writer of a new flow (the learner, userspace) sets its pair's bit
+ * in both halves, before the flow goes in (so that no reader misses it)
+ * and again after (so that a rebuild that cleared the half meanwhile
+ * keeps it), with an atomic OR: a plain store could undo another writer's
+ * bit.  Bits are never cleared in the half readers use (use): a rebuild
+ * (lib/flowtab.c, the daemon's and `attach`'s) clears the other half,
+ * sets the bits of every flow in the table, and makes that half the one
+ * readers use, no sooner than SG_FB_SETTLE_S after it last did so (a
+ * reader that read use before that flip has long finished).  use 0 (a
+ * map no rebuild has written yet) sends every reader to the sets.
+ */
+#define SG_FB_LOG		20				/* bits per half */
+#define SG_FB_WORDS		(1u << (SG_FB_LOG - 5))		/* 32-bit words */
+#define SG_FB_SETTLE_S		2
+
+struct sg_flow_bits {
+	__u32 use;		/* 0: not built; 1 + the half readers use */
+	__u32 rebuilt_s;	/* sg_flowtab_now() of the last rebuild */
+	__u32 w[2][SG_FB_WORDS];
+};
+
+static inline __u32 sg_fb_bit(__u32 h)
+{
+	return h & ((1u << SG_FB_LOG) - 1);
+}
+
+/* May a pair whose bit is B (sg_fb_bit()) have a flow, by F's half in use? */
+static inline int sg_fb_maybe(const struct sg_flow_bits *f, __u32 b)
+{
+	__u32 use = f->use;
+
+	b = sg_fb_bit(b);
+	if (!use)
+		return 1;
+	return (f->w[(use - 1) & 1][b >> 5] >> (b & 31)) & 1;
+}
+
+/*
  * The pair's hash: one multiply-xorshift round per 32-bit word of the
  * remote address (its bytes little-endian, whatever the host's order),
  * one for the local port, a final mix.  Its high bits choose the first
@@ -594,6 +640,7 @@ struct sg_evstate {
 #define SG_META_CONNTRACK	(1u << 3)	/* the conntrack variant (--conntrack) */
 #define SG_META_DISPATCHER	(1u << 4)	/* XDP in libxdp's dispatcher */
 #define SG_META_TCX		(1u << 5)	/* the learner is a tcx link */
+#define SG_META_FLOWBITS	(1u << 6)	/* its programs keep sg_flowbits */
 
 struct sg_iface_meta {
 	__u32 ifindex;
@@ -621,6 +668,7 @@ struct sg_iface_meta {
 #define SG_MAP_FRAGS		"sg_frags"
 #define SG_MAP_CONFIG		"sg_config"
 #define SG_MAP_ALLOWBITS	"sg_allowbits"
+#define SG_MAP_FLOWBITS		"sg_flowbits"
 #define SG_MAP_FLOWSTAT		"sg_flowstat"
 #define SG_MAP_STATIC		"sg_flows_static"
 #define SG_MAP_PENDING		"sg_pending"
@@ -658,6 +706,7 @@ struct sg_iface_meta {
 	X(users,	SG_MAP_USERS,		"users")		\
 	X(ua,		SG_MAP_UA,		NULL)			\
 	X(allowbits,	SG_MAP_ALLOWBITS,	NULL)			\
+	X(flowbits,	SG_MAP_FLOWBITS,	NULL)			\
 	X(events,	SG_MAP_EVENTS,		NULL)			\
 	X(evstate,	SG_MAP_EVSTATE,		NULL)			\
 	X(flowstat,	SG_MAP_FLOWSTAT,	NULL)			\

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 
 #include "flowtab.h"
@@ -113,12 +114,102 @@ static __u32 set_used(const struct sg_flow_set *s)
 	return n;
 }
 
-int sg_flowtab_put(int fd, const struct sg_flow_slot *slot)
+/* The map's memory is whole pages. */
+static size_t bits_len(void)
 {
-	struct sg_flow_key k = { .addr = slot->addr,
-				 .remote_port = slot->remote_port,
-				 .local_port = slot->local_port };
-	__u32 h = sg_flow_hash(&slot->addr, slot->local_port);
+	size_t pg = 4096, len = sizeof(struct sg_flow_bits);
+
+	return (len + pg - 1) / pg * pg;
+}
+
+struct sg_flow_bits *sg_flowbits_map(int fd)
+{
+	void *p = mmap(NULL, bits_len(), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void sg_flowbits_unmap(struct sg_flow_bits *bits)
+{
+	if (bits)
+		munmap(bits, bits_len());
+}
+
+void sg_flowbits_clear(struct sg_flow_bits *bits)
+{
+	memset(bits->w, 0, sizeof(bits->w));
+	bits->rebuilt_s = sg_flowtab_now();
+	__atomic_store_n(&bits->use, 1, __ATOMIC_RELEASE);
+}
+
+void sg_flowbits_set(struct sg_flow_bits *bits, __u32 h)
+{
+	__u32 b = sg_fb_bit(h), m = 1u << (b & 31);
+
+	__atomic_fetch_or(&bits->w[0][b >> 5], m, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&bits->w[1][b >> 5], m, __ATOMIC_SEQ_CST);
+}
+
+long sg_flowbits_count(const struct sg_flow_bits *bits)
+{
+	__u32 use = __atomic_load_n(&bits->use, __ATOMIC_ACQUIRE), i;
+	long n = 0;
+
+	if (!use)
+		return -1;
+	for (i = 0; i < SG_FB_WORDS; i++)
+		n += __builtin_popcount(bits->w[(use - 1) & 1][i]);
+	return n;
+}
+
+struct rebuild {
+	__u32 *half;
+};
+
+static int rebuild_one(const struct sg_flow_slot *w, __u32 set, __u32 way,
+		       void *arg)
+{
+	struct rebuild *r = arg;
+	__u32 b = sg_fb_bit(sg_flow_hash(&w->addr, w->local_port));
+
+	__atomic_fetch_or(&r->half[b >> 5], 1u << (b & 31), __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/*
+ * Why the order holds (include/sipguard.h, struct sg_flow_bits): the
+ * half is cleared before any set is read, and each set is read under its
+ * lock.  A writer that put its flow into a set before the rebuild read
+ * that set has it read; one that put it after ORs its bit after the
+ * clear, since its unlock came after the rebuild's read of the set.
+ */
+int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits)
+{
+	__u32 use = __atomic_load_n(&bits->use, __ATOMIC_ACQUIRE);
+	__u32 now = sg_flowtab_now(), next = use == 1 ? 1 : 0;
+	struct rebuild r = { .half = bits->w[next] };
+	__u32 i;
+	int err;
+
+	if (use && now - __atomic_load_n(&bits->rebuilt_s, __ATOMIC_RELAXED) <
+		   SG_FB_SETTLE_S)
+		return 0;
+	for (i = 0; i < SG_FB_WORDS; i++)
+		__atomic_store_n(&r.half[i], 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	err = sg_flowtab_walk(fd, rebuild_one, &r);
+	if (err)
+		return err;
+	__atomic_store_n(&bits->rebuilt_s, sg_flowtab_now(), __ATOMIC_RELAXED);
+	__atomic_store_n(&bits->use, next + 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* sg_flowtab_put() without the filter. */
+static int put_in(int fd, const struct sg_flow_slot *slot,
+		  const struct sg_flow_key *k, __u32 h)
+{
 	__u32 sets[2] = { sg_flow_set1(h), sg_flow_set2(h) };
 	__u8 tag = sg_flow_tag(h);
 	__u32 now = sg_flowtab_now(), j, did, pass;
@@ -130,7 +221,7 @@ int sg_flowtab_put(int fd, const struct sg_flow_slot *slot)
 		err = set_read(fd, sets[i], &s);
 		if (err)
 			return err;
-		j = find_in(&s, tag, &k, false);
+		j = find_in(&s, tag, k, false);
 		if (j < SG_FLOW_WAYS) {
 			s.way[j] = *slot;
 			return set_write(fd, sets[i], &s);
@@ -152,6 +243,26 @@ int sg_flowtab_put(int fd, const struct sg_flow_slot *slot)
 		}
 	}
 	return -ENOSPC;
+}
+
+int sg_flowtab_put(int fd, struct sg_flow_bits *bits,
+		   const struct sg_flow_slot *slot)
+{
+	struct sg_flow_key k = { .addr = slot->addr,
+				 .remote_port = slot->remote_port,
+				 .local_port = slot->local_port };
+	__u32 h = sg_flow_hash(&slot->addr, slot->local_port);
+	int err;
+
+	if (!bits)
+		return -EINVAL;
+	/* before the flow, so that no reader misses it */
+	sg_flowbits_set(bits, h);
+	err = put_in(fd, slot, &k, h);
+	/* and after it: a rebuild may have cleared a half meanwhile */
+	if (!err)
+		sg_flowbits_set(bits, h);
+	return err;
 }
 
 static int del_in(int fd, __u32 i, const struct sg_flow_key *k, __u8 tag,
@@ -291,7 +402,8 @@ int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
  * first, then written in batches.  Returns how many found a slot, or
  * -errno.
  */
-int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
+int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
+		    const struct sg_flow_slot *slots, size_t n)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_F_LOCK);
 	struct sg_flow_set *all;
@@ -299,6 +411,8 @@ int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
 	size_t f;
 	int placed = 0, err = 0, t;
 
+	if (!bits)
+		return -EINVAL;
 	all = calloc(SG_FLOW_SETS, sizeof(*all));
 	keys = calloc(SG_FLOW_SETS, sizeof(*keys));
 	if (!all || !keys) {
@@ -329,11 +443,16 @@ int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n)
 	}
 	for (i = 0; i < SG_FLOW_SETS; i++)
 		keys[i] = i;
+	/* the bits before the flows and after them, as sg_flowtab_put() */
+	for (f = 0; f < n; f++)
+		sg_flowbits_set(bits, sg_flow_hash(&slots[f].addr, slots[f].local_port));
 	for (i = 0; i < SG_FLOW_SETS && !err; i += BATCH) {
 		cnt = BATCH;
 		if (bpf_map_update_batch(fd, keys + i, all + i, &cnt, &o))
 			err = -errno;
 	}
+	for (f = 0; f < n && !err; f++)
+		sg_flowbits_set(bits, sg_flow_hash(&slots[f].addr, slots[f].local_port));
 	free(all);
 	free(keys);
 	return err ? err : placed;

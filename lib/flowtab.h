@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The learned-flow table (sg_flows, include/sipguard.h) from userspace:
- * walk it, put a flow in (the daemon's restore, the tests), end flows.
+ * walk it, put a flow in (the daemon's restore, the tests), end flows;
+ * and its filter (sg_flowbits), which every writer of a flow keeps.
  * Host code shared by the sipguard program, the tests and the bench.
  *
  * A change reads a set and writes it back under the set's spin lock
@@ -28,12 +29,41 @@ typedef int (*sg_flowtab_cb)(const struct sg_flow_slot *slot, __u32 set,
 int sg_flowtab_walk(int fd, sg_flowtab_cb cb, void *arg);
 
 /*
+ * The flows' filter (sg_flowbits, struct sg_flow_bits): mapped from its
+ * map FD (NULL and errno on failure), unmapped.
+ */
+struct sg_flow_bits *sg_flowbits_map(int fd);
+void sg_flowbits_unmap(struct sg_flow_bits *bits);
+
+/*
+ * Empty both halves and use the first: an empty filter for an empty
+ * table, only where no program runs meanwhile (the tests, the bench).
+ */
+void sg_flowbits_clear(struct sg_flow_bits *bits);
+
+/* Set the bit of the pair of hash H in both halves, atomically. */
+void sg_flowbits_set(struct sg_flow_bits *bits, __u32 h);
+
+/* Bits set in the half in use; -1 when the filter is off (use 0). */
+long sg_flowbits_count(const struct sg_flow_bits *bits);
+
+/*
+ * Rebuild the filter from the table FD: clear the half readers do not
+ * use, set the bit of every flow in it, make it the half in use.  Only
+ * one rebuild at a time (the caller's lock), and none within
+ * SG_FB_SETTLE_S of the last: then it does nothing.  1 when rebuilt, 0
+ * when it was too soon, or -errno.
+ */
+int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits);
+
+/*
  * Put SLOT into the table as the learner would: the flow's slot if it is
  * there (overwritten), else a free, expired or evictable slot of one of
- * its two sets.  0, -ENOSPC when both sets hold only live protected
- * flows, or -errno.
+ * its two sets, its bit set in BITS before and after.  0, -ENOSPC when
+ * both sets hold only live protected flows, or -errno.
  */
-int sg_flowtab_put(int fd, const struct sg_flow_slot *slot);
+int sg_flowtab_put(int fd, struct sg_flow_bits *bits,
+		   const struct sg_flow_slot *slot);
 
 /*
  * End the flows of K (every remote port of the pair when ANY_RPORT).
@@ -50,11 +80,12 @@ int sg_flowtab_find(int fd, const struct sg_flow_key *k, bool any_rport,
 
 /*
  * Replace the whole table with SLOTS (N of them), placed as the learner
- * places flows into free slots; a flow whose two sets are full is left
- * out.  For a table known to be empty (the bench, a fresh restore).
- * Returns how many were placed, or -errno.
+ * places flows into free slots, their bits set in BITS; a flow whose two
+ * sets are full is left out.  For a table known to be empty (the bench,
+ * a fresh restore).  Returns how many were placed, or -errno.
  */
-int sg_flowtab_load(int fd, const struct sg_flow_slot *slots, size_t n);
+int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
+		    const struct sg_flow_slot *slots, size_t n);
 
 /* End every flow; returns how many were ended, or -errno. */
 int sg_flowtab_flush(int fd);

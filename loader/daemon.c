@@ -51,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -68,6 +69,7 @@
 #include "escape.h"
 #include "events.h"
 #include "exporter.h"
+#include "flowbits.h"
 #include "flowstate.h"
 #include "hostnames.h"
 #include "iface.h"
@@ -143,6 +145,8 @@ struct dstate {
 	unsigned long long events;
 	bool restored;			/* the saved flows were looked at */
 	__u64 saved_ns;			/* last save of the flows */
+	__u64 fb_ns;			/* last rebuild of the flows' filter */
+	bool fb_off_said;		/* the filter being off was logged */
 	struct rjob *job;		/* host names being resolved */
 	int names_efd;			/* the job says it is done */
 	bool names_settled;		/* the allowlist checked against them */
@@ -330,6 +334,29 @@ static void flows_save(struct dstate *ds, bool at_stop)
 	sg_flowstate_daemon_save(ds->cfg.daemon.state_dir, at_stop);
 }
 
+/*
+ * The flows' filter, rebuilt every SG_FB_REBUILD_S: the bits of flows
+ * that have gone since the last rebuild are dropped (flowbits.h).
+ */
+static void flows_filter(struct dstate *ds, __u64 now)
+{
+	char other[IF_NAMESIZE] = "";
+	int r;
+
+	if (now - ds->fb_ns < SG_FB_REBUILD_S * 1000000000ULL)
+		return;
+	ds->fb_ns = now;
+	r = sg_flowbits_refresh(other, sizeof(other));
+	if (r == -ENOENT)
+		return;		/* nothing attached */
+	if (r < 0)
+		dlog(LOG_ERR, "cannot rebuild the flows' filter: %s", strerror(-r));
+	else if (r == SG_FB_OFF && !ds->fb_off_said)
+		dlog(LOG_WARNING, "%s runs the programs of an older sipguard: the flows' filter stays off (the verdicts are the same, an orphan INVITE costs more) until it is attached again",
+		     other);
+	ds->fb_off_said = r == SG_FB_OFF;
+}
+
 static void flows_periodic(struct dstate *ds, __u64 now)
 {
 	__u64 every = (__u64)ds->cfg.daemon.save_interval_s * 1000000000ULL;
@@ -337,6 +364,7 @@ static void flows_periodic(struct dstate *ds, __u64 now)
 	flows_restore(ds);
 	if (every && now - ds->saved_ns >= every)
 		flows_save(ds, false);
+	flows_filter(ds, now);
 }
 
 /* ---- host names in the allowlist, resolved again ---- */
@@ -893,7 +921,7 @@ int do_daemon(int argc, char **argv)
 	}
 	attach_missing(&ds, true);
 	flows_restore(&ds);
-	ds.saved_ns = sg_now_mono_ns();
+	ds.saved_ns = ds.fb_ns = sg_now_mono_ns();
 	events_check(&ds);
 	ifaces_text(&ds.cfg.daemon, names, sizeof(names));
 	dlog(LOG_INFO, "started with %s: interfaces %s; exporter %s%s%s; drop events to syslog",

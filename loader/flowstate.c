@@ -35,6 +35,7 @@
 #include "addr.h"
 #include "cli.h"
 #include "env.h"
+#include "flowbits.h"
 #include "flowstate.h"
 #include "../lib/flowtab.h"
 #include "flows.h"
@@ -298,8 +299,8 @@ static int state_read(FILE *f, struct reader *r, struct state *st)
 	return 0;
 }
 
-int sg_flowstate_restore(int fd, const char *path, struct sg_restore_result *res,
-			 char *msg, size_t mlen)
+int sg_flowstate_restore(int fd, struct sg_flow_bits *bits, const char *path,
+			 struct sg_restore_result *res, char *msg, size_t mlen)
 {
 	struct reader r = { .path = path, .msg = msg, .mlen = mlen };
 	struct state st = {};
@@ -336,7 +337,7 @@ int sg_flowstate_restore(int fd, const char *path, struct sg_restore_result *res
 			continue;
 		}
 		w->expires_s = now + (__u32)(st.left[i] - elapsed);
-		err = sg_flowtab_put(fd, w);
+		err = sg_flowtab_put(fd, bits, w);
 		if (err == -ENOSPC) {
 			res->no_room++;
 			err = 0;
@@ -414,9 +415,10 @@ void sg_flowstate_daemon_save(const char *dir, bool at_stop)
 bool sg_flowstate_daemon_restore(const char *dir)
 {
 	char path[SG_PATH_MAX + 16], msg[SG_PATH_MAX + 256];
+	struct sg_flow_bits *bits = NULL;
 	struct sg_restore_result r;
+	int fd, fbfd = -1, err;
 	long all = 0;
-	int fd, err;
 
 	fd = sg_pin_open(SG_MAP_FLOWS);
 	if (fd < 0)
@@ -434,7 +436,14 @@ bool sg_flowstate_daemon_restore(const char *dir)
 		       all, all == 1 ? "" : "s", path);
 		goto out;
 	}
-	err = sg_flowstate_restore(fd, path, &r, msg, sizeof(msg));
+	fbfd = sg_pin_open(SG_MAP_FLOWBITS);
+	bits = fbfd >= 0 ? sg_flowbits_map(fbfd) : NULL;
+	if (!bits) {
+		syslog(LOG_ERR, "cannot map the flows' filter (%s): %s: %s not restored",
+		       SG_MAP_FLOWBITS, strerror(fbfd < 0 ? -fbfd : errno), path);
+		goto out;
+	}
+	err = sg_flowstate_restore(fd, bits, path, &r, msg, sizeof(msg));
 	if (err == -ENOENT) {
 		syslog(LOG_INFO, "no saved flows to restore (%s does not exist)",
 		       path);
@@ -445,6 +454,9 @@ bool sg_flowstate_daemon_restore(const char *dir)
 		syslog(LOG_INFO, "%s", msg);
 	}
 out:
+	sg_flowbits_unmap(bits);
+	if (fbfd >= 0)
+		close(fbfd);
 	close(fd);
 	return true;
 }
@@ -493,6 +505,7 @@ void sg_restore_text(char *buf, size_t len, const char *path,
 int sg_flows_restore_cmd(int argc, char **argv)
 {
 	char msg[SG_PATH_MAX + 256];
+	struct sg_flow_bits *bits;
 	struct sg_restore_result r;
 	struct sg_maps m;
 	int ret;
@@ -502,7 +515,13 @@ int sg_flows_restore_cmd(int argc, char **argv)
 		return ret;
 	if (sg_need_privileges(false) || sg_maps_open(&m))
 		return SG_EXIT_FAIL;
-	ret = sg_flowstate_restore(m.flows, argv[0], &r, msg, sizeof(msg));
+	bits = sg_flowbits_open(m.flowbits);
+	if (!bits) {
+		sg_maps_close(&m);
+		return SG_EXIT_FAIL;
+	}
+	ret = sg_flowstate_restore(m.flows, bits, argv[0], &r, msg, sizeof(msg));
+	sg_flowbits_unmap(bits);
 	sg_maps_close(&m);
 	if (ret) {
 		sg_err("%s", msg);

@@ -31,8 +31,8 @@ long sg_flowstate_save(int fd, const char *path, char *msg, size_t mlen);
  * with *RES filled; -errno with the reason in MSG (-ENOENT: no file;
  * -EINVAL: a damaged, foreign or too new file, nothing restored).
  */
-int sg_flowstate_restore(int fd, const char *path, struct sg_restore_result *res,
-			 char *msg, size_t mlen);
+int sg_flowstate_restore(int fd, struct sg_flow_bits *bits, const char *path,
+			 struct sg_restore_result *res, char *msg, size_t mlen);
 
 /* "restored N learned flows from PATH (...); skipped ...". */
 void sg_restore_text(char *buf, size_t len, const char *path,

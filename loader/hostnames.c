@@ -60,27 +60,13 @@ static void hn_path(char *buf, size_t len, const char *file)
 int sg_hn_lock(bool create)
 {
 	char path[SG_PATH_MAX];
-	int fd, err;
+	int fd = sg_pin_lock(SG_HN_DIR, create);
 
-	hn_path(path, sizeof(path), NULL);
-	if (create && mkdir(path, 0700) && errno != EEXIST) {
-		sg_err_errno(errno, "cannot make the host-name directory",
-			     "check --pin-path");
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -ENOENT && !create)
+		return -ENOENT;
 	if (fd < 0) {
-		if (errno == ENOENT && !create)
-			return -ENOENT;
-		sg_err_errno(errno, path, "check --pin-path");
-		return -1;
-	}
-	while (flock(fd, LOCK_EX)) {
-		if (errno == EINTR)
-			continue;
-		err = errno;
-		close(fd);
-		sg_err_errno(err, "cannot lock the host names", "try again");
+		hn_path(path, sizeof(path), NULL);
+		sg_err_errno(-fd, path, "cannot lock the host names: check --pin-path");
 		return -1;
 	}
 	return fd;

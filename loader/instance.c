@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -34,6 +35,7 @@
 #include "counters.h"
 #include "dispatch.h"
 #include "env.h"
+#include "flowbits.h"
 #include "flows.h"
 #include "hostnames.h"
 #include "iface.h"
@@ -472,6 +474,7 @@ static int attach_record(struct attach *a)
 		meta->flags |= SG_META_CONNTRACK;
 	if (a->dispatcher)
 		meta->flags |= SG_META_DISPATCHER;
+	meta->flags |= SG_META_FLOWBITS;
 	if (!o->no_learn) {
 		err = sg_learner_attach(o->ifname, a->ifindex,
 					bpf_program__fd(a->skel->progs.sipguard_learn),
@@ -493,6 +496,27 @@ static int attach_record(struct attach *a)
 				BPF_ANY))
 		sg_err_errno(errno, "cannot record the attachment",
 			     "detach may leave the learner behind");
+	return STEP_OK;
+}
+
+/*
+ * The flows' filter, rebuilt now that this interface's learner sets its
+ * bits.  Without it the verdicts are the same, only an orphan INVITE
+ * costs the flow table's lookups: say so, and keep the attachment.
+ */
+static int attach_flowbits(struct attach *a)
+{
+	char other[IF_NAMESIZE] = "";
+	int r = sg_flowbits_refresh(other, sizeof(other));
+
+	if (r == SG_FB_OFF)
+		fprintf(stderr, "Warning: %s runs the programs of an older sipguard, which do not keep the flows' filter: it stays off (the verdicts are the same, an orphan INVITE costs more) until %s is attached again\n",
+			other, other);
+	if (r < 0) {
+		sg_err_errno(r, "cannot rebuild the flows' filter",
+			     "the filter stays as it was; attach again");
+		return STEP_KEEP;
+	}
 	return STEP_OK;
 }
 
@@ -555,6 +579,8 @@ int sg_attach(const struct sg_attach_opts *o)
 		step = attach_link(&a);
 	if (!step)
 		step = attach_record(&a);
+	if (!step)
+		step = attach_flowbits(&a);
 	if (!step)
 		attach_summary(&a);
 	else if (step == STEP_UNDO)

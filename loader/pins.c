@@ -8,10 +8,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -346,6 +348,27 @@ int sg_iface_unpin(const char *ifname)
 	return 0;
 }
 
+int sg_pin_lock(const char *name, bool create)
+{
+	char path[SG_PATH_MAX];
+	int fd, err;
+
+	sg_pin_file(path, sizeof(path), name);
+	if (create && mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 bool sg_shared_unpin_if_unused(void)
 {
 	char path[SG_PATH_MAX], **ifs;
@@ -366,6 +389,9 @@ bool sg_shared_unpin_if_unused(void)
 	if (sg_unpin(path))
 		return false;
 	sg_pin_file(path, sizeof(path), SG_HN_DIR);
+	if (rmdir(path) && errno != ENOENT)
+		return false;
+	sg_pin_file(path, sizeof(path), SG_FB_LOCK_DIR);
 	if (rmdir(path) && errno != ENOENT)
 		return false;
 	return !rmdir(sg_env.pin) || errno == ENOENT;

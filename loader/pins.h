@@ -13,6 +13,9 @@
 #include "sipguard.h"
 
 /* ---- pin layout ---- */
+/* The lock of the flows' filter's rebuilds (flowbits.c): a directory. */
+#define SG_FB_LOCK_DIR		"flowbits_lock"
+
 void sg_pin_file(char *buf, size_t len, const char *name);
 void sg_iface_dir(char *buf, size_t len, const char *ifname);
 void sg_iface_file(char *buf, size_t len, const char *ifname, const char *name);
@@ -21,6 +24,11 @@ bool sg_path_exists(const char *path);
 int sg_pin_open(const char *name);
 /* Unlink a pinned object; a missing one is fine.  0 or -errno. */
 int sg_unpin(const char *path);
+/*
+ * An flock on the directory NAME at the top of the pin directory, made
+ * if CREATE: the fd (closing it unlocks), or -errno.
+ */
+int sg_pin_lock(const char *name, bool create);
 /* Names of attached interfaces (directories if_*), sorted; free with
  * sg_free_names().  Returns the count or -errno. */
 int sg_list_ifaces(char ***names);

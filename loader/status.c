@@ -14,6 +14,7 @@
 #include "counters.h"
 #include "dispatch.h"
 #include "env.h"
+#include "flowtab.h"
 #include "iface.h"
 #include "main.h"
 #include "pins.h"
@@ -42,6 +43,8 @@ struct status {
 	long allow, flows, statics, deny, users, bans;
 	__u32 allow_max;		/* the allowlist's capacity ([allow] max-entries) */
 	long long bans_refused;	/* the ban quota's refusals; -1: unknown */
+	long fb_set;			/* the flows' filter: bits set; -1: off */
+	long fb_age_s;			/* since its last rebuild; -1: unknown */
 };
 
 /* ---- gather ---- */
@@ -136,6 +139,17 @@ static int status_gather(struct status *st, char **names, int n)
 	st->flows = sg_flows_live(m.flows);
 	st->statics = sg_map_count(m.flows_static, sizeof(struct sg_flow_key));
 	st->bans_refused = -1;
+	st->fb_set = st->fb_age_s = -1;
+	{
+		struct sg_flow_bits *fb = sg_flowbits_map(m.flowbits);
+
+		if (fb) {
+			st->fb_set = sg_flowbits_count(fb);
+			if (st->fb_set >= 0)
+				st->fb_age_s = (__s32)(sg_flowtab_now() - fb->rebuilt_s);
+			sg_flowbits_unmap(fb);
+		}
+	}
 	{
 		struct sg_ban_stat bs;
 		__u32 zero = 0;
@@ -228,6 +242,11 @@ static void status_text(const struct status *st)
 	else
 		printf("clock: the coarse clock helper (jiffies not measured)\n");
 	sg_fill_text(stdout, st->allow, st->allow_max, st->flows, st->statics);
+	if (st->fb_set >= 0)
+		printf("\nflows' filter: on, %ld of %u bits set, rebuilt %lds ago",
+		       st->fb_set, 1u << SG_FB_LOG, st->fb_age_s);
+	else
+		printf("\nflows' filter: off (every INVITE looks in the flow table)");
 	printf("\nlayer 7: deny list %ld/%d, user-agents %u/%d, users %ld/%d, bans %ld\n",
 	       st->deny, SG_DENY_MAX, cfg->ua_count, SG_UA_MAX,
 	       st->users, SG_USERS_MAX, st->bans);
@@ -300,6 +319,17 @@ static json_object *settings_json(const struct sg_config *cfg)
 	return set;
 }
 
+static json_object *flow_filter_json(const struct status *st)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "on", json_object_new_boolean(st->fb_set >= 0));
+	add(o, "bits", json_object_new_int64(1u << SG_FB_LOG));
+	add(o, "bits_set", st->fb_set >= 0 ? json_object_new_int64(st->fb_set) : NULL);
+	add(o, "rebuilt_s_ago", st->fb_age_s >= 0 ? json_object_new_int64(st->fb_age_s) : NULL);
+	return o;
+}
+
 static void status_json(const struct status *st)
 {
 	json_object *root = json_object_new_object();
@@ -321,6 +351,7 @@ static void status_json(const struct status *st)
 	add(root, "allowlist", fill_json(st->allow, st->allow_max));
 	add(root, "flows", fill_json(st->flows, SG_FLOWS_MAX));
 	add(root, "static_flows", fill_json(st->statics, SG_STATIC_MAX));
+	add(root, "flow_filter", flow_filter_json(st));
 	sg_json_print(root);
 }
 

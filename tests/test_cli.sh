@@ -469,6 +469,58 @@ test_flows_answer_learns_nothing() {
 	expect_eq "no flow" 0 "$(sg flows list --json | json 'len(d)')"
 }
 
+# The flows' filter (sg_flowbits): on after attach; the learner's and a
+# restore's bits counted; an INVITE on a learned flow let in through it,
+# a stranger's dropped.
+filter() { sg status --json | json "' '.join(str(d['flow_filter'][k]) for k in '$*'.split())"; }
+
+test_flow_filter_after_attach() {
+	setup
+	check "attach" sg attach "$A"
+	expect_eq "on and empty" "True 0 1048576" "$(filter on bits_set bits)"
+	check "phone registers" udp_send "$NS" 5060 192.0.2.2 5080 'REGISTER sip:pbx SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	expect_eq "the learner's bit" 1 "$(filter bits_set)"
+	local out
+	out=$(sg status)
+	check "status says so: $out" grep -Eq "^flows' filter: on, 1 of 1048576 bits set, rebuilt [0-9]+s ago$" <<<"$out"
+	check "INVITE on the flow" udp_send "$PEER" 5080 192.0.2.1 5060 'INVITE sip:100@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	expect_eq "let in as established" 1 "$(stat_packets "$A" established pass)"
+	check "INVITE to another local port" udp_send "$PEER" 5080 192.0.2.1 5062 'INVITE sip:100@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP x\r\n\r\n'
+	expect_eq "dropped as an orphan" 1 "$(stat_packets "$A" orphan_invite drop)"
+	flows_file "$TMP/f" $FUTURE "198.51.100.3 5060 5070 50 60 0x00"
+	check "restore" sg flows restore "$TMP/f"
+	expect_eq "the restored flow's bit" 2 "$(filter bits_set)"
+}
+
+# meta_clear_flowbits IFACE: IFACE's record as an older sipguard wrote it,
+# without SG_META_FLOWBITS (bit 6 of the flags, bytes 4..7).
+meta_clear_flowbits() {
+	local pin="$SIPGUARD_PIN_PATH/if_$1/sg_ifmeta" v
+	v=$(bpftool -j map lookup pinned "$pin" key 0 0 0 0 | python3 -c '
+import json, sys
+v = [int(x, 16) for x in json.load(sys.stdin)["value"]]
+v[4 if sys.byteorder == "little" else 7] &= ~0x40
+print(" ".join("%02x" % x for x in v))')
+	bpftool map update pinned "$pin" key 0 0 0 0 value hex $v
+}
+
+test_flow_filter_off_while_an_older_sipguard_runs() {
+	setup
+	add_second
+	check "attach A" sg attach "$A"
+	check "attach C" sg attach "$C"
+	expect_eq "on" True "$(filter on)"
+	check "C as an older sipguard" meta_clear_flowbits "$C"
+	local out
+	out=$(sg attach "$A" 2>&1)
+	check "attach A again" test $? = 0
+	check "the warning names C: $out" grep -q "^Warning: $C runs the programs of an older sipguard, which do not keep the flows' filter: it stays off" <<<"$out"
+	expect_eq "off" False "$(filter on)"
+	check "status says so" grep -q "^flows' filter: off" <(sg status)
+	check "attach C again" sg attach "$C"
+	expect_eq "on again" True "$(filter on)"
+}
+
 test_flows_expire_after_timeout() {
 	setup
 	check "attach" sg attach "$A"

@@ -121,6 +121,16 @@ void set_config(__u32 flags, __u32 timeout_s)
 		FAIL("config update: %s", strerror(errno));
 }
 
+/* The flows' filter of S, mapped (unmap it with sg_flowbits_unmap()). */
+struct sg_flow_bits *flowbits_map(void)
+{
+	struct sg_flow_bits *fb = sg_flowbits_map(MAPFD(sg_flowbits));
+
+	if (!fb)
+		FAIL("cannot map the flows' filter: %s", strerror(errno));
+	return fb;
+}
+
 void reset_state(void)
 {
 	clear_map(MAPFD(sg_allow));
@@ -147,6 +157,14 @@ void reset_state(void)
 
 		bpf_map_update_elem(MAPFD(sg_allowbits), &zero, b, BPF_ANY);
 		free(b);
+	}
+	/* the flows' filter in use and empty, as attach leaves it */
+	{
+		struct sg_flow_bits *fb = flowbits_map();
+
+		if (fb)
+			sg_flowbits_clear(fb);
+		sg_flowbits_unmap(fb);
 	}
 	set_config(0, 0);
 	zero_counters();
@@ -285,13 +303,16 @@ void flow_put_slot(const char *addr, __u16 rport, __u16 lport, __u32 flags,
 	struct sg_flow_slot w = { .remote_port = rport, .local_port = lport,
 				  .flags = flags, .lifetime_s = lifetime_s,
 				  .origin = SG_ORIGIN_LEARNED };
+	struct sg_flow_bits *fb;
 	int err;
 
 	to_addr(addr, &w.addr);
 	/* wraps below the clock's start on a young machine; compared signed */
 	w.expires_s = flows_now() - (__u32)age_s + lifetime_s;
 	flows_dirty = 1;
-	err = sg_flowtab_put(MAPFD(sg_flows), &w);
+	fb = flowbits_map();
+	err = sg_flowtab_put(MAPFD(sg_flows), fb, &w);
+	sg_flowbits_unmap(fb);
 	if (err)
 		FAIL("flow put failed: %s", strerror(-err));
 }

@@ -7,6 +7,7 @@
  * table, then runs one INVITE.
  */
 #include "progs.h"
+#include "flowtab.h"
 
 #define FROM_PBX4(sp, dp)	.src = PBX4, .sport = (sp), .dport = (dp), INVITE
 
@@ -141,4 +142,174 @@ static const struct pkt_case flow_cases[] = {
 void test_established(void)
 {
 	RUN_CASES(flow_cases);
+}
+
+/* ---- the flows' filter (sg_flowbits) ---- */
+
+/* The pair's bit, as the programs find it. */
+static int fb_has(const struct sg_flow_bits *fb, const char *addr, __u16 lport)
+{
+	struct sg_addr a;
+
+	to_addr(addr, &a);
+	return sg_fb_maybe(fb, sg_fb_bit(sg_flow_hash(&a, lport)));
+}
+
+/* A flow written straight into its set, as no writer may: no bit. */
+static void flow_without_bit(const char *addr, __u16 rport, __u16 lport)
+{
+	struct sg_flow_set s;
+	struct sg_addr a;
+	__u32 h, i;
+
+	to_addr(addr, &a);
+	h = sg_flow_hash(&a, lport);
+	i = sg_flow_set1(h);
+	if (bpf_map_lookup_elem_flags(MAPFD(sg_flows), &i, &s, BPF_F_LOCK)) {
+		FAIL("set %u: %s", i, strerror(errno));
+		return;
+	}
+	s.tag[0] = sg_flow_tag(h);
+	memset(&s.way[0], 0, sizeof(s.way[0]));
+	s.way[0].addr = a;
+	s.way[0].remote_port = rport;
+	s.way[0].local_port = lport;
+	s.way[0].lifetime_s = 3600;
+	s.way[0].expires_s = flows_now() + 3600;
+	s.way[0].origin = SG_ORIGIN_LEARNED;
+	if (bpf_map_update_elem(MAPFD(sg_flows), &i, &s, BPF_F_LOCK))
+		FAIL("set %u: %s", i, strerror(errno));
+}
+
+/*
+ * The verdict asks the filter before the sets: a flow whose pair has no
+ * bit is not seen while the filter is in use, and is seen when it is
+ * not (use 0).  This is why every writer must set the bit.
+ */
+void test_flow_filter_is_asked_before_the_sets(void)
+{
+	struct sg_flow_bits *fb = flowbits_map();
+	struct pkt_frame f;
+	struct pkt_desc d;
+
+	if (!fb)
+		return;
+	flow_without_bit(PBX4, 5060, 5062);
+	in4(&d, PBX4, 5060, 5062);
+	request(&f, &d, "INVITE");
+	EXPECT_DROP("a flow without its bit, filter in use", &f, SG_R_ORPHAN);
+	__atomic_store_n(&fb->use, 0, __ATOMIC_RELEASE);
+	EXPECT_PASS("the same flow, filter not built", &f, SG_R_ESTABLISHED);
+	/* the harness empties the table only after its own writers */
+	sg_flowtab_flush(MAPFD(sg_flows));
+	sg_flowbits_unmap(fb);
+}
+
+/* Every writer of a flow sets its bit: the learner, put, load. */
+void test_flow_filter_every_writer_sets_the_bit(void)
+{
+	struct sg_flow_slot w[2] = {};
+	struct sg_flow_bits *fb = flowbits_map();
+	struct pkt_frame f;
+	struct pkt_desc d;
+	int i;
+
+	if (!fb)
+		return;
+	ASSERT_TRUE(!fb_has(fb, PBX4, 5062) && !fb_has(fb, PBX6, 5064),
+		    "an empty filter has no bits");
+
+	/* the learner */
+	out4(&d, PBX4, 5062, 5060);
+	request(&f, &d, "REGISTER");
+	run_tc(f.data, f.len);
+	ASSERT_TRUE(fb_has(fb, PBX4, 5062), "the learner set the bit");
+	ASSERT_TRUE(!fb_has(fb, PBX4, 5070), "and only the pair's");
+	in4(&d, PBX4, 5060, 5062);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a learned flow", &f, SG_R_ESTABLISHED);
+
+	/* sg_flowtab_put(): the daemon's restore, flows restore */
+	flow_learned(PBX6, 5060, 5064, 1);
+	ASSERT_TRUE(fb_has(fb, PBX6, 5064), "put set the bit");
+	in6(&d, PBX6, 5060, 5064);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a flow put by userspace", &f, SG_R_ESTABLISHED);
+
+	/* sg_flowtab_load(): many at once */
+	reset_state();
+	for (i = 0; i < 2; i++) {
+		to_addr(i ? PBX6 : PBX4, &w[i].addr);
+		w[i].remote_port = 5060;
+		w[i].local_port = 5066;
+		w[i].lifetime_s = 3600;
+		w[i].expires_s = flows_now() + 3600;
+		w[i].origin = SG_ORIGIN_LEARNED;
+	}
+	ASSERT_EQ(sg_flowtab_load(MAPFD(sg_flows), fb, w, 2), 2, "both loaded");
+	ASSERT_TRUE(fb_has(fb, PBX4, 5066) && fb_has(fb, PBX6, 5066),
+		    "load set the bits");
+	in6(&d, PBX6, 5060, 5066);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a loaded flow", &f, SG_R_ESTABLISHED);
+	ASSERT_EQ(sg_flowtab_put(MAPFD(sg_flows), NULL, &w[0]), -EINVAL,
+		  "no put without the filter");
+	sg_flowbits_unmap(fb);
+}
+
+/*
+ * A rebuild drops the bits of flows that are gone, keeps those of the
+ * flows there, switches halves, and waits SG_FB_SETTLE_S between two.
+ */
+void test_flow_filter_rebuild(void)
+{
+	struct sg_flow_bits *fb = flowbits_map();
+	struct pkt_frame f;
+	struct pkt_desc d;
+	__u32 use;
+
+	if (!fb)
+		return;
+	flow_learned(PBX4, 5060, 5062, 1);
+	flow_learned(PBX6, 5060, 5064, 1);
+	ASSERT_EQ(flows_del_pair(PBX6, 5064), 1, "one flow ended");
+	ASSERT_TRUE(fb_has(fb, PBX6, 5064), "its bit stays until a rebuild");
+
+	use = fb->use;
+	fb->rebuilt_s = flows_now() - SG_FB_SETTLE_S;
+	ASSERT_EQ(sg_flowbits_rebuild(MAPFD(sg_flows), fb), 1, "rebuilt");
+	ASSERT_TRUE(fb->use != use && fb->use, "the other half in use");
+	ASSERT_TRUE(!fb_has(fb, PBX6, 5064), "the ended flow's bit gone");
+	ASSERT_TRUE(fb_has(fb, PBX4, 5062), "the live flow's bit kept");
+	ASSERT_EQ(sg_flowbits_rebuild(MAPFD(sg_flows), fb), 0,
+		  "no second rebuild within the settle time");
+	ASSERT_TRUE(!fb_has(fb, PBX6, 5064), "so nothing changed");
+	in4(&d, PBX4, 5060, 5062);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("the live flow after the rebuild", &f, SG_R_ESTABLISHED);
+
+	/* a flow learned after the rebuild, and a second rebuild back */
+	out6(&d, PBX6, 5064, 5060);
+	request(&f, &d, "REGISTER");
+	run_tc(f.data, f.len);
+	use = fb->use;
+	fb->rebuilt_s = flows_now() - SG_FB_SETTLE_S;
+	ASSERT_EQ(sg_flowbits_rebuild(MAPFD(sg_flows), fb), 1, "rebuilt again");
+	ASSERT_TRUE(fb->use != use && fb->use, "back to the first half");
+	in6(&d, PBX6, 5060, 5064);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a flow learned between rebuilds", &f, SG_R_ESTABLISHED);
+
+	/* a table of older programs' flows: the first rebuild brings them in */
+	reset_state();
+	fb->use = 0;
+	flow_without_bit(PBX4, 5060, 5068);
+	ASSERT_EQ(sg_flowbits_rebuild(MAPFD(sg_flows), fb), 1,
+		  "the first rebuild does not wait");
+	in4(&d, PBX4, 5060, 5068);
+	request(&f, &d, "INVITE");
+	EXPECT_PASS("a flow that was there before the filter", &f,
+		    SG_R_ESTABLISHED);
+	sg_flowtab_flush(MAPFD(sg_flows));
+	sg_flowbits_unmap(fb);
 }

@@ -81,6 +81,7 @@ extern struct sg_config clock_cal;	/* clock_mult, clock_base: set_config() write
 extern unsigned int clock_hz;		/* 0: not measured, the programs use the helper */
 __u32 flows_now(void);			/* the programs' seconds, by the config */
 void reset_state(void);
+struct sg_flow_bits *flowbits_map(void);
 struct sg_counter ctr(int reason, int verdict);
 int map_count(int fd);
 int to_addr(const char *s, struct sg_addr *a);

@@ -878,7 +878,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double learn_new_ns(struct sipguard_bpf *sg, int full)
+static double learn_new_ns(struct sipguard_bpf *sg, struct sg_flow_bits *bits,
+			   int full)
 {
 	int fd = bpf_map__fd(sg->maps.sg_flows);
 	int prog = bpf_program__fd(sg->progs.sipguard_learn);
@@ -893,6 +894,7 @@ static double learn_new_ns(struct sipguard_bpf *sg, int full)
 
 	if (sg_flowtab_flush(fd) < 0)
 		die("flow table flush");
+	sg_flowbits_clear(bits);
 	if (full) {
 		all = calloc(SG_FLOWS_MAX * 2, sizeof(*all));
 		if (!all)
@@ -906,7 +908,7 @@ static double learn_new_ns(struct sipguard_bpf *sg, int full)
 			all[i].expires_s = now + 3600;
 			all[i].origin = SG_ORIGIN_LEARNED;
 		}
-		if (sg_flowtab_load(fd, all, SG_FLOWS_MAX * 2) < 0)
+		if (sg_flowtab_load(fd, bits, all, SG_FLOWS_MAX * 2) < 0)
 			die("flow table fill");
 		free(all);
 	}
@@ -929,6 +931,7 @@ static double learn_new_ns(struct sipguard_bpf *sg, int full)
 
 static void learn_cost(void)
 {
+	struct sg_flow_bits *bits;
 	struct sipguard_bpf *sg;
 	double empty[16], full[16], e, f;
 	long live;
@@ -938,10 +941,14 @@ static void learn_cost(void)
 	if (!sg || sipguard_bpf__load(sg))
 		die("load sipguard object (learner)");
 	plan_config(sg->obj);
+	bits = sg_flowbits_map(bpf_map__fd(sg->maps.sg_flowbits));
+	if (!bits)
+		die("flows' filter: %s", strerror(errno));
 	for (i = 0; i < n; i++) {
-		empty[i] = learn_new_ns(sg, 0);
-		full[i] = learn_new_ns(sg, 1);
+		empty[i] = learn_new_ns(sg, bits, 0);
+		full[i] = learn_new_ns(sg, bits, 1);
 	}
+	sg_flowbits_unmap(bits);
 	sg_flowtab_count(bpf_map__fd(sg->maps.sg_flows), sg_flowtab_now(),
 			 &live, NULL);
 	qsort(empty, n, sizeof(double), cmp_double);

@@ -191,6 +191,7 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 	uint64_t s = seed, n4, n6, i, t0 = now_ns(CLOCK_MONOTONIC);
 	uint32_t *even, *odd, rot = p->rot;
 	struct sg_flow_slot *fs;
+	struct sg_flow_bits *fb;
 	struct sg_addr a;
 	uint32_t nf = 0;
 	uint64_t mono;
@@ -281,8 +282,14 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 		w->expires_s = mono + 3600;
 		w->origin = SG_ORIGIN_LEARNED;
 	}
-	if (sg_flowtab_load(ffd, fs, nf) < 0)
+	/* the flows' filter as `attach` and the learner keep it */
+	fb = sg_flowbits_map(bpf_map__fd(obj_map(obj, SG_MAP_FLOWBITS)));
+	if (!fb)
+		die("flows' filter: %s", strerror(errno));
+	sg_flowbits_clear(fb);
+	if (sg_flowtab_load(ffd, fb, fs, nf) < 0)
 		die("flow table load: %s", strerror(errno));
+	sg_flowbits_unmap(fb);
 	{
 		long live;
 
