@@ -17,8 +17,13 @@
 
 struct sg_flow_bits *sg_flowbits_open(int fd)
 {
-	struct sg_flow_bits *b = sg_flowbits_map(fd);
+	struct sg_flow_bits *b;
 
+	if (fd < 0) {
+		sg_err("the flows' filter (" SG_MAP_FLOWBITS ") is not pinned: these pins come from an older sipguard; attach again");
+		return NULL;
+	}
+	b = sg_flowbits_map(fd);
 	if (!b)
 		sg_err_errno(errno, "cannot map the flows' filter (" SG_MAP_FLOWBITS ")",
 			     "detach and attach again to repair the pins");

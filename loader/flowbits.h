@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include "sipguard.h"
 
-/* The filter of the map FD mapped, or NULL after a message. */
+/*
+ * The filter of the map FD mapped, or NULL after a message (FD -1: not
+ * pinned, the pins of an older sipguard; sg_maps_open() lets that pass).
+ */
 struct sg_flow_bits *sg_flowbits_open(int fd);
 
 /*

@@ -521,6 +521,22 @@ test_flow_filter_off_while_an_older_sipguard_runs() {
 	expect_eq "on again" True "$(filter on)"
 }
 
+# Pins of a sipguard older than the filter: the verbs go on, status says
+# it is off, a restore (a writer of flows) refuses, attach brings it in.
+test_flow_filter_missing_from_older_pins() {
+	setup
+	check "attach" sg attach "$A"
+	check "the pins of an older sipguard" rm "$SIPGUARD_PIN_PATH/sg_flowbits"
+	check "status" grep -q "^flows' filter: off" <(sg status)
+	check "allow add" sg allow add 198.51.100.0/24
+	flows_file "$TMP/f" $FUTURE "198.51.100.3 5060 5070 50 60 0x00"
+	expect_exit 1 "^Error: the flows' filter \(sg_flowbits\) is not pinned: these pins come from an older sipguard; attach again$" \
+		sg flows restore "$TMP/f"
+	check "attach again" sg attach "$A"
+	expect_eq "on" True "$(filter on)"
+	check "restore" sg flows restore "$TMP/f"
+}
+
 test_flows_expire_after_timeout() {
 	setup
 	check "attach" sg attach "$A"
