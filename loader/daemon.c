@@ -335,15 +335,16 @@ static void flows_save(struct dstate *ds, bool at_stop)
 }
 
 /*
- * The flows' filter, rebuilt every SG_FB_REBUILD_S: the bits of flows
- * that have gone since the last rebuild are dropped (flowbits.h).
+ * The flows' filter, rebuilt every SG_FB_REBUILD_S (and on SIGHUP,
+ * NOW_TOO): the bits of flows that have gone since the last rebuild are
+ * dropped (flowbits.h).
  */
-static void flows_filter(struct dstate *ds, __u64 now)
+static void flows_filter(struct dstate *ds, __u64 now, bool now_too)
 {
 	char other[IF_NAMESIZE] = "";
 	int r;
 
-	if (now - ds->fb_ns < SG_FB_REBUILD_S * 1000000000ULL)
+	if (!now_too && now - ds->fb_ns < SG_FB_REBUILD_S * 1000000000ULL)
 		return;
 	ds->fb_ns = now;
 	r = sg_flowbits_refresh(other, sizeof(other));
@@ -364,7 +365,7 @@ static void flows_periodic(struct dstate *ds, __u64 now)
 	flows_restore(ds);
 	if (every && now - ds->saved_ns >= every)
 		flows_save(ds, false);
-	flows_filter(ds, now);
+	flows_filter(ds, now, false);
 }
 
 /* ---- host names in the allowlist, resolved again ---- */
@@ -754,6 +755,7 @@ static void reload(struct dstate *ds)
 	attach_missing(ds, opts_changed);
 	expect_ifaces(ds);
 	events_check(ds);
+	flows_filter(ds, sg_now_mono_ns(), true);
 	dlog(LOG_INFO, "reloaded %s: %d interface%s, %zu allowlist prefix%s, %zu host name%s, %zu flow%s",
 	     ds->path, nc.daemon.n_ifaces, nc.daemon.n_ifaces == 1 ? "" : "s",
 	     nc.n_allow, nc.n_allow == 1 ? "" : "es", nc.n_names,

@@ -549,6 +549,28 @@ test_daemon_sighup_changes_allowlist_under_stream_losing_nothing() {
 	check "daemon alive" kill -0 "$DPID"
 }
 
+# The daemon rebuilds the flows' filter every minute and on SIGHUP: the
+# bits of ended flows go.
+fb_field() { sg status --json | python3 -c "import json,sys; print(json.load(sys.stdin)['flow_filter']['$1'])"; }
+
+test_daemon_sighup_rebuilds_the_flows_filter() {
+	check "topology" setup
+	write_conf "$TMP/sg.conf" $PBX4
+	start_daemon "$TMP/sg.conf"
+	local before
+	before=$(fb_field bits_set)
+	flows_file "$TMP/f" 4102444800 "198.51.100.3 5060 5070 50 60 0x00"
+	check "a flow restored" sg flows restore "$TMP/f"
+	expect_eq "its bit" $((before + 1)) "$(fb_field bits_set)"
+	check "flows flushed" sg flows flush
+	expect_eq "the bit stays until a rebuild" $((before + 1)) "$(fb_field bits_set)"
+	sleep 2	# SG_FB_SETTLE_S after the attach's rebuild
+	kill -HUP "$DPID"
+	wait_for "the reload" 5 reloaded 1
+	expect_eq "the ended flows' bits gone" 0 "$(fb_field bits_set)"
+	check "rebuilt just now" test "$(fb_field rebuilt_s_ago)" -le 2
+}
+
 test_daemon_sighup_with_a_broken_config_keeps_the_running_one() {
 	check "topology" setup
 	write_conf "$TMP/sg.conf" $PBX4
