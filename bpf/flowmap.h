@@ -84,7 +84,7 @@ static __always_inline void sg_atomic_or32(__u32 *p, __u32 m)
 static __always_inline void flow_bit_set(__u32 bit)
 {
 	struct sg_flow_bits *f = flow_bits();
-	__u32 i = (bit >> 5) & (SG_FB_WORDS - 1), m = 1u << (bit & 31);
+	__u32 i = sg_fb_word(bit), m = sg_fb_mask(bit);
 
 	if (!f)
 		return;

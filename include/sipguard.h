@@ -276,15 +276,25 @@ static inline __u32 sg_fb_bit(__u32 h)
 	return h & ((1u << SG_FB_LOG) - 1);
 }
 
+/* The word of a half that holds bit B (sg_fb_bit()), and B in it. */
+static inline __u32 sg_fb_word(__u32 b)
+{
+	return sg_fb_bit(b) >> 5;
+}
+
+static inline __u32 sg_fb_mask(__u32 b)
+{
+	return 1u << (b & 31);
+}
+
 /* May a pair whose bit is B (sg_fb_bit()) have a flow, by F's half in use? */
 static inline int sg_fb_maybe(const struct sg_flow_bits *f, __u32 b)
 {
 	__u32 use = f->use;
 
-	b = sg_fb_bit(b);
 	if (!use)
 		return 1;
-	return (f->w[(use - 1) & 1][b >> 5] >> (b & 31)) & 1;
+	return !!(f->w[(use - 1) & 1][sg_fb_word(b)] & sg_fb_mask(b));
 }
 
 /*

@@ -143,12 +143,16 @@ void sg_flowbits_clear(struct sg_flow_bits *bits)
 	__atomic_store_n(&bits->use, 1, __ATOMIC_RELEASE);
 }
 
+/* HALF's bit of the pair of hash H, atomically. */
+static void half_set(__u32 *half, __u32 h)
+{
+	__atomic_fetch_or(&half[sg_fb_word(h)], sg_fb_mask(h), __ATOMIC_SEQ_CST);
+}
+
 void sg_flowbits_set(struct sg_flow_bits *bits, __u32 h)
 {
-	__u32 b = sg_fb_bit(h), m = 1u << (b & 31);
-
-	__atomic_fetch_or(&bits->w[0][b >> 5], m, __ATOMIC_SEQ_CST);
-	__atomic_fetch_or(&bits->w[1][b >> 5], m, __ATOMIC_SEQ_CST);
+	half_set(bits->w[0], h);
+	half_set(bits->w[1], h);
 }
 
 long sg_flowbits_count(const struct sg_flow_bits *bits)
@@ -163,17 +167,11 @@ long sg_flowbits_count(const struct sg_flow_bits *bits)
 	return n;
 }
 
-struct rebuild {
-	__u32 *half;
-};
-
+/* ARG: the half being rebuilt. */
 static int rebuild_one(const struct sg_flow_slot *w, __u32 set, __u32 way,
 		       void *arg)
 {
-	struct rebuild *r = arg;
-	__u32 b = sg_fb_bit(sg_flow_hash(&w->addr, w->local_port));
-
-	__atomic_fetch_or(&r->half[b >> 5], 1u << (b & 31), __ATOMIC_SEQ_CST);
+	half_set(arg, sg_flow_hash(&w->addr, w->local_port));
 	return 0;
 }
 
@@ -188,17 +186,16 @@ int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits)
 {
 	__u32 use = __atomic_load_n(&bits->use, __ATOMIC_ACQUIRE);
 	__u32 now = sg_flowtab_now(), next = use == 1 ? 1 : 0;
-	struct rebuild r = { .half = bits->w[next] };
-	__u32 i;
+	__u32 *half = bits->w[next], i;
 	int err;
 
 	if (use && now - __atomic_load_n(&bits->rebuilt_s, __ATOMIC_RELAXED) <
 		   SG_FB_SETTLE_S)
 		return 0;
 	for (i = 0; i < SG_FB_WORDS; i++)
-		__atomic_store_n(&r.half[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&half[i], 0, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	err = sg_flowtab_walk(fd, rebuild_one, &r);
+	err = sg_flowtab_walk(fd, rebuild_one, half);
 	if (err)
 		return err;
 	__atomic_store_n(&bits->rebuilt_s, sg_flowtab_now(), __ATOMIC_RELAXED);
@@ -422,6 +419,8 @@ int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
 	}
 	for (f = 0; f < n; f++) {
 		h = sg_flow_hash(&slots[f].addr, slots[f].local_port);
+		/* the bit before the flow goes in, as sg_flowtab_put() */
+		sg_flowbits_set(bits, h);
 		sets[0] = sg_flow_set1(h);
 		sets[1] = sg_flow_set2(h);
 		/* the emptier set first, as the learner chooses */
@@ -443,14 +442,12 @@ int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
 	}
 	for (i = 0; i < SG_FLOW_SETS; i++)
 		keys[i] = i;
-	/* the bits before the flows and after them, as sg_flowtab_put() */
-	for (f = 0; f < n; f++)
-		sg_flowbits_set(bits, sg_flow_hash(&slots[f].addr, slots[f].local_port));
 	for (i = 0; i < SG_FLOW_SETS && !err; i += BATCH) {
 		cnt = BATCH;
 		if (bpf_map_update_batch(fd, keys + i, all + i, &cnt, &o))
 			err = -errno;
 	}
+	/* and after it */
 	for (f = 0; f < n && !err; f++)
 		sg_flowbits_set(bits, sg_flow_hash(&slots[f].addr, slots[f].local_port));
 	free(all);
