@@ -39,10 +39,20 @@ for s in "${suites[@]}"; do
 	out=$(mktemp)
 	"${run[@]}" 2>&1 | tee "$out"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
-	# the names of failed tests, again at the end (a CI log's tail)
+	# the names of failed tests, again at the end (a CI log's tail), each
+	# with its first failed check in a shell suite ("| FAIL: ...") or its
+	# last in a C one (the "file:line: test: ..." line before "FAIL test")
 	while read -r name; do
 		failed+=("$s: $name")
-	done < <(sed -nE 's/^ *(test_[A-Za-z0-9_/]+) +FAILED.*/\1/p; s/^FAIL (test_[A-Za-z0-9_/]+).*/\1/p; s/^(== vm [^:]+: the VM ended.*)/\1/p' "$out")
+	done < <(awk '
+		function out() { if (name != "") print name (why != "" ? " (" why ")" : ""); name = why = "" }
+		match($0, /^ *test_[A-Za-z0-9_\/]+ +FAILED/) { out(); name = $1; next }
+		/^ +[^ :]+:[0-9]+: test_/ { said = $0; sub(/^ +/, "", said); next }
+		match($0, /^FAIL test_[A-Za-z0-9_\/]+/) { out(); name = $2; why = substr(said, 1, 300); said = ""; next }
+		/^== vm [^:]+: the VM ended/ { out(); name = $0; next }
+		name != "" && why == "" && /^ *\| +FAIL: / { sub(/^ *\| +FAIL: /, ""); why = substr($0, 1, 300); next }
+		/^ *test_[A-Za-z0-9_\/]+ +(ok|skipped)/ { out() }
+		END { out() }' "$out")
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "== $s: no summary line (crashed?)"
