@@ -22,17 +22,16 @@
 #include "maps.h"
 #include "flowset.h"
 
-/* Where a pair's flows may be: both sets, the tag, the filter's bit. */
+/* Where a pair's flows may be: both sets, the tag. */
 struct flow_where {
 	__u32 set[2];
-	__u32 bit;
 	__u8 tag;
 };
 
 static __always_inline struct flow_where flow_where_h(__u32 h)
 {
 	struct flow_where w = { .set = { sg_flow_set1(h), sg_flow_set2(h) },
-				.bit = sg_fb_bit(h), .tag = sg_flow_tag(h) };
+				.tag = sg_flow_tag(h) };
 
 	return w;
 }

@@ -216,7 +216,7 @@ int sg_learn(struct learn_req *r, int keepalive)
 {
 	struct sg_flow_set *s0, *s1;
 	struct flow_where fw;
-	__u32 did, a, b;
+	__u32 did, a, b, bit;
 
 	if (!r)
 		return FLOW_NOTHING;
@@ -236,8 +236,9 @@ int sg_learn(struct learn_req *r, int keepalive)
 	 * filling the last free slots of a set never evict each other.
 	 */
 	if (did == FLOW_NOTHING && r->opens) {
+		bit = sg_fb_hash(&r->k.addr, r->k.local_port);
 		/* the filter's bit before the flow: no reader misses it */
-		flow_bit_set(fw.bit);
+		flow_bit_set(bit);
 		s0 = flow_set(fw.set[0]);
 		s1 = flow_set(fw.set[1]);
 		a = fw.set[0];
@@ -255,7 +256,7 @@ int sg_learn(struct learn_req *r, int keepalive)
 			did = sg_set_put(r, b | PUT_EVICT);
 		/* and after it: a rebuild may have cleared a half meanwhile */
 		if (did != FLOW_FULL)
-			flow_bit_set(fw.bit);
+			flow_bit_set(bit);
 	}
 	count_did(did, keepalive);
 	return did;

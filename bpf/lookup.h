@@ -73,24 +73,27 @@ static __always_inline int static_flow(const struct sg_config *cfg,
  * With the default setting the remote port need not match: any fresh
  * flow of the pair {src, dport} in its two sets (flowmap.h).  With
  * SG_CFG_MATCH_PORT the remote port must match too.  Inline, for the
- * INVITE verdict: a stranger's pair costs the hash and a word of the
- * flows' filter (or, where its bit is set, the two sets' tags), a flow's
- * also the slot compare and the clock, and no call.
+ * INVITE verdict: a stranger's pair costs the filter's hash (one
+ * multiply for IPv4) and a word of the flows' filter (or, where its bit
+ * is set, the flow hash and the two sets' tags), a flow's also the slot
+ * compare and the clock, and no call.
  */
 static __always_inline int established(const struct sg_config *cfg, int ipv6,
 				       const struct sg_addr *src, __u16 sport,
 				       __u16 dport)
 {
 	int match = cfg && (cfg->flags & SG_CFG_MATCH_PORT);
-	struct flow_where fw = ipv6 ? flow_where(src, dport) : flow_where_v4(src, dport);
 	struct sg_flow_bits *fb = flow_bits();
 	struct sg_flow_set *s0, *s1;
+	struct flow_where fw;
 	__u64 h0, h1;
 	__u32 now;
 
 	/* a stranger's pair has no bit in the filter: no set, no clock */
-	if (fb && !sg_fb_maybe(fb, fw.bit))
+	if (fb && !sg_fb_maybe(fb, ipv6 ? sg_fb_hash(src, dport) :
+					  sg_fb_hash_v4(&src->b[12], dport)))
 		return static_flow(cfg, src, sport, dport, match);
+	fw = ipv6 ? flow_where(src, dport) : flow_where_v4(src, dport);
 	s0 = flow_set(fw.set[0]);
 	s1 = flow_set(fw.set[1]);
 	h0 = s0 ? tag_hits(s0, fw.tag) : 0;

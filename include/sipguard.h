@@ -243,8 +243,8 @@ struct sg_flow_set {
 
 /*
  * The flows' filter (sg_flowbits): one bit per pair {remote addr, local
- * port}, the low SG_FB_LOG bits of its sg_flow_hash(), set for every pair
- * that has a flow in sg_flows.  The XDP verdict asks it before the two
+ * port}, its sg_fb_hash(), set for every pair that has a flow in
+ * sg_flows.  The XDP verdict asks it before the two
  * sets: a clear bit means no flow, and a stranger's INVITE costs one word
  * of a 128 KiB array instead of two lines of the 4.8 MiB table.  A set bit
  * (a pair with flows, or another pair's, or one whose flows are gone)
@@ -271,15 +271,51 @@ struct sg_flow_bits {
 	__u32 w[2][SG_FB_WORDS];
 };
 
-static inline __u32 sg_fb_bit(__u32 h)
+/*
+ * The pair's bit: a hash of its own, not bits of sg_flow_hash(), for two
+ * reasons.  A stranger's INVITE pays it before anything else, and an
+ * IPv4 source's is one multiply (the words of ::ffff:a.b.c.d before the
+ * last are constants), where the pair's flow hash is a chain of five;
+ * and a pair that finds another pair's bit set rarely finds that pair's
+ * tag in the sets too, so a false "maybe" mostly ends at the tags (with
+ * the flow hash's low bits, bit and tag would collide together).  The
+ * top bits of a multiply-add of the address's 32-bit words (read as
+ * sg_flow_hash() reads them) and the local port.
+ */
+#define SG_FB_K0		0xa0761d6478bd642fULL
+#define SG_FB_K1		0xe7037ed1a0b428dbULL
+#define SG_FB_K2		0x8ebc6af09c88c6e3ULL
+#define SG_FB_K3		0x9e3779b97f4a7c15ULL
+
+static inline __u32 sg_fb_le32(const __u8 *p)
 {
-	return h & ((1u << SG_FB_LOG) - 1);
+	return (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
+	       (__u32)p[3] << 24;
 }
 
-/* The word of a half that holds bit B (sg_fb_bit()), and B in it. */
+/* sg_fb_hash() of ::ffff:a.b.c.d; V4 holds a.b.c.d as they lie in memory. */
+static inline __u32 sg_fb_hash_v4(const __u8 *v4, __u16 local_port)
+{
+	__u64 x = 0xffff0000ULL * SG_FB_K2 +
+		  ((__u64)sg_fb_le32(v4) << 16 | local_port) * SG_FB_K3;
+
+	return (__u32)(x >> (64 - SG_FB_LOG));
+}
+
+static inline __u32 sg_fb_hash(const struct sg_addr *a, __u16 local_port)
+{
+	__u64 x = sg_fb_le32(&a->b[0]) * SG_FB_K0 +
+		  sg_fb_le32(&a->b[4]) * SG_FB_K1 +
+		  sg_fb_le32(&a->b[8]) * SG_FB_K2 +
+		  ((__u64)sg_fb_le32(&a->b[12]) << 16 | local_port) * SG_FB_K3;
+
+	return (__u32)(x >> (64 - SG_FB_LOG));
+}
+
+/* The word of a half that holds bit B (sg_fb_hash()), and B in it. */
 static inline __u32 sg_fb_word(__u32 b)
 {
-	return sg_fb_bit(b) >> 5;
+	return (b & ((1u << SG_FB_LOG) - 1)) >> 5;
 }
 
 static inline __u32 sg_fb_mask(__u32 b)
@@ -287,7 +323,7 @@ static inline __u32 sg_fb_mask(__u32 b)
 	return 1u << (b & 31);
 }
 
-/* May a pair whose bit is B (sg_fb_bit()) have a flow, by F's half in use? */
+/* May a pair whose bit is B (sg_fb_hash()) have a flow, by F's half in use? */
 static inline int sg_fb_maybe(const struct sg_flow_bits *f, __u32 b)
 {
 	__u32 use = f->use;
@@ -650,7 +686,9 @@ struct sg_evstate {
 #define SG_META_CONNTRACK	(1u << 3)	/* the conntrack variant (--conntrack) */
 #define SG_META_DISPATCHER	(1u << 4)	/* XDP in libxdp's dispatcher */
 #define SG_META_TCX		(1u << 5)	/* the learner is a tcx link */
-#define SG_META_FLOWBITS	(1u << 6)	/* its programs keep sg_flowbits */
+/* bit 6: programs that set sg_flowbits by sg_flow_hash()'s low bits
+ * (one development version; such an interface turns the filter off) */
+#define SG_META_FLOWBITS	(1u << 7)	/* its programs keep sg_flowbits */
 
 struct sg_iface_meta {
 	__u32 ifindex;

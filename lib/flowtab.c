@@ -143,16 +143,19 @@ void sg_flowbits_clear(struct sg_flow_bits *bits)
 	__atomic_store_n(&bits->use, 1, __ATOMIC_RELEASE);
 }
 
-/* HALF's bit of the pair of hash H, atomically. */
-static void half_set(__u32 *half, __u32 h)
+/* HALF's bit B (sg_fb_hash()), atomically. */
+static void half_set(__u32 *half, __u32 b)
 {
-	__atomic_fetch_or(&half[sg_fb_word(h)], sg_fb_mask(h), __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&half[sg_fb_word(b)], sg_fb_mask(b), __ATOMIC_SEQ_CST);
 }
 
-void sg_flowbits_set(struct sg_flow_bits *bits, __u32 h)
+void sg_flowbits_set(struct sg_flow_bits *bits, const struct sg_addr *a,
+		     __u16 local_port)
 {
-	half_set(bits->w[0], h);
-	half_set(bits->w[1], h);
+	__u32 b = sg_fb_hash(a, local_port);
+
+	half_set(bits->w[0], b);
+	half_set(bits->w[1], b);
 }
 
 long sg_flowbits_count(const struct sg_flow_bits *bits)
@@ -171,7 +174,7 @@ long sg_flowbits_count(const struct sg_flow_bits *bits)
 static int rebuild_one(const struct sg_flow_slot *w, __u32 set, __u32 way,
 		       void *arg)
 {
-	half_set(arg, sg_flow_hash(&w->addr, w->local_port));
+	half_set(arg, sg_fb_hash(&w->addr, w->local_port));
 	return 0;
 }
 
@@ -254,11 +257,11 @@ int sg_flowtab_put(int fd, struct sg_flow_bits *bits,
 	if (!bits)
 		return -EINVAL;
 	/* before the flow, so that no reader misses it */
-	sg_flowbits_set(bits, h);
+	sg_flowbits_set(bits, &slot->addr, slot->local_port);
 	err = put_in(fd, slot, &k, h);
 	/* and after it: a rebuild may have cleared a half meanwhile */
 	if (!err)
-		sg_flowbits_set(bits, h);
+		sg_flowbits_set(bits, &slot->addr, slot->local_port);
 	return err;
 }
 
@@ -420,7 +423,7 @@ int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
 	for (f = 0; f < n; f++) {
 		h = sg_flow_hash(&slots[f].addr, slots[f].local_port);
 		/* the bit before the flow goes in, as sg_flowtab_put() */
-		sg_flowbits_set(bits, h);
+		sg_flowbits_set(bits, &slots[f].addr, slots[f].local_port);
 		sets[0] = sg_flow_set1(h);
 		sets[1] = sg_flow_set2(h);
 		/* the emptier set first, as the learner chooses */
@@ -449,7 +452,7 @@ int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
 	}
 	/* and after it */
 	for (f = 0; f < n && !err; f++)
-		sg_flowbits_set(bits, sg_flow_hash(&slots[f].addr, slots[f].local_port));
+		sg_flowbits_set(bits, &slots[f].addr, slots[f].local_port);
 	free(all);
 	free(keys);
 	return err ? err : placed;

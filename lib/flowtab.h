@@ -41,8 +41,9 @@ void sg_flowbits_unmap(struct sg_flow_bits *bits);
  */
 void sg_flowbits_clear(struct sg_flow_bits *bits);
 
-/* Set the bit of the pair of hash H in both halves, atomically. */
-void sg_flowbits_set(struct sg_flow_bits *bits, __u32 h);
+/* Set the bit of the pair {A, LOCAL_PORT} in both halves, atomically. */
+void sg_flowbits_set(struct sg_flow_bits *bits, const struct sg_addr *a,
+		     __u16 local_port);
 
 /* Bits set in the half in use; -1 when the filter is off (use 0). */
 long sg_flowbits_count(const struct sg_flow_bits *bits);

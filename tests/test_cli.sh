@@ -493,13 +493,13 @@ test_flow_filter_after_attach() {
 }
 
 # meta_clear_flowbits IFACE: IFACE's record as an older sipguard wrote it,
-# without SG_META_FLOWBITS (bit 6 of the flags, bytes 4..7).
+# without SG_META_FLOWBITS (bit 7 of the flags, bytes 4..7).
 meta_clear_flowbits() {
 	local pin="$SIPGUARD_PIN_PATH/if_$1/sg_ifmeta" v
 	v=$(bpftool -j map lookup pinned "$pin" key 0 0 0 0 | python3 -c '
 import json, sys
 v = [int(x, 16) for x in json.load(sys.stdin)["value"]]
-v[4 if sys.byteorder == "little" else 7] &= ~0x40
+v[4 if sys.byteorder == "little" else 7] &= ~0x80
 print(" ".join("%02x" % x for x in v))')
 	bpftool map update pinned "$pin" key 0 0 0 0 value hex $v
 }

@@ -219,3 +219,63 @@ void test_flow_hash_v4_is_the_hash_of_the_mapped_address(void)
 	}
 	ASSERT_EQ(differ, 0, "addresses whose two hashes differ");
 }
+
+/*
+ * The flows' filter's bit of an IPv4 source (one multiply in the XDP
+ * verdict) is the bit userspace and the learner take of the whole
+ * ::ffff:a.b.c.d; and the bits of many pairs spread like random ones,
+ * for random pairs and for the crowded shapes a router sees (one /24 of
+ * trunk servers, many local ports; the same address, every port).
+ */
+void test_flow_filter_bit_v4_and_spread(void)
+{
+	static __u8 seen[1u << (SG_FB_LOG - 3)];
+	long distinct;
+	int i, j, differ = 0;
+
+	for (i = 0; i < 100000; i++) {
+		struct sg_lpm_key k = v4(rnd(), 32);
+		__u16 port = rnd();
+
+		differ += sg_fb_hash_v4(&k.addr.b[12], port) !=
+			  sg_fb_hash(&k.addr, port);
+	}
+	ASSERT_EQ(differ, 0, "addresses whose two bits differ");
+
+	/* 256 sources of one /24, 40 local ports each: 10240 pairs */
+	memset(seen, 0, sizeof(seen));
+	distinct = 0;
+	for (i = 0; i < 256; i++)
+		for (j = 0; j < 40; j++) {
+			struct sg_lpm_key k = v4(0xc6336400u + i, 32);
+			__u32 b = sg_fb_hash(&k.addr, 5060 + j);
+
+			distinct += !(seen[b >> 3] & (1u << (b & 7)));
+			seen[b >> 3] |= 1u << (b & 7);
+		}
+	/* random bits: 10240 - 10240^2 / 2^21, about 10190 distinct */
+	ASSERT_GE(distinct, 10100, "distinct bits of one /24 times 40 ports (10240 pairs)");
+
+	/* one address, every port; IPv6 sources of one /64 */
+	memset(seen, 0, sizeof(seen));
+	distinct = 0;
+	for (i = 0; i < 65536; i++) {
+		struct sg_lpm_key k = v4(0xcb007105u, 32);
+		__u32 b = sg_fb_hash(&k.addr, i);
+
+		distinct += !(seen[b >> 3] & (1u << (b & 7)));
+		seen[b >> 3] |= 1u << (b & 7);
+	}
+	for (i = 0; i < 65536; i++) {
+		struct sg_addr a = {};
+		__u32 b;
+
+		a.b[0] = 0x20; a.b[1] = 0x01; a.b[2] = 0x0d; a.b[3] = 0xb8;
+		a.b[14] = i >> 8; a.b[15] = i;
+		b = sg_fb_hash(&a, 5060);
+		distinct += !(seen[b >> 3] & (1u << (b & 7)));
+		seen[b >> 3] |= 1u << (b & 7);
+	}
+	/* random: 131072 - 131072^2 / 2^21 + ..., about 123000 */
+	ASSERT_GE(distinct, 120000, "distinct bits of every port and of a /64's sources (131072 pairs)");
+}

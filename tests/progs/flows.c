@@ -152,7 +152,7 @@ static int fb_has(const struct sg_flow_bits *fb, const char *addr, __u16 lport)
 	struct sg_addr a;
 
 	to_addr(addr, &a);
-	return sg_fb_maybe(fb, sg_fb_bit(sg_flow_hash(&a, lport)));
+	return sg_fb_maybe(fb, sg_fb_hash(&a, lport));
 }
 
 /* A flow written straight into its set, as no writer may: no bit. */
