@@ -46,11 +46,10 @@ static __always_inline int event_token(const struct sg_config *cfg)
 	st->skip = SG_EV_SKIP;
 suppress:
 	st->suppressed++;
-	st->since_last++;
 	return 0;
 }
 
-/* Events suppressed on this CPU since the last one sent; resets it. */
+/* Events suppressed on this CPU since the last one sent; counts this one sent. */
 static __always_inline __u32 event_sent(void)
 {
 	__u32 zero = 0, n;
@@ -58,8 +57,10 @@ static __always_inline __u32 event_sent(void)
 
 	if (!st)
 		return 0;
-	n = st->since_last;
-	st->since_last = 0;
+	/* one total a suppressed packet, not two: the count since the last
+	 * event is the total's growth since then (mod 2^32) */
+	n = (__u32)st->suppressed - st->at_sent;
+	st->at_sent = (__u32)st->suppressed;
 	st->sent++;
 	return n;
 }

@@ -98,12 +98,12 @@ static __always_inline int established(const struct sg_config *cfg, int ipv6,
 	fw = ipv6 ? flow_where(src, dport) : flow_where_v4(src, dport);
 	s = flow_set(fw.set[0]);
 	if (s && tag_hits(s, fw.tag) &&
-	    set_find(s, fw.tag, src, sport, dport, !match, 0, sg_now_s()) <
+	    set_find(s, fw.tag, src, sport, dport, !match, 0, sg_clock_s(cfg)) <
 	    SG_FLOW_WAYS)
 		return 1;
 	s = flow_set(fw.set[1]);
 	if (s && tag_hits(s, fw.tag) &&
-	    set_find(s, fw.tag, src, sport, dport, !match, 0, sg_now_s()) <
+	    set_find(s, fw.tag, src, sport, dport, !match, 0, sg_clock_s(cfg)) <
 	    SG_FLOW_WAYS)
 		return 1;
 	return static_flow(cfg, src, sport, dport, match);

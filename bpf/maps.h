@@ -269,13 +269,17 @@ static __always_inline __u64 sg_now(void)
  * which userspace compares with, within a tick.  A config read torn by
  * a rewrite (one field new, one not yet) falls back to sg_now().
  */
-static __always_inline __u32 sg_now_s(void)
+static __always_inline __u32 sg_clock_s(const struct sg_config *cfg)
 {
-	const struct sg_config *cfg = get_config();
-
 	if (cfg && cfg->clock_mult && cfg->clock_base)
 		return sg_clock_seconds(cfg, bpf_jiffies64());
 	return sg_now() / NSEC_PER_SEC;
+}
+
+/* The same, for a caller without the config at hand. */
+static __always_inline __u32 sg_now_s(void)
+{
+	return sg_clock_s(get_config());
 }
 
 #endif /* SG_MAPS_H */

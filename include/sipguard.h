@@ -672,7 +672,7 @@ struct sg_evstate {
 	__u64 last_ns;
 	__u64 sent;
 	__u64 suppressed;	/* total */
-	__u32 since_last;	/* suppressed since the last event sent */
+	__u32 at_sent;		/* suppressed's low half when the last event went */
 	__u32 skip;		/* packets left to suppress without a clock read */
 };
 

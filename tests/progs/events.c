@@ -3,6 +3,8 @@
  * Drop events: the fields of the event a drop sends through the ring
  * buffer, the per-CPU token bucket that bounds them, and the monitor flag.
  */
+#include <sched.h>
+
 #include "progs.h"
 
 struct ev_sink {
@@ -141,6 +143,50 @@ void test_events_flood_bounded_rest_suppressed(void)
 	ASSERT_TRUE(sent >= 5 && sent <= 8, "events at most the burst and a few more");
 	ASSERT_EQ(events_suppressed(), (__u64)(n - sent), "the rest suppressed");
 	ASSERT_EQ(ctr(SG_R_ORPHAN, SG_V_DROP).packets, n, "orphan drops counted");
+}
+
+/*
+ * An event says how many drops went without one on its CPU since the
+ * last: after a flood, a refilled bucket's next event carries the
+ * flood's suppressed count, and the one after it none.
+ */
+void test_events_count_what_was_suppressed(void)
+{
+	struct sg_evstate *v = calloc(ncpus, sizeof(*v));
+	cpu_set_t cs, old;
+	struct pkt_frame f;
+	struct ev_sink s;
+	__u32 zero = 0;
+	int i, n = 1000, sent;
+
+	/* one CPU for the flood and the events after it */
+	sched_getaffinity(0, sizeof(old), &old);
+	CPU_ZERO(&cs);
+	CPU_SET(sched_getcpu(), &cs);
+	sched_setaffinity(0, sizeof(cs), &cs);
+
+	events_reset(0, 1, 3);
+	scan_invite4(&f);
+	ASSERT_EQ(run_xdp_n(f.data, f.len, n), XDP_DROP, "flood dropped");
+	sent = events_drain(&s);
+	ASSERT_TRUE(sent >= 3 && sent <= 6, "events at most the burst and a few more");
+	/* refill every CPU's bucket, the counts as they are */
+	if (!bpf_map_lookup_elem(MAPFD(sg_evstate), &zero, v)) {
+		for (i = 0; i < ncpus; i++) {
+			v[i].tokens = 3ULL * 1000000000ULL;
+			v[i].skip = 0;
+		}
+		bpf_map_update_elem(MAPFD(sg_evstate), &zero, v, BPF_ANY);
+	}
+	EXPECT_DROP("the next INVITE", &f, SG_R_ORPHAN);
+	ASSERT_EQ(events_drain(&s), 1, "its event");
+	ASSERT_EQ(s.last.suppressed, n - sent, "the flood's drops without an event");
+	EXPECT_DROP("and the one after", &f, SG_R_ORPHAN);
+	ASSERT_EQ(events_drain(&s), 1, "its event");
+	ASSERT_EQ(s.last.suppressed, 0, "none since the last");
+
+	sched_setaffinity(0, sizeof(old), &old);
+	free(v);
 }
 
 void test_events_off_when_rate_zero(void)
