@@ -25,7 +25,8 @@ static __always_inline int in_lpm(void *map, const struct sg_addr *src)
  * May the source be allowlisted?  The filter (include/sipguard.h,
  * struct sg_allow_bits) is asked at each level that holds a prefix; no
  * bit set there means no prefix covers the source, and the trie is not
- * walked.  An unwritten filter sends everyone to the trie.
+ * walked.  A filter not written in this format (unwritten, turned off,
+ * or an older sipguard's bits) sends everyone to the trie.
  */
 static __always_inline int allow_maybe(int ipv6, const struct sg_addr *src)
 {
@@ -33,7 +34,7 @@ static __always_inline int allow_maybe(int ipv6, const struct sg_addr *src)
 	__u32 zero = 0;
 
 	f = bpf_map_lookup_elem(&sg_allowbits, &zero);
-	return !f || !f->valid || sg_af_maybe(f, ipv6, src);
+	return !f || f->valid != SG_AF_FORMAT || sg_af_maybe(f, ipv6, src);
 }
 
 /* Is the source allowlisted?  The filter first, the trie if it says maybe. */

@@ -84,9 +84,12 @@ struct sg_allow_val {
  * level, so all bits clear means "not allowlisted", and any set bit "ask
  * the trie" (a hash collision costs a trie walk, never a wrong verdict).
  * Userspace rebuilds it from the trie on every change, bits going in
- * before prefixes and coming out after them, and sets valid; until then
- * the program asks the trie for every source.
+ * before prefixes and coming out after them, and sets valid to
+ * SG_AF_FORMAT; the program uses the filter only when valid says that
+ * format (0: unwritten, or off while an older sipguard's programs run;
+ * 1: bits of an older hash), else asks the trie for every source.
  */
+#define SG_AF_FORMAT		2	/* valid: the bits of this sg_af_hash() */
 #define SG_AF_V4_16		(1u << 0)
 #define SG_AF_V4_24		(1u << 1)
 #define SG_AF_V4_32		(1u << 2)
@@ -101,7 +104,7 @@ struct sg_allow_val {
 #define SG_AF_WORDS		(1u << (SG_AF_HASH_BITS - 6))
 
 struct sg_allow_bits {
-	__u32 valid;
+	__u32 valid;		/* SG_AF_FORMAT, or 0: ask the trie */
 	__u32 levels;		/* SG_AF_*: the levels that hold prefixes */
 	__u64 v4_16[SG_AF_V4_WORDS];
 	__u64 bits[SG_AF_WORDS];
@@ -121,17 +124,18 @@ static inline __u64 sg_be64(const __u8 *p)
 
 /*
  * The bit of a source cut to LEN of its 128 bits (HI, LO: the address as
- * two big-endian words, already masked), for a level of the filter.
- * Two multiply-xorshift rounds; LEN is mixed in so that levels differ.
+ * two big-endian words, already masked), for a level of the filter: the
+ * top bits of a multiply of HI, LO and LEN mixed (LEN so that levels
+ * differ).  An IPv4 source's HI is 0, so its bit costs one multiply, which
+ * a stranger's INVITE pays at each IPv4 level.  (Format 1 of the filter
+ * was two multiply-xorshift rounds.)
  */
 static inline __u32 sg_af_hash(__u32 len, __u64 hi, __u64 lo)
 {
-	__u64 k = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL ^
+	__u64 k = hi * 0xc2b2ae3d27d4eb4fULL + lo +
 		  (__u64)len * 0x165667b19e3779f9ULL;
 
-	k ^= k >> 29;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	return (__u32)(k >> (64 - SG_AF_HASH_BITS));
+	return (__u32)((k * 0x9e3779b97f4a7c15ULL) >> (64 - SG_AF_HASH_BITS));
 }
 
 /* HI/LO cut to the first LEN bits. */
@@ -689,6 +693,7 @@ struct sg_evstate {
 /* bit 6: programs that set sg_flowbits by sg_flow_hash()'s low bits
  * (one development version; such an interface turns the filter off) */
 #define SG_META_FLOWBITS	(1u << 7)	/* its programs keep sg_flowbits */
+#define SG_META_ALLOWBITS	(1u << 8)	/* its programs read SG_AF_FORMAT */
 
 struct sg_iface_meta {
 	__u32 ifindex;

@@ -78,19 +78,43 @@ void sg_allow_filter_add(struct sg_allow_bits *b, const struct sg_lpm_key *k)
 		hash_set(b, SG_AF_V6_128, 128, hi, lo);
 }
 
+/*
+ * A program reads the filter while it is written: it may read valid from
+ * one write and bits from the next.  So no write ever puts bits of
+ * another content under a valid word that a program uses: the old bits
+ * are first written back under valid 0, then the new bits under valid 0,
+ * and only then the new bits under VALID.  Within one format the bits of
+ * either write would do (both cover every prefix in the trie); across
+ * formats (an older sipguard's filter, or one turned off) they would not.
+ */
+static int filter_put(int fd, struct sg_allow_bits *b, __u32 valid)
+{
+	__u32 zero = 0;
+
+	b->valid = valid;
+	return bpf_map_update_elem(fd, &zero, b, BPF_ANY) ? -errno : 0;
+}
+
 int sg_allow_filter_write(int trie_fd, int filter_fd,
-			  const struct sg_lpm_key *extra, size_t n)
+			  const struct sg_lpm_key *extra, size_t n, __u32 valid)
 {
 	struct sg_lpm_key k, next;
-	struct sg_allow_bits *b;
+	struct sg_allow_bits *b, *old;
 	__u32 zero = 0;
 	void *prev = NULL;
 	int err = 0;
 	size_t i;
 
 	b = calloc(1, sizeof(*b));
-	if (!b)
+	old = malloc(sizeof(*old));
+	if (!b || !old) {
+		free(b);
+		free(old);
 		return -ENOMEM;
+	}
+	if (!bpf_map_lookup_elem(filter_fd, &zero, old) && old->valid)
+		err = filter_put(filter_fd, old, 0);
+	free(old);
 	while (!bpf_map_get_next_key(trie_fd, prev, &next)) {
 		sg_allow_filter_add(b, &next);
 		k = next;
@@ -100,9 +124,10 @@ int sg_allow_filter_write(int trie_fd, int filter_fd,
 		err = -errno;
 	for (i = 0; !err && i < n; i++)
 		sg_allow_filter_add(b, &extra[i]);
-	b->valid = 1;
-	if (!err && bpf_map_update_elem(filter_fd, &zero, b, BPF_ANY))
-		err = -errno;
+	if (!err)
+		err = filter_put(filter_fd, b, 0);
+	if (!err && valid)
+		err = filter_put(filter_fd, b, valid);
 	free(b);
 	return err;
 }

@@ -15,10 +15,10 @@ void sg_allow_filter_add(struct sg_allow_bits *b, const struct sg_lpm_key *k);
 
 /*
  * Rebuild the filter of the trie TRIE_FD (every prefix in it, and the N
- * of EXTRA about to go in) and write it, valid, to FILTER_FD.  0 or
- * -errno.
+ * of EXTRA about to go in) and write it to FILTER_FD with VALID
+ * (SG_AF_FORMAT, or 0 for a filter that no program uses).  0 or -errno.
  */
 int sg_allow_filter_write(int trie_fd, int filter_fd,
-			  const struct sg_lpm_key *extra, size_t n);
+			  const struct sg_lpm_key *extra, size_t n, __u32 valid);
 
 #endif /* SG_LIB_ALLOWFILTER_H */

@@ -15,6 +15,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,15 +67,40 @@ static const struct sg_prefix_list allowlist = {
 	.heir = SG_ORIGIN_DNS,
 };
 
+/*
+ * The filter, in this sipguard's format while every attached interface
+ * runs programs that read it, else written off (valid 0: every source
+ * asks the trie), which programs of any version read right.  SAY: warn
+ * when it is off.
+ */
+static int allow_bits(const struct sg_maps *m, const struct sg_lpm_key *extra,
+		      size_t n, bool say)
+{
+	char other[IF_NAMESIZE] = "";
+	bool off = sg_iface_lacking(SG_META_ALLOWBITS, other, sizeof(other));
+	int err = sg_allow_filter_write(m->allow, m->allowbits, extra, n,
+					off ? 0 : SG_AF_FORMAT);
+
+	if (err) {
+		sg_err_errno(err, "cannot write the allowlist filter",
+			     "detach and attach again");
+		return -1;
+	}
+	if (off && say)
+		fprintf(stderr, "Warning: %s runs the programs of an older sipguard, which read another form of the allowlist's filter: it stays off (the verdicts are the same, every INVITE's source is looked up in the allowlist) until %s is attached again\n",
+			other, other);
+	return 0;
+}
+
 int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
 			  size_t n)
 {
-	int err = sg_allow_filter_write(m->allow, m->allowbits, extra, n);
+	return allow_bits(m, extra, n, true);
+}
 
-	if (err)
-		sg_err_errno(err, "cannot write the allowlist filter",
-			     "detach and attach again");
-	return err ? -1 : 0;
+int sg_allow_bits_quiet(const struct sg_maps *m)
+{
+	return allow_bits(m, NULL, 0, false);
 }
 
 

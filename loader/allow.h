@@ -28,9 +28,13 @@ int sg_allow_sync_dns(const struct sg_maps *m, const struct sg_lpm_key *keys,
 		      size_t n);
 /*
  * Rewrite the allowlist's bitmap filter from the trie, plus EXTRA keys
- * about to go in (so it stays a superset while they are added).
+ * about to go in (so it stays a superset while they are added); off,
+ * with a warning, while an attached interface runs an older sipguard's
+ * programs (SG_META_ALLOWBITS).
  */
 int sg_allow_bits_rebuild(const struct sg_maps *m, const struct sg_lpm_key *extra,
 			  size_t n);
+/* The same, without the warning: attach's, before its own record. */
+int sg_allow_bits_quiet(const struct sg_maps *m);
 
 #endif /* SG_ALLOW_H */

@@ -30,26 +30,6 @@ struct sg_flow_bits *sg_flowbits_open(int fd)
 	return b;
 }
 
-/* The first attached interface whose programs do not keep the filter. */
-static bool older_iface(char *other, size_t len)
-{
-	struct sg_iface_meta meta;
-	char **names;
-	int i, n;
-	bool found = false;
-
-	n = sg_list_ifaces(&names);
-	for (i = 0; i < n && !found; i++)
-		if (!sg_iface_meta_read(names[i], &meta) &&
-		    !(meta.flags & SG_META_FLOWBITS)) {
-			snprintf(other, len, "%s", names[i]);
-			found = true;
-		}
-	if (n > 0)
-		sg_free_names(names, n);
-	return found;
-}
-
 int sg_flowbits_refresh(char *other, size_t len)
 {
 	struct sg_flow_bits *b = NULL;
@@ -71,7 +51,7 @@ int sg_flowbits_refresh(char *other, size_t len)
 		err = lock;
 		goto out;
 	}
-	if (older_iface(other, len)) {
+	if (sg_iface_lacking(SG_META_FLOWBITS, other, len)) {
 		__atomic_store_n(&b->use, 0, __ATOMIC_RELEASE);
 		err = SG_FB_OFF;
 	} else {

@@ -341,8 +341,12 @@ static int attach_fill(struct attach *a)
 		return STEP_UNDO;
 	if (attach_clock(a))
 		return STEP_UNDO;
-	/* the allowlist's filter, also when the pins came from an older run */
-	if (sg_allow_bits_rebuild(&a->maps, NULL, 0))
+	/*
+	 * the allowlist's filter, also when the pins came from an older run;
+	 * off while this interface still runs an older sipguard's programs
+	 * (written again once its record says otherwise, attach_filters())
+	 */
+	if (sg_allow_bits_quiet(&a->maps))
 		return STEP_UNDO;
 	/* SG_CFG_STATIC as the static flows are, also after an older run */
 	if (sg_flows_static_flag(&a->maps))
@@ -474,7 +478,7 @@ static int attach_record(struct attach *a)
 		meta->flags |= SG_META_CONNTRACK;
 	if (a->dispatcher)
 		meta->flags |= SG_META_DISPATCHER;
-	meta->flags |= SG_META_FLOWBITS;
+	meta->flags |= SG_META_FLOWBITS | SG_META_ALLOWBITS;
 	if (!o->no_learn) {
 		err = sg_learner_attach(o->ifname, a->ifindex,
 					bpf_program__fd(a->skel->progs.sipguard_learn),
@@ -500,14 +504,21 @@ static int attach_record(struct attach *a)
 }
 
 /*
- * The flows' filter, rebuilt now that this interface's learner sets its
- * bits.  Without it the verdicts are the same, only an orphan INVITE
- * costs the flow table's lookups: say so, and keep the attachment.
+ * The filters, written again now that this interface's record says that
+ * its programs keep them: the flows' filter, rebuilt (this interface's
+ * learner sets its bits), and the allowlist's, in this sipguard's format
+ * unless another interface runs older programs.  Without them the
+ * verdicts are the same, only an orphan INVITE costs the trie's and the
+ * flow table's lookups: say so, and keep the attachment.
  */
-static int attach_flowbits(struct attach *a)
+static int attach_filters(struct attach *a)
 {
 	char other[IF_NAMESIZE] = "";
-	int r = sg_flowbits_refresh(other, sizeof(other));
+	int r;
+
+	if (sg_allow_bits_rebuild(&a->maps, NULL, 0))
+		return STEP_KEEP;
+	r = sg_flowbits_refresh(other, sizeof(other));
 
 	if (r == SG_FB_OFF)
 		fprintf(stderr, "Warning: %s runs the programs of an older sipguard, which do not keep the flows' filter: it stays off (the verdicts are the same, an orphan INVITE costs more) until %s is attached again\n",
@@ -580,7 +591,7 @@ int sg_attach(const struct sg_attach_opts *o)
 	if (!step)
 		step = attach_record(&a);
 	if (!step)
-		step = attach_flowbits(&a);
+		step = attach_filters(&a);
 	if (!step)
 		attach_summary(&a);
 	else if (step == STEP_UNDO)

@@ -27,7 +27,7 @@ static const struct sg_cmd cmds[] = {
 	{ "detach", do_detach, "IFACE",
 	  "remove everything sipguard put on IFACE (and the pins, after the last)" },
 	{ "status", do_status, "[--json]",
-	  "show the attached interfaces, the settings, the table fill and the flows' filter" },
+	  "show the attached interfaces, the settings, the table fill and the filters" },
 	{ "allow", do_allow,
 	  "add PREFIX|NAME... [--resolver ADDR[:PORT]]...\ndel PREFIX|NAME...\n"
 	  "list|names [--json]",

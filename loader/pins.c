@@ -298,6 +298,24 @@ int sg_iface_meta_read(const char *ifname, struct sg_iface_meta *meta)
 	return err;
 }
 
+bool sg_iface_lacking(__u32 flag, char *name, size_t len)
+{
+	struct sg_iface_meta meta;
+	char **names;
+	int i, n;
+	bool found = false;
+
+	n = sg_list_ifaces(&names);
+	for (i = 0; i < n && !found; i++)
+		if (!sg_iface_meta_read(names[i], &meta) && !(meta.flags & flag)) {
+			snprintf(name, len, "%s", names[i]);
+			found = true;
+		}
+	if (n > 0)
+		sg_free_names(names, n);
+	return found;
+}
+
 /* ---- the pins of an attachment ---- */
 
 #define SG_PIN_IFACE(name) name,

@@ -91,4 +91,10 @@ bool sg_shared_unpin_if_unused(void);
 /* 0, or -errno with *META zeroed. */
 int sg_iface_meta_read(const char *ifname, struct sg_iface_meta *meta);
 
+/*
+ * Does an attached interface's record lack FLAG (its programs come from
+ * an older sipguard)?  The first such interface's name into NAME.
+ */
+bool sg_iface_lacking(__u32 flag, char *name, size_t len);
+
 #endif /* SG_PINS_H */

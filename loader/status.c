@@ -44,6 +44,7 @@ struct status {
 	__u32 allow_max;		/* the allowlist's capacity ([allow] max-entries) */
 	long long bans_refused;	/* the ban quota's refusals; -1: unknown */
 	long fb_set;			/* the flows' filter: bits set; -1: off */
+	int af_on;			/* the allowlist's filter is read */
 	long fb_age_s;			/* since its last rebuild; -1: unknown */
 };
 
@@ -140,6 +141,14 @@ static int status_gather(struct status *st, char **names, int n)
 	st->statics = sg_map_count(m.flows_static, sizeof(struct sg_flow_key));
 	st->bans_refused = -1;
 	st->fb_set = st->fb_age_s = -1;
+	{
+		struct sg_allow_bits *ab = malloc(sizeof(*ab));
+		__u32 zero = 0;
+
+		st->af_on = ab && !bpf_map_lookup_elem(m.allowbits, &zero, ab) &&
+			    ab->valid == SG_AF_FORMAT;
+		free(ab);
+	}
 	{
 		struct sg_flow_bits *fb = sg_flowbits_map(m.flowbits);
 
@@ -242,6 +251,8 @@ static void status_text(const struct status *st)
 	else
 		printf("clock: the coarse clock helper (jiffies not measured)\n");
 	sg_fill_text(stdout, st->allow, st->allow_max, st->flows, st->statics);
+	printf("\nallowlist filter: %s", st->af_on ? "on" :
+	       "off (every INVITE's source is looked up in the allowlist)");
 	if (st->fb_set >= 0)
 		printf("\nflows' filter: on, %ld of %u bits set, rebuilt %lds ago",
 		       st->fb_set, 1u << SG_FB_LOG, st->fb_age_s);
@@ -351,6 +362,7 @@ static void status_json(const struct status *st)
 	add(root, "allowlist", fill_json(st->allow, st->allow_max));
 	add(root, "flows", fill_json(st->flows, SG_FLOWS_MAX));
 	add(root, "static_flows", fill_json(st->statics, SG_STATIC_MAX));
+	add(root, "allow_filter", json_object_new_boolean(st->af_on));
 	add(root, "flow_filter", flow_filter_json(st));
 	sg_json_print(root);
 }

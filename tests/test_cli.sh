@@ -492,17 +492,21 @@ test_flow_filter_after_attach() {
 	expect_eq "the restored flow's bit" 2 "$(filter bits_set)"
 }
 
-# meta_clear_flowbits IFACE: IFACE's record as an older sipguard wrote it,
-# without SG_META_FLOWBITS (bit 7 of the flags, bytes 4..7).
-meta_clear_flowbits() {
+# meta_clear IFACE MASK: IFACE's record as an older sipguard wrote it,
+# without the flags of MASK (the flags are bytes 4..7, host order).
+meta_clear() {
 	local pin="$SIPGUARD_PIN_PATH/if_$1/sg_ifmeta" v
 	v=$(bpftool -j map lookup pinned "$pin" key 0 0 0 0 | python3 -c '
 import json, sys
 v = [int(x, 16) for x in json.load(sys.stdin)["value"]]
-v[4 if sys.byteorder == "little" else 7] &= ~0x80
-print(" ".join("%02x" % x for x in v))')
+f = int.from_bytes(bytes(v[4:8]), sys.byteorder) & ~int(sys.argv[1], 0)
+v[4:8] = f.to_bytes(4, sys.byteorder)
+print(" ".join("%02x" % x for x in v))' "$2")
 	bpftool map update pinned "$pin" key 0 0 0 0 value hex $v
 }
+# SG_META_FLOWBITS, SG_META_ALLOWBITS (include/sipguard.h)
+META_FLOWBITS=0x80
+META_ALLOWBITS=0x100
 
 test_flow_filter_off_while_an_older_sipguard_runs() {
 	setup
@@ -510,7 +514,7 @@ test_flow_filter_off_while_an_older_sipguard_runs() {
 	check "attach A" sg attach "$A"
 	check "attach C" sg attach "$C"
 	expect_eq "on" True "$(filter on)"
-	check "C as an older sipguard" meta_clear_flowbits "$C"
+	check "C as an older sipguard" meta_clear "$C" $META_FLOWBITS
 	local out
 	out=$(sg attach "$A" 2>&1)
 	check "attach A again" test $? = 0
@@ -519,6 +523,30 @@ test_flow_filter_off_while_an_older_sipguard_runs() {
 	check "status says so" grep -q "^flows' filter: off" <(sg status)
 	check "attach C again" sg attach "$C"
 	expect_eq "on again" True "$(filter on)"
+}
+
+# The allowlist's filter is written off (every source asks the trie)
+# while an interface runs programs that read another form of it; any
+# allowlist change says so; attaching that interface again turns it on.
+test_allow_filter_off_while_an_older_sipguard_runs() {
+	setup
+	add_second
+	check "attach A" sg attach "$A"
+	check "attach C" sg attach "$C"
+	expect_eq "on" True "$(sg status --json | json "d['allow_filter']")"
+	check "status says so" grep -q "^allowlist filter: on$" <(sg status)
+	check "C as an older sipguard" meta_clear "$C" $META_ALLOWBITS
+	local out
+	out=$(sg allow add 198.51.100.7 2>&1)
+	check "allow add" test $? = 0
+	check "the warning names C: $out" grep -q "^Warning: $C runs the programs of an older sipguard, which read another form of the allowlist's filter: it stays off" <<<"$out"
+	expect_eq "off" False "$(sg status --json | json "d['allow_filter']")"
+	check "status says so" grep -q "^allowlist filter: off" <(sg status)
+	out=$(sg attach "$A" 2>&1)
+	check "attach A again, warned: $out" grep -q "^Warning: $C runs .* allowlist's filter: it stays off" <<<"$out"
+	expect_eq "still off" False "$(sg status --json | json "d['allow_filter']")"
+	check "attach C again" sg attach "$C"
+	expect_eq "on again" True "$(sg status --json | json "d['allow_filter']")"
 }
 
 # Pins of a sipguard older than the filter: the verbs go on, status says

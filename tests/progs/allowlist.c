@@ -94,6 +94,52 @@ void test_allow_filter_not_written_asks_the_trie(void)
 	EXPECT_PASS("filter not valid: the trie decides", &f, SG_R_ALLOWLIST);
 }
 
+/*
+ * A filter in another format (an older sipguard's bits, valid 1) or
+ * written off (valid 0, while an interface runs older programs) is not
+ * read, even where its bits leave the PBX out; this format's is.
+ */
+void test_allow_filter_of_another_format_asks_the_trie(void)
+{
+	static const char *const other[] = { "203.0.113.0/24", NULL };
+	struct pkt_frame f;
+	struct pkt_desc d;
+	__u32 valid[] = { 0, 1, SG_AF_FORMAT + 1 };
+	size_t i;
+
+	allow_add("198.51.100.20/32");
+	in4(&d, PBX4, 5060, 5060);
+	request(&f, &d, "INVITE");
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		allow_filter(valid[i], SG_AF_V4_32, other);
+		EXPECT_PASS("not this format: the trie decides", &f, SG_R_ALLOWLIST);
+	}
+	allow_filter(SG_AF_FORMAT, SG_AF_V4_32, other);
+	EXPECT_DROP("this format: its clear bit decides", &f, SG_R_ORPHAN);
+}
+
+/* What sg_allow_filter_write() leaves: VALID, and the trie's bits. */
+void test_allow_filter_write_format(void)
+{
+	struct sg_allow_bits *b = calloc(1, sizeof(*b));
+	struct sg_addr a;
+	__u32 zero = 0;
+
+	allow_add("198.51.100.20/32");
+	to_addr(PBX4, &a);
+	ASSERT_OK(sg_allow_filter_write(MAPFD(sg_allow), MAPFD(sg_allowbits), NULL, 0, 0),
+		  "write it off");
+	ASSERT_OK(bpf_map_lookup_elem(MAPFD(sg_allowbits), &zero, b), "read it");
+	ASSERT_EQ(b->valid, 0, "off");
+	ASSERT_TRUE(sg_af_maybe(b, 0, &a), "the bits written all the same");
+	ASSERT_OK(sg_allow_filter_write(MAPFD(sg_allow), MAPFD(sg_allowbits), NULL, 0,
+					SG_AF_FORMAT), "write it on");
+	ASSERT_OK(bpf_map_lookup_elem(MAPFD(sg_allowbits), &zero, b), "read it");
+	ASSERT_EQ(b->valid, SG_AF_FORMAT, "on");
+	ASSERT_TRUE(sg_af_maybe(b, 0, &a), "the PBX's bit");
+	free(b);
+}
+
 void test_allow_filter_set_bit_asks_the_trie(void)
 {
 	static const char *const both[] = { "198.51.100.20/32", "2001:db8:5::/48", NULL };
@@ -102,7 +148,7 @@ void test_allow_filter_set_bit_asks_the_trie(void)
 
 	allow_add("198.51.100.20/32");
 	allow_add("2001:db8:5::/48");
-	allow_filter(1, 0, both);
+	allow_filter(SG_AF_FORMAT, 0, both);
 	in4(&d, PBX4, 5060, 5060);
 	request(&f, &d, "INVITE");
 	EXPECT_PASS("IPv4 /32 bit set", &f, SG_R_ALLOWLIST);
@@ -110,7 +156,7 @@ void test_allow_filter_set_bit_asks_the_trie(void)
 	request(&f, &d, "INVITE");
 	EXPECT_PASS("IPv6 /48 bit set", &f, SG_R_ALLOWLIST);
 	/* every level on, every bit set: the trie still says no */
-	allow_filter(1, ~0u, both);
+	allow_filter(SG_AF_FORMAT, ~0u, both);
 	in4(&d, "198.51.100.21", 5060, 5060);
 	request(&f, &d, "INVITE");
 	EXPECT_DROP("filter says maybe, trie says no", &f, SG_R_ORPHAN);
@@ -152,11 +198,11 @@ void test_allow_filter_clear_bit_skips_the_trie(void)
 			in4(&d, lv[i].src, 5060, 5060);
 		request(&f, &d, "INVITE");
 		EXPECT_PASS("the filter written from the trie", &f, SG_R_ALLOWLIST);
-		allow_filter(1, lv[i].level, other);
+		allow_filter(SG_AF_FORMAT, lv[i].level, other);
 		EXPECT_DROP("its level's bit clear", &f, SG_R_ORPHAN);
 	}
 	in6(&d, PBX6, 5060, 5060);
 	request(&f, &d, "INVITE");
-	allow_filter(1, SG_AF_V6_ALL, other);
+	allow_filter(SG_AF_FORMAT, SG_AF_V6_ALL, other);
 	EXPECT_PASS("V6_ALL: every IPv6 source asks the trie", &f, SG_R_ALLOWLIST);
 }

@@ -218,7 +218,7 @@ static void lpm_add(int fd, const char *list, const char *cidr)
 void allow_add(const char *cidr)
 {
 	lpm_add(MAPFD(sg_allow), "allow", cidr);
-	if (sg_allow_filter_write(MAPFD(sg_allow), MAPFD(sg_allowbits), NULL, 0))
+	if (sg_allow_filter_write(MAPFD(sg_allow), MAPFD(sg_allowbits), NULL, 0, SG_AF_FORMAT))
 		FAIL("allowlist filter after %s", cidr);
 }
 

@@ -227,7 +227,7 @@ static inline void plan_fill(struct bpf_object *obj, struct plan *p,
 	}
 	/* the allowlist's filter, written as `sipguard allow` writes it */
 	if (sg_allow_filter_write(afd, bpf_map__fd(obj_map(obj, SG_MAP_ALLOWBITS)),
-				  NULL, 0))
+				  NULL, 0, SG_AF_FORMAT))
 		die("allowlist filter: %s", strerror(errno));
 	p->allow_v4_entries = n4 + 1;
 	p->allow_v6_entries = n6;
