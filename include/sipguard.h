@@ -122,6 +122,13 @@ static inline __u64 sg_be64(const __u8 *p)
 	return v;
 }
 
+/* A little-endian 32-bit word at P (the hashes' words), on any host. */
+static inline __u32 sg_le32(const __u8 *p)
+{
+	return (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
+	       (__u32)p[3] << 24;
+}
+
 /*
  * The bit of a source cut to LEN of its 128 bits (HI, LO: the address as
  * two big-endian words, already masked), for a level of the filter: the
@@ -283,37 +290,33 @@ struct sg_flow_bits {
  * and a pair that finds another pair's bit set rarely finds that pair's
  * tag in the sets too, so a false "maybe" mostly ends at the tags (with
  * the flow hash's low bits, bit and tag would collide together).  The
- * top bits of a multiply-add of the address's 32-bit words (read as
- * sg_flow_hash() reads them) and the local port.
+ * top bits of a multiply-add of the address's 32-bit words (little-endian,
+ * as sg_flow_hash() reads them, sg_le32()) and the local port.
  */
 #define SG_FB_K0		0xa0761d6478bd642fULL
 #define SG_FB_K1		0xe7037ed1a0b428dbULL
 #define SG_FB_K2		0x8ebc6af09c88c6e3ULL
 #define SG_FB_K3		0x9e3779b97f4a7c15ULL
 
-static inline __u32 sg_fb_le32(const __u8 *p)
+/* The sum X of the first three words' terms, the last word W3's, the port's. */
+static inline __u32 sg_fb_last(__u64 x, __u32 w3, __u16 local_port)
 {
-	return (__u32)p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 |
-	       (__u32)p[3] << 24;
-}
-
-/* sg_fb_hash() of ::ffff:a.b.c.d; V4 holds a.b.c.d as they lie in memory. */
-static inline __u32 sg_fb_hash_v4(const __u8 *v4, __u16 local_port)
-{
-	__u64 x = 0xffff0000ULL * SG_FB_K2 +
-		  ((__u64)sg_fb_le32(v4) << 16 | local_port) * SG_FB_K3;
-
+	x += ((__u64)w3 << 16 | local_port) * SG_FB_K3;
 	return (__u32)(x >> (64 - SG_FB_LOG));
 }
 
 static inline __u32 sg_fb_hash(const struct sg_addr *a, __u16 local_port)
 {
-	__u64 x = sg_fb_le32(&a->b[0]) * SG_FB_K0 +
-		  sg_fb_le32(&a->b[4]) * SG_FB_K1 +
-		  sg_fb_le32(&a->b[8]) * SG_FB_K2 +
-		  ((__u64)sg_fb_le32(&a->b[12]) << 16 | local_port) * SG_FB_K3;
+	return sg_fb_last(sg_le32(&a->b[0]) * SG_FB_K0 +
+			  sg_le32(&a->b[4]) * SG_FB_K1 +
+			  sg_le32(&a->b[8]) * SG_FB_K2,
+			  sg_le32(&a->b[12]), local_port);
+}
 
-	return (__u32)(x >> (64 - SG_FB_LOG));
+/* sg_fb_hash() of ::ffff:a.b.c.d; V4 holds a.b.c.d as they lie in memory. */
+static inline __u32 sg_fb_hash_v4(const __u8 *v4, __u16 local_port)
+{
+	return sg_fb_last(0xffff0000ULL * SG_FB_K2, sg_le32(v4), local_port);
 }
 
 /* The word of a half that holds bit B (sg_fb_hash()), and B in it. */
@@ -361,14 +364,11 @@ static inline __u32 sg_flow_fin(__u32 h)
 
 static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
 {
-	__u32 h = SG_FLOW_SEED, w;
+	__u32 h = SG_FLOW_SEED;
 	int i;
 
-	for (i = 0; i < 16; i += 4) {
-		w = (__u32)a->b[i] | (__u32)a->b[i + 1] << 8 |
-		    (__u32)a->b[i + 2] << 16 | (__u32)a->b[i + 3] << 24;
-		h = sg_flow_mix(h, w);
-	}
+	for (i = 0; i < 16; i += 4)
+		h = sg_flow_mix(h, sg_le32(&a->b[i]));
 	return sg_flow_fin(sg_flow_mix(h, local_port));
 }
 
@@ -376,10 +376,8 @@ static inline __u32 sg_flow_hash(const struct sg_addr *a, __u16 local_port)
 static inline __u32 sg_flow_hash_v4(const __u8 *v4, __u16 local_port)
 {
 	__u32 h = sg_flow_mix(sg_flow_mix(sg_flow_mix(SG_FLOW_SEED, 0), 0), 0xffff0000u);
-	__u32 w = (__u32)v4[0] | (__u32)v4[1] << 8 | (__u32)v4[2] << 16 |
-		  (__u32)v4[3] << 24;
 
-	return sg_flow_fin(sg_flow_mix(sg_flow_mix(h, w), local_port));
+	return sg_flow_fin(sg_flow_mix(sg_flow_mix(h, sg_le32(v4)), local_port));
 }
 
 /* Range reduction by multiplication: no division, any number of sets. */
