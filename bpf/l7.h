@@ -98,7 +98,7 @@ __attribute__((noinline))
 int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc, __u32 want)
 {
 	struct scan_loop l = { .sc = sc };
-	__u32 len, off;
+	__u32 len, off, cut;
 
 	if (!sc)
 		return 0;
@@ -106,13 +106,12 @@ int l7_scan(struct xdp_md *ctx, struct sg_scratch *sc, __u32 want)
 	len = ctx->data_end - ctx->data;
 	len = len > off ? len - off : 0;
 	__builtin_memset(&sc->scan, 0, offsetof(struct sg_scan, buf));
-	if (len > SG_SCAN_MAX) {
+	cut = len > SG_SCAN_MAX;
+	if (cut)
 		len = SG_SCAN_MAX;
-		sc->scan.cut = 1;
-	}
 	if (len && load_bytes(ctx, off, sc->scan.buf, len))
 		len = 0;
-	sc->scan.len = len;
+	sg_scan_begin(&sc->scan, len, cut);
 	sc->scan.want = want & SG_WANT_ALL;
 	bpf_loop(SG_SCAN_STEPS, scan_one, &l, 0);
 	return len;

@@ -364,28 +364,50 @@ SG_UNROLL
  */
 #define SG_UA_QUICK	1
 
+/*
+ * The User-Agent positions that the scan's budget (SG_WORK_BYTES,
+ * sip_hdr.h) still pays for, at a word's worth each (a position costs
+ * about what a word of a line-start flood does): what the scan's reach and
+ * its units beyond the free ones left of it.  A short request, as
+ * scanners send, leaves them all; a User-Agent at the end of a crafted
+ * request's flood gets few, and fails open.
+ */
+#define SG_UA_POS_BYTES	8
+
+static __always_inline __u32 sg_ua_room(const struct sg_scan *s)
+{
+	__s32 left = SG_WORK_BYTES - (__s32)s->units * SG_UNIT_BYTES -
+		     (__s32)s->pos;
+
+	return left > 0 ? (__u32)left / SG_UA_POS_BYTES : 0;
+}
+
 static __always_inline int sg_ua_match(struct sg_scan *s,
 				       const struct sg_ua_set *set)
 {
 	struct sg_span ua = s->hdr[SG_H_UA];
 	const struct sg_ua_pat *p;
-	__u32 q, k, i, at, mask, j, n, t;
+	__u32 q, k, i, at, mask, j, n, t, end;
 	__u64 lw, lw2, hi;
 	int r;
 
 	if (!set->count || ua.len < SG_UA_PAT_MIN)
 		return 0;
 	s->ua_left = SG_UA_BUDGET;
+	/* positions below end - 1: the value's, as far as the budget pays */
+	end = sg_ua_room(s) + 1;
+	if (end > ua.len)
+		end = ua.len;
 	/* a word of positions at a time: their bytes and the next, lower case */
 	for (q = 0; q < SG_UA_SCAN / 8; q++) {
-		if (8 * q + 1 >= ua.len)
+		if (8 * q + 1 >= end)
 			break;
 		lw = sg_lc_word(sg_uword_le(s, ua.off + 8 * q));
 		lw2 = sg_lc_word(sg_uword_le(s, ua.off + 8 * q + 1));
 SG_UNROLL
 		for (k = 0; k < 8; k++) {
 			i = 8 * q + k;
-			if (i + 1 >= ua.len)
+			if (i + 1 >= end)
 				break;
 			at = ua.off + i;
 			/*

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size = SG_SCAN_MAX;
 	memset(&s, 0, offsetof(struct sg_scan, buf));
 	memcpy(s.buf, data, size);
-	s.len = size;
+	sg_scan_begin(&s, size, 0);
 
 	sg_request_uri(&s);
 	for (i = 0; i < SG_SCAN_STEPS; i++)
@@ -49,6 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	/* the units or the data end a scan, never the steps (sip_hdr.h) */
 	if (i == SG_SCAN_STEPS || s.units > SG_SCAN_UNITS)
+		abort();
+	/*
+	 * one budget: the bytes read and the units past the free ones, within
+	 * SG_SCAN_MAX but for the word and the look that cross it
+	 */
+	if (s.pos + (s.units > SG_UNITS_FREE ? (s.units - SG_UNITS_FREE) * SG_UNIT_BYTES : 0) >
+	    SG_SCAN_MAX + 8 + SG_UNITS_LOOK * SG_UNIT_BYTES || s.lim > s.len)
 		abort();
 	check_span(&s, s.ruri);
 	for (h = 1; h < SG_H_MAX; h++)

@@ -24,7 +24,7 @@ static struct sg_scan *scan(const char *msg)
 	/* stale bytes after the data, as a reused per-CPU buffer has */
 	memset(s->buf, 'x', sizeof(s->buf));
 	memcpy(s->buf, msg, n);
-	s->len = n;
+	sg_scan_begin(s, n, 0);
 	sg_scan_all(s);
 	return s;
 }
@@ -463,8 +463,7 @@ static struct sg_scan *scan_steps(const char *msg, size_t n, int cut, int *steps
 	}
 	memset(s->buf, 'x', sizeof(s->buf));
 	memcpy(s->buf, msg, n);
-	s->len = n;
-	s->cut = cut;
+	sg_scan_begin(s, n, cut);
 	sg_request_uri(s);
 	for (i = 0; i < SG_SCAN_STEPS; i++)
 		if (sg_scan_step(s))
@@ -658,6 +657,143 @@ void test_ua_near_matches_spend_a_bounded_budget(void)
 		 "sipviciou sipsa sip-sca friendly-scanne sipvicious\r\n\r\n");
 	s = scan(msg);
 	ASSERT_EQ(sg_ua_match(s, set), 2, "an ordinary amount of near-matches does not hide it");
+	free(s);
+	free(set);
+}
+
+/*
+ * One budget for the words and the units (sip_hdr.h, issue 10's ceiling):
+ * the bytes read plus SG_UNIT_BYTES for every unit past the free ones stay
+ * within SG_SCAN_MAX, give or take the word and the look that cross it.
+ */
+static int within_budget(const struct sg_scan *s)
+{
+	__u32 over = s->units > SG_UNITS_FREE ?
+		     (s->units - SG_UNITS_FREE) * SG_UNIT_BYTES : 0;
+
+	return s->pos + over <= SG_SCAN_MAX + 8 + SG_UNITS_LOOK * SG_UNIT_BYTES;
+}
+
+/* a request line, "x" LF lines up to about AT, TAIL, then a From */
+static size_t late(char *out, size_t size, size_t at, const char *tail)
+{
+	size_t k = snprintf(out, size, "INVITE sip:100@192.0.2.1 SIP/2.0\r\n");
+
+	while (k < at)
+		k += snprintf(out + k, size - k, "x\n");
+	k += snprintf(out + k, size - k, "%s", tail);
+	k += snprintf(out + k, size - k, "From: <sip:@198.51.100.7>\r\n\r\n");
+	return k;
+}
+
+void test_one_budget_for_words_and_units(void)
+{
+	static const char *const tails[] = {
+		/* empty To values, lines looked at in vain, a From folded */
+		"t:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\nt:\n",
+		"t\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\nt\n",
+		"From: <sip:a@b>\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;"
+		"\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n ;\r\n",
+		NULL,
+	};
+	const char *const *t;
+	char msg[4096];
+	struct sg_scan *s;
+	size_t n;
+	int steps;
+
+	for (t = tails; *t; t++) {
+		/* at the end of the copy: the words of it all, then the units */
+		n = late(msg, sizeof(msg), SG_SCAN_MAX - 40 - strlen(*t), *t);
+		s = scan_steps(msg, n, 0, &steps);
+		ASSERT_TRUE(steps <= SG_SCAN_STEPS, "ended by itself");
+		ASSERT_TRUE(within_budget(s), "words and units within one budget");
+		ASSERT_TRUE(s->lim < s->len, "the units cut the read short");
+		ASSERT_EQ(s->whole, 0, "unfinished");
+		ASSERT_EQ(sg_from_sure(s), 0, "so no bad_from: fail open");
+		free(s);
+		/* the same lines up front: they are read, and the From after */
+		n = late(msg, sizeof(msg), 0, *t);
+		s = scan_steps(msg, n, 0, &steps);
+		ASSERT_TRUE(within_budget(s), "up front: within the budget too");
+		free(s);
+	}
+}
+
+/*
+ * An ordinary request spends only free units: it is read to the end of the
+ * copy, and a User-Agent on its last line is found and matched.
+ */
+void test_budget_leaves_ordinary_requests_whole(void)
+{
+	static const char *const shipped[] = { "friendly-scanner", "sipvicious", NULL };
+	struct sg_ua_set *set = ua_set(shipped);
+	char msg[2048];
+	struct sg_scan *s;
+	int n, steps;
+
+	if (!ASSERT_OK_PTR(set, "list"))
+		return;
+	n = snprintf(msg, sizeof(msg), "INVITE sip:100@192.0.2.1 SIP/2.0\r\n"
+		     "To: <sip:100@192.0.2.1>\r\nFrom: <sip:1@198.51.100.7>;tag=1\r\n");
+	while (n < SG_SCAN_MAX - 80)
+		n += snprintf(msg + n, sizeof(msg) - n, "X-Filler: 0123456789\r\n");
+	n += snprintf(msg + n, sizeof(msg) - n, "User-Agent: sipvicious 0.3\r\n\r\n");
+	ASSERT_TRUE(n <= SG_SCAN_MAX, "fits the copy");
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_EQ(s->units, 3 * (SG_UNITS_LOOK + SG_UNITS_END), "three headers");
+	ASSERT_EQ(s->lim, s->len, "nothing cut");
+	ASSERT_STREQ(span_str(s, s->hdr[SG_H_UA]), "sipvicious 0.3", "the last line read");
+	ASSERT_EQ(sg_ua_match(s, set), 2, "and matched");
+	free(s);
+	free(set);
+}
+
+/*
+ * The User-Agent match gets the positions the scan left of the budget: all
+ * of them in a short request, few at the end of a line-start flood.
+ */
+void test_ua_positions_come_out_of_the_budget(void)
+{
+	static const char *const shipped[] = { "friendly-scanner", "iwar", NULL };
+	struct sg_ua_set *set = ua_set(shipped);
+	char msg[2048], ua[160];
+	struct sg_scan *s;
+	__u32 room;
+	int n, steps;
+
+	if (!ASSERT_OK_PTR(set, "list"))
+		return;
+	memset(ua, 0, sizeof(ua));
+	for (n = 0; n < 136; n += 2)
+		memcpy(ua + n, "iw", 2);
+	/* short: every position, the compare budget ends it */
+	snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\nUser-Agent: %s\r\n\r\n", ua);
+	s = scan_steps(msg, strlen(msg), 0, &steps);
+	ASSERT_TRUE(sg_ua_room(s) >= SG_UA_SCAN, "room for every position");
+	ASSERT_EQ(sg_ua_match(s, set), 0, "no match");
+	ASSERT_TRUE(s->ua_left < 4, "the compare budget spent");
+	free(s);
+	/* at the end of a flood of line starts: the room it leaves, no more */
+	n = snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\n");
+	while (n < SG_SCAN_MAX - 160)
+		n += snprintf(msg + n, sizeof(msg) - n, "x\n");
+	n += snprintf(msg + n, sizeof(msg) - n, "User-Agent: %s\r\n", ua);
+	s = scan_steps(msg, n, 0, &steps);
+	room = sg_ua_room(s);
+	ASSERT_TRUE(room > 0 && room < 64, "few positions left");
+	ASSERT_EQ(sg_ua_match(s, set), 0, "no match");
+	/* a try every other position, 2 compares each */
+	ASSERT_TRUE((__u32)(SG_UA_BUDGET - s->ua_left) <= room + 2, "tries only in the room");
+	free(s);
+	/* a pattern within the room is still found there */
+	memcpy(ua + 2, "iwar", 4);
+	n = snprintf(msg, sizeof(msg), "OPTIONS sip:1@x SIP/2.0\r\n");
+	while (n < SG_SCAN_MAX - 160)
+		n += snprintf(msg + n, sizeof(msg) - n, "x\n");
+	n += snprintf(msg + n, sizeof(msg) - n, "User-Agent: %s\r\n", ua);
+	s = scan_steps(msg, n, 0, &steps);
+	ASSERT_EQ(sg_ua_match(s, set), 2, "found within the room");
 	free(s);
 	free(set);
 }

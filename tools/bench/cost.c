@@ -509,11 +509,15 @@ static int probe_len;
  *   until the budget ends it;
  * - looks_late, folds_late: "x" LF lines, then the units spent at the end
  *   of the copy on looks in vain ("t" LF) or on folds of a From: every
- *   word read and every unit spent, the most a scan can cost.
+ *   word read and every unit spent, the most a scan could cost before one
+ *   budget bounded the words and the units together (sip_hdr.h);
+ * - ua_late: "x" LF lines, then a User-Agent of "iw" pairs at the end of
+ *   the copy: the most line starts, then the User-Agent match's tries (the
+ *   match's positions come out of the same budget).
  * INVITEs are measured under inspect, OPTIONS with the UA list; all pass.
  */
 enum { W_LINES_T = 1, W_LINES_TO, W_FOLDS, W_UA_NEAR, W_UA_LIST32, W_LONG,
-       W_LINES_X, W_LOOKS, W_UA_PAIRS, W_LOOKS_LATE, W_FOLDS_LATE };
+       W_LINES_X, W_LOOKS, W_UA_PAIRS, W_LOOKS_LATE, W_FOLDS_LATE, W_UA_LATE };
 
 static int build_worst(int which, const char *method)
 {
@@ -553,13 +557,18 @@ static int build_worst(int which, const char *method)
 	case W_UA_NEAR:
 	case W_UA_LIST32:
 	case W_UA_PAIRS:
+	case W_UA_LATE:
 		n += snprintf(probe + n, sizeof(probe) - n,
-			      "From: <sip:1@198.18.0.1>;tag=1\r\nTo: <sip:100@" DST4 ">\r\n"
-			      "User-Agent: ");
+			      "From: <sip:1@198.18.0.1>;tag=1\r\nTo: <sip:100@" DST4 ">\r\n");
+		/* room for 136 bytes of User-Agent at the end */
+		while (which == W_UA_LATE && n < lim - 40 - 12 - 136)
+			n += snprintf(probe + n, sizeof(probe) - n, "x\n");
+		n += snprintf(probe + n, sizeof(probe) - n, "User-Agent: ");
 		while (n < lim - 40)
 			n += snprintf(probe + n, sizeof(probe) - n, "%s",
 				      which == W_UA_NEAR ? "sipviciou sipsa friendly-scanne " :
-				      which == W_UA_PAIRS ? "iwiwiwiw" : "aaaaaaaa");
+				      which == W_UA_PAIRS || which == W_UA_LATE ?
+				      "iwiwiwiw" : "aaaaaaaa");
 		n += snprintf(probe + n, sizeof(probe) - n, "\r\n");
 		break;
 	case W_LONG: {
@@ -667,13 +676,15 @@ static void layer7(struct sipguard_bpf *sg, struct bench_bpf *b,
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 		{ "worst_folds_late", "INVITE, 'x' LF lines, then a From folded 22 times, inspect",
 		  XDP_PASS, P_ORPHAN, b_probe, 0 },
+		{ "worst_ua_late", "OPTIONS, 'x' LF lines, then a User-Agent of 'iw', shipped list",
+		  XDP_PASS, P_ORPHAN, b_probe, 0 },
 	};
 	static const struct { int which; const char *method; } worst[] = {
 		{ 0, NULL }, { 0, NULL }, { W_LINES_T, "INVITE" }, { W_LINES_TO, "OPTIONS" },
 		{ W_FOLDS, "INVITE" }, { W_UA_NEAR, "OPTIONS" }, { W_UA_LIST32, "OPTIONS" },
 		{ W_LONG, "INVITE" }, { W_LINES_X, "INVITE" }, { W_LOOKS, "INVITE" },
 		{ W_UA_PAIRS, "OPTIONS" }, { W_LOOKS_LATE, "INVITE" },
-		{ W_FOLDS_LATE, "INVITE" },
+		{ W_FOLDS_LATE, "INVITE" }, { W_UA_LATE, "OPTIONS" },
 	};
 	int bytes[sizeof(l7) / sizeof(l7[0])];
 	static char list32_buf[SG_UA_MAX][32];
