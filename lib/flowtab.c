@@ -206,40 +206,43 @@ int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits)
 	return 1;
 }
 
-/* sg_flowtab_put() without the filter. */
+/*
+ * sg_flowtab_put() without the filter: the flow's own slot in either set,
+ * else a free or expired slot of the emptier set (as the learner chooses:
+ * with the first set always tried first, a table two-thirds full lost
+ * flows to evictions), else of the other, else a victim, the emptier
+ * set's first.
+ */
 static int put_in(int fd, const struct sg_flow_slot *slot,
 		  const struct sg_flow_key *k, __u32 h)
 {
 	__u32 sets[2] = { sg_flow_set1(h), sg_flow_set2(h) };
 	__u8 tag = sg_flow_tag(h);
-	__u32 now = sg_flowtab_now(), j, did, pass;
-	struct sg_flow_set s;
-	int err, i;
+	__u32 now = sg_flowtab_now(), j, did, pass, first;
+	struct sg_flow_set s[2];
+	int err, i, t;
 
-	/* the flow's own slot first, in either set */
 	for (i = 0; i < 2; i++) {
-		err = set_read(fd, sets[i], &s);
+		err = set_read(fd, sets[i], &s[i]);
 		if (err)
 			return err;
-		j = find_in(&s, tag, k, false);
+		j = find_in(&s[i], tag, k, false);
 		if (j < SG_FLOW_WAYS) {
-			s.way[j] = *slot;
-			return set_write(fd, sets[i], &s);
+			s[i].way[j] = *slot;
+			return set_write(fd, sets[i], &s[i]);
 		}
 	}
-	/* a free or expired slot in either set, then a victim */
+	first = set_used(&s[1]) < set_used(&s[0]);
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < 2; i++) {
-			err = set_read(fd, sets[i], &s);
-			if (err)
-				return err;
-			j = set_victim(&s, now, &did);
+		for (t = 0; t < 2; t++) {
+			i = t ^ first;
+			j = set_victim(&s[i], now, &did);
 			if (j >= SG_FLOW_WAYS ||
 			    (!pass && did != FLOW_NEW && did != FLOW_RECLAIMED))
 				continue;
-			s.way[j] = *slot;
-			s.tag[j] = tag;
-			return set_write(fd, sets[i], &s);
+			s[i].way[j] = *slot;
+			s[i].tag[j] = tag;
+			return set_write(fd, sets[i], &s[i]);
 		}
 	}
 	return -ENOSPC;
