@@ -86,7 +86,8 @@ static int allow_bits(const struct sg_maps *m, const struct sg_lpm_key *extra,
 			     "detach and attach again");
 		return -1;
 	}
-	if (off && say)
+	/* not about the interface being attached: attach_filters() writes it again */
+	if (off && say && !sg_iface_is_attaching(other))
 		fprintf(stderr, "Warning: %s runs the programs of an older sipguard, which read another form of the allowlist's filter: it stays off (the verdicts are the same, every INVITE's source is looked up in the allowlist) until %s is attached again\n",
 			other, other);
 	return 0;

@@ -579,6 +579,7 @@ int sg_attach(const struct sg_attach_opts *o)
 			    .old_prog_fd = -1 };
 	int step;
 
+	sg_iface_attaching(o->ifname);
 	if (attach_check(&a)) {
 		step = STEP_KEEP;
 		goto out;
@@ -603,6 +604,7 @@ int sg_attach(const struct sg_attach_opts *o)
 				 a.cfg.n_names, a.cfg.resolvers, a.cfg.n_resolvers))
 		step = STEP_KEEP;
 out:
+	sg_iface_attaching(NULL);
 	if (a.link_fd >= 0)
 		close(a.link_fd);
 	if (a.old_prog_fd >= 0)

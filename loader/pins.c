@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -298,6 +299,19 @@ int sg_iface_meta_read(const char *ifname, struct sg_iface_meta *meta)
 	return err;
 }
 
+/* The interface this process is attaching, while sg_attach() runs. */
+static char attaching[IF_NAMESIZE];
+
+void sg_iface_attaching(const char *ifname)
+{
+	snprintf(attaching, sizeof(attaching), "%s", ifname ? ifname : "");
+}
+
+bool sg_iface_is_attaching(const char *ifname)
+{
+	return attaching[0] && !strcmp(ifname, attaching);
+}
+
 bool sg_iface_lacking(__u32 flag, char *name, size_t len)
 {
 	struct sg_iface_meta meta;
@@ -306,11 +320,18 @@ bool sg_iface_lacking(__u32 flag, char *name, size_t len)
 	bool found = false;
 
 	n = sg_list_ifaces(&names);
-	for (i = 0; i < n && !found; i++)
-		if (!sg_iface_meta_read(names[i], &meta) && !(meta.flags & flag)) {
-			snprintf(name, len, "%s", names[i]);
-			found = true;
-		}
+	for (i = 0; i < n && !found; i++) {
+		if (sg_iface_meta_read(names[i], &meta) || (meta.flags & flag))
+			continue;
+		/*
+		 * pinned by this attach and not recorded yet: no programs run
+		 * there before its record, and they are this sipguard's
+		 */
+		if (!meta.ifindex && sg_iface_is_attaching(names[i]))
+			continue;
+		snprintf(name, len, "%s", names[i]);
+		found = true;
+	}
 	if (n > 0)
 		sg_free_names(names, n);
 	return found;

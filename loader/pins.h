@@ -96,5 +96,13 @@ int sg_iface_meta_read(const char *ifname, struct sg_iface_meta *meta);
  * an older sipguard)?  The first such interface's name into NAME.
  */
 bool sg_iface_lacking(__u32 flag, char *name, size_t len);
+/*
+ * sg_attach() names the interface it attaches (NULL when it ends): until
+ * its record is written, sg_iface_lacking() does not count it, and the
+ * filters' warnings leave out an older sipguard's programs that this
+ * attach is about to replace (it writes the filters again after them).
+ */
+void sg_iface_attaching(const char *ifname);
+bool sg_iface_is_attaching(const char *ifname);
 
 #endif /* SG_PINS_H */

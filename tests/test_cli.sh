@@ -549,6 +549,24 @@ test_allow_filter_off_while_an_older_sipguard_runs() {
 	expect_eq "on again" True "$(sg status --json | json "d['allow_filter']")"
 }
 
+# Attach writes the allowlist's filter while its own record is not there
+# yet: it says nothing of the interface it attaches, fresh or over an
+# older sipguard's programs, and the filter ends on.
+test_attach_with_a_config_warns_of_nothing() {
+	setup
+	printf '[allow]\nprefix = 203.0.113.0/24\nprefix = 198.51.100.9\n' >"$TMP/c.conf"
+	local out
+	out=$(sg attach "$A" --config "$TMP/c.conf" 2>&1)
+	check "attach with the config" test $? = 0
+	check "no warning: $out" lacks "Warning" "$out"
+	expect_eq "filter on" True "$(sg status --json | json "d['allow_filter']")"
+	check "A as an older sipguard" meta_clear "$A" $META_ALLOWBITS
+	out=$(sg attach "$A" --config "$TMP/c.conf" 2>&1)
+	check "attach over it" test $? = 0
+	check "no warning about the programs it replaces: $out" lacks "Warning" "$out"
+	expect_eq "filter on again" True "$(sg status --json | json "d['allow_filter']")"
+}
+
 # Pins of a sipguard older than the filter: the verbs go on, status says
 # it is off, a restore (a writer of flows) refuses, attach brings it in.
 test_flow_filter_missing_from_older_pins() {
