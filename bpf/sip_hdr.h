@@ -27,7 +27,7 @@
  * words read (SG_WORK_BYTES): the scan reads up to SG_SCAN_MAX bytes, and
  * the looks at names, the folds and the values' ends cost units (at most
  * SG_SCAN_UNITS), of which every one past the first SG_UNITS_FREE takes
- * SG_UNIT_BYTES off the bytes the scan may still read (sg_scan_lim()); the
+ * SG_UNIT_BYTES off the bytes the scan may still read (s->lim, sg_spend()); the
  * User-Agent match then gets the positions that the rest pays for
  * (sg_ua_room() in sip_val.h).  So the worst a crafted request can do is
  * about the word-reading of SG_WORK_BYTES, wherever it puts its lines.
