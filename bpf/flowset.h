@@ -90,6 +90,33 @@ SG_UNROLL
 }
 
 /*
+ * Free slots of S (in the programs a hint, read without the lock): the
+ * zero tags, counted with word arithmetic and no branch (a branch per tag
+ * would give the verifier 256 ways through).
+ */
+static __always_inline __u32 set_free(const struct sg_flow_set *s)
+{
+	const __u64 lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	__u64 t, z;
+
+	__builtin_memcpy(&t, s->tag, sizeof(t));
+	z = ~(((t & lo7) + lo7) | t) & ~lo7;	/* 0x80 in each zero byte */
+	return (__u32)(((z >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+/*
+ * Which of a new flow's two sets is tried first: the second (1) when it
+ * has more free slots, else the first.  Two choices, the emptier first,
+ * keep the sets' fill even; every writer chooses so (the learner,
+ * sg_flowtab_put(), sg_flowtab_load()).
+ */
+static __always_inline int set_second_first(const struct sg_flow_set *s0,
+					    const struct sg_flow_set *s1)
+{
+	return set_free(s1) > set_free(s0);
+}
+
+/*
  * The lifetime a refresh gives W: a registration's own, else the
  * configured timeout as it is now.
  */

@@ -190,21 +190,6 @@ static __always_inline __u32 flow_timeout(const struct sg_config *cfg)
 }
 
 /*
- * Free slots of S (a hint, read without the lock): the zero tags, counted
- * with word arithmetic and no branch (a branch per tag would give the
- * verifier 256 ways through).
- */
-static __always_inline __u32 set_free(const struct sg_flow_set *s)
-{
-	const __u64 lo7 = 0x7f7f7f7f7f7f7f7fULL;
-	__u64 t, z;
-
-	__builtin_memcpy(&t, s->tag, sizeof(t));
-	z = ~(((t & lo7) + lo7) | t) & ~lo7;	/* 0x80 in each zero byte */
-	return (__u32)(((z >> 7) * 0x0101010101010101ULL) >> 56);
-}
-
-/*
  * Refresh the flow, or make it when R opens one: into a free or expired
  * slot of the emptier of its two sets, else of the other, else in place
  * of the first set's victim, else the second's, with the pair's bit in
@@ -243,7 +228,7 @@ int sg_learn(struct learn_req *r, int keepalive)
 		s1 = flow_set(fw.set[1]);
 		a = fw.set[0];
 		b = fw.set[1];
-		if (s0 && s1 && set_free(s1) > set_free(s0)) {
+		if (s0 && s1 && set_second_first(s0, s1)) {
 			a = fw.set[1];
 			b = fw.set[0];
 		}

@@ -232,7 +232,7 @@ static int put_in(int fd, const struct sg_flow_slot *slot,
 			return set_write(fd, sets[i], &s[i]);
 		}
 	}
-	first = set_used(&s[1]) < set_used(&s[0]);
+	first = set_second_first(&s[0], &s[1]);
 	for (pass = 0; pass < 2; pass++) {
 		for (t = 0; t < 2; t++) {
 			i = t ^ first;
@@ -430,7 +430,7 @@ int sg_flowtab_load(int fd, struct sg_flow_bits *bits,
 		sets[0] = sg_flow_set1(h);
 		sets[1] = sg_flow_set2(h);
 		/* the emptier set first, as the learner chooses */
-		if (set_used(&all[sets[1]]) < set_used(&all[sets[0]])) {
+		if (set_second_first(&all[sets[0]], &all[sets[1]])) {
 			sets[1] = sets[0];
 			sets[0] = sg_flow_set2(h);
 		}
