@@ -210,15 +210,17 @@ int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits)
  * sg_flowtab_put() without the filter: the flow's own slot in either set,
  * else a free or expired slot of the emptier set (as the learner chooses:
  * with the first set always tried first, a table two-thirds full lost
- * flows to evictions), else of the other, else a victim, the emptier
- * set's first.
+ * flows to evictions), else of the other.  A live flow is never displaced:
+ * what the table holds is what the learner saw since the file was saved,
+ * newer than anything restored; -ENOSPC, and the caller counts the flow
+ * as skipped for want of room.
  */
 static int put_in(int fd, const struct sg_flow_slot *slot,
 		  const struct sg_flow_key *k, __u32 h)
 {
 	__u32 sets[2] = { sg_flow_set1(h), sg_flow_set2(h) };
 	__u8 tag = sg_flow_tag(h);
-	__u32 now = sg_flowtab_now(), j, did, pass, first;
+	__u32 now = sg_flowtab_now(), j, did, first;
 	struct sg_flow_set s[2];
 	int err, i, t;
 
@@ -233,17 +235,15 @@ static int put_in(int fd, const struct sg_flow_slot *slot,
 		}
 	}
 	first = set_second_first(&s[0], &s[1]);
-	for (pass = 0; pass < 2; pass++) {
-		for (t = 0; t < 2; t++) {
-			i = t ^ first;
-			j = set_victim(&s[i], now, &did);
-			if (j >= SG_FLOW_WAYS ||
-			    (!pass && did != FLOW_NEW && did != FLOW_RECLAIMED))
-				continue;
-			s[i].way[j] = *slot;
-			s[i].tag[j] = tag;
-			return set_write(fd, sets[i], &s[i]);
-		}
+	for (t = 0; t < 2; t++) {
+		i = t ^ first;
+		j = set_victim(&s[i], now, &did);
+		if (j >= SG_FLOW_WAYS ||
+		    (did != FLOW_NEW && did != FLOW_RECLAIMED))
+			continue;
+		s[i].way[j] = *slot;
+		s[i].tag[j] = tag;
+		return set_write(fd, sets[i], &s[i]);
 	}
 	return -ENOSPC;
 }

@@ -58,10 +58,11 @@ long sg_flowbits_count(const struct sg_flow_bits *bits);
 int sg_flowbits_rebuild(int fd, struct sg_flow_bits *bits);
 
 /*
- * Put SLOT into the table as the learner would: the flow's slot if it is
- * there (overwritten), else a free, expired or evictable slot of one of
- * its two sets, its bit set in BITS before and after.  0, -ENOSPC when
- * both sets hold only live protected flows, or -errno.
+ * Put SLOT into the table (restores): the flow's slot if it is there
+ * (overwritten), else a free or expired slot of one of its two sets, the
+ * emptier first as the learner chooses; a live flow is never displaced.
+ * Its bit set in BITS before and after.  0, -ENOSPC when both sets are
+ * full of live flows, or -errno.
  */
 int sg_flowtab_put(int fd, struct sg_flow_bits *bits,
 		   const struct sg_flow_slot *slot);

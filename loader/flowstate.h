@@ -16,7 +16,7 @@
 struct sg_restore_result {
 	long restored;
 	long expired;		/* their life ran out since the save */
-	long no_room;		/* both sets full of protected flows */
+	long no_room;		/* both sets full of live flows */
 	long long elapsed_s;	/* wall-clock seconds since the save */
 };
 

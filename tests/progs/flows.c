@@ -321,6 +321,80 @@ void test_put_takes_the_emptier_set(void)
 }
 
 /*
+ * A restore never displaces a live flow: the table holds what the learner
+ * saw since the file was saved.  With both sets full of live flows (none
+ * protected, all evictable by the learner) the put says -ENOSPC and every
+ * flow stays; an expired slot is taken.
+ */
+void test_put_never_displaces_a_live_flow(void)
+{
+	struct sg_flow_bits *fb = flowbits_map();
+	struct sg_flow_set s;
+	struct sg_flow_slot w = {};
+	__u32 h, set[2], k, j, now = flows_now();
+	int fd = MAPFD(sg_flows), t, mine;
+
+	if (!fb)
+		return;
+	to_addr(PBX4, &w.addr);
+	w.remote_port = 5060;
+	w.local_port = 5074;
+	w.lifetime_s = 3600;
+	w.expires_s = now + 3600;
+	w.origin = SG_ORIGIN_RESTORED;
+	h = sg_flow_hash(&w.addr, w.local_port);
+	set[0] = sg_flow_set1(h);
+	set[1] = sg_flow_set2(h);
+	reset_state();
+	sg_flowtab_flush(fd);
+	for (t = 0; t < 2; t++) {
+		k = set[t];
+		if (bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK)) {
+			FAIL("set %u: %s", k, strerror(errno));
+			goto out;
+		}
+		for (j = 0; j < SG_FLOW_WAYS; j++) {
+			/* unanswered, seen an hour ago: the learner's victims */
+			s.tag[j] = (sg_flow_tag(h) ^ 0x40) | 1;
+			memset(&s.way[j], 0, sizeof(s.way[j]));
+			s.way[j].addr.b[14] = t + 1;
+			s.way[j].addr.b[15] = j + 1;
+			s.way[j].remote_port = 5060;
+			s.way[j].local_port = 5060;
+			s.way[j].lifetime_s = 7200;
+			s.way[j].expires_s = now + 3600;
+		}
+		if (bpf_map_update_elem(fd, &k, &s, BPF_F_LOCK)) {
+			FAIL("set %u: %s", k, strerror(errno));
+			goto out;
+		}
+	}
+	ASSERT_EQ(sg_flowtab_put(fd, fb, &w), -ENOSPC, "no room: both sets live");
+	ASSERT_EQ(flows_count(), 2 * SG_FLOW_WAYS, "every live flow kept");
+
+	/* one flow of the second set expires: its slot takes the restored one */
+	k = set[1];
+	if (bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK)) {
+		FAIL("set %u: %s", k, strerror(errno));
+		goto out;
+	}
+	s.way[3].expires_s = now - 1;
+	if (bpf_map_update_elem(fd, &k, &s, BPF_F_LOCK)) {
+		FAIL("set %u: %s", k, strerror(errno));
+		goto out;
+	}
+	ASSERT_EQ(sg_flowtab_put(fd, fb, &w), 0, "an expired slot is room");
+	mine = 0;
+	if (!bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK))
+		mine = s.tag[3] == sg_flow_tag(h) && s.way[3].local_port == 5074;
+	ASSERT_TRUE(mine, "the restored flow in the expired one's slot");
+out:
+	sg_flowtab_flush(fd);
+	reset_state();
+	sg_flowbits_unmap(fb);
+}
+
+/*
  * A rebuild drops the bits of flows that are gone, keeps those of the
  * flows there, switches halves, and waits SG_FB_SETTLE_S between two.
  */
