@@ -262,6 +262,8 @@ struct env {
 	const char *only;
 	const char *spin;	/* profile mode: this class, hot, for spin_s */
 	double spin_s;
+	uint32_t ref_id;	/* a reference XDP program (xdp-filter), by id */
+	const char *ref_name;
 };
 
 static struct env E = {
@@ -315,9 +317,9 @@ static void set_target(struct bench_bpf *b, int fd)
 		die("rot_target: %s", strerror(errno));
 }
 
-static void measure(const struct cls *c, struct bench_bpf *b, int sg_fd,
-		    int bare_fd, int rotate, const uint8_t *frame, int len,
-		    struct meas *m)
+static void measure_prog(const struct cls *c, struct bench_bpf *b, int sg_fd,
+			 const char *name, int bare_fd, int rotate,
+			 const uint8_t *frame, int len, struct meas *m)
 {
 	int r, k, fd;
 	struct run x;
@@ -335,7 +337,7 @@ static void measure(const struct cls *c, struct bench_bpf *b, int sg_fd,
 			x = test_run(fd, frame, len, E.repeat);
 			if ((int)x.retval != c->verdict)
 				die("%s: %s returned %u, expected %s", c->name,
-				    sg ? "sipguard_xdp" : "bare", x.retval,
+				    sg ? name : "bare", x.retval,
 				    vname(c->verdict));
 			if (sg)
 				m->k_sg[r] = x.kernel_ns;
@@ -343,6 +345,13 @@ static void measure(const struct cls *c, struct bench_bpf *b, int sg_fd,
 				m->k_bare[r] = x.kernel_ns;
 		}
 	}
+}
+
+static void measure(const struct cls *c, struct bench_bpf *b, int sg_fd,
+		    int bare_fd, int rotate, const uint8_t *frame, int len,
+		    struct meas *m)
+{
+	measure_prog(c, b, sg_fd, "sipguard_xdp", bare_fd, rotate, frame, len, m);
 }
 
 static void emit(const struct cls *c, const char *keys, uint32_t rotation,
@@ -847,6 +856,67 @@ static void run_size(uint64_t asize, uint64_t fsize, struct bench_bpf *b,
 	sipguard_bpf__destroy(sg);
 }
 
+/*
+ * A reference program (--ref ID, run.sh loads xdp-filter for it) on the
+ * frames of the classes where it returns the class's verdict, against the
+ * same bare programs: what a port filter's parse and lookup cost on this
+ * host, beside sipguard's figures.  A class where it answers otherwise
+ * (xdp-filter drops a SIP response to port 5060) is listed as skipped.
+ */
+static void reference(struct bench_bpf *b)
+{
+	uint8_t frame[PKT_FRAME_MAX];
+	int fd, first = 1, firstskip = 1, len, off, bare;
+	struct sg_addr a4, a6;
+	struct meas m;
+	struct run x;
+	size_t ci;
+
+	fd = bpf_prog_get_fd_by_id(E.ref_id);
+	if (fd < 0)
+		die("--ref %u: no such program: %s", E.ref_id, strerror(errno));
+	/* the source does not matter to a port filter: one from TEST-NET-2 */
+	addr_v6(&a6, 0, 7);
+	addr_v4(&a4, 0xc6336407);	/* 198.51.100.7 */
+	fprintf(E.out, ",\n \"reference\": {\"name\": \"%s\", \"id\": %u, "
+		"\"results\": [", E.ref_name, E.ref_id);
+	for (ci = 0; ci < NCLS; ci++) {
+		const struct cls *c = &classes[ci];
+
+		if (E.only && !strstr(E.only, c->name))
+			continue;
+		len = c->build(c, c->pool == P_ORPHAN6 ? a6.b : a4.b + 12,
+			       frame, &off);
+		if (len < 0)
+			die("%s: cannot build the frame", c->name);
+		x = test_run(fd, frame, len, 1);
+		if ((int)x.retval != c->verdict)
+			continue;
+		bare = bpf_program__fd(c->verdict == XDP_PASS ? b->progs.bare_pass :
+								b->progs.bare_drop);
+		measure_prog(c, b, fd, E.ref_name, bare, 0, frame, len, &m);
+		emit(c, "hot", 1, &m, &first);
+		fprintf(stderr, "cost: reference      %-14s hot   %s %3d ns  bare %3d ns\n",
+			c->name, E.ref_name, median_u32(m.k_sg, E.rounds),
+			median_u32(m.k_bare, E.rounds));
+	}
+	fprintf(E.out, "\n  ], \"other_verdict\": [");
+	for (ci = 0; ci < NCLS; ci++) {
+		const struct cls *c = &classes[ci];
+
+		if (E.only && !strstr(E.only, c->name))
+			continue;
+		len = c->build(c, c->pool == P_ORPHAN6 ? a6.b : a4.b + 12,
+			       frame, &off);
+		if (len < 0 || (int)test_run(fd, frame, len, 1).retval == c->verdict)
+			continue;
+		fprintf(E.out, "%s\"%s\"", firstskip ? "" : ", ", c->name);
+		firstskip = 0;
+	}
+	fprintf(E.out, "]}");
+	close(fd);
+}
+
 /* The shipped sizes, every table full: does it fit 16 MB? */
 static void default_memory(void)
 {
@@ -984,7 +1054,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: cost [--rounds N] [--repeat N] [--rot N] [--sizes N|ALLOW:FLOWS,...]\n"
-		"            [--cpu N] [--only class,class] [--out FILE]\n"
+		"            [--cpu N] [--only class,class] [--out FILE] [--ref ID[:NAME]]\n"
 		"       cost --spin CLASS [--seconds S] [--sizes ALLOW:FLOWS] (profile mode)\n");
 	exit(2);
 }
@@ -996,7 +1066,7 @@ int main(int argc, char **argv)
 		{ "rot", 1, 0, 'R' }, { "sizes", 1, 0, 's' },
 		{ "cpu", 1, 0, 'c' }, { "out", 1, 0, 'o' },
 		{ "only", 1, 0, 'O' }, { "spin", 1, 0, 'P' },
-		{ "seconds", 1, 0, 'S' }, { 0 },
+		{ "seconds", 1, 0, 'S' }, { "ref", 1, 0, 'F' }, { 0 },
 	};
 	struct bench_bpf *b;
 	char *tok, *save;
@@ -1011,6 +1081,12 @@ int main(int argc, char **argv)
 		case 'O': E.only = optarg; break;
 		case 'P': E.spin = optarg; break;
 		case 'S': E.spin_s = atof(optarg); break;
+		case 'F':	/* ID or ID:NAME */
+			E.ref_id = strtoul(optarg, &tok, 10);
+			if (!E.ref_id || (*tok && *tok != ':'))
+				usage();
+			E.ref_name = *tok ? tok + 1 : "reference";
+			break;
 		case 'o':
 			E.out = fopen(optarg, "w");
 			if (!E.out)
@@ -1061,6 +1137,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < E.nsizes; i++)
 		run_size(E.asize[i], E.fsize[i], b, i == 0);
 	fprintf(E.out, "\n ]");
+	if (E.ref_id)
+		reference(b);
 	default_memory();
 	learn_cost();
 	fprintf(E.out, "\n}\n");

@@ -130,8 +130,17 @@ def cost_summary(cost):
                            per_entry=round(maps["sg_flows"]["memlock"] / cost["default_sizes"]["flows_max"], 1)),
                 total=t["maps_total"])))
     d = cost["default_sizes"]
+    ref = None
+    if cost.get("reference"):
+        rf = cost["reference"]
+        ref = dict(name=rf["name"], other_verdict=rf.get("other_verdict", []), rows={})
+        for r in rf["results"]:
+            ratios = [a / b for a, b in zip(r["sg_ns"], r["bare_ns"]) if b]
+            ref["rows"][r["class"]] = dict(desc=r["desc"], verdict=r["verdict"],
+                                           ns=summ(r["sg_ns"]), bare_ns=summ(r["bare_ns"]),
+                                           ratio=summ(ratios, 3))
     return dict(repeat=cost["repeat"], rounds=cost["rounds"], rot=cost["rot"], cpu=cost["cpu"],
-                invite_bytes=cost["invite_bytes"], tables=tables,
+                invite_bytes=cost["invite_bytes"], tables=tables, reference=ref,
                 learn_new_flow=cost.get("learn_new_flow"),
                 default_sizes=dict(allow_max=d["allow_max"], flows_max=d["flows_max"],
                                    ncpus_possible=d["ncpus_possible"],
@@ -209,10 +218,14 @@ def targets(cs, ls):
                 (find(tabs, 1, 1, "invite_est", "hot"), "established_cost", 2.5,
                  "INVITE on an established flow ≤ 2.5× a bare XDP_PASS")):
             if r:
+                rr = (cs.get("reference") or {}).get("rows", {}).get(r["cls"])
                 t.append(dict(id=tid, target=txt + " (per packet, issue 13)", limit=lim,
                               measured=r["ratio"]["median"], spread=r["ratio"],
                               where=f"{r['cls']}, tables 1/1, hot: {r['sg_ns']['median']:.0f} ns "
-                                    f"against {r['bare_ns']['median']:.0f} ns",
+                                    f"against {r['bare_ns']['median']:.0f} ns" + (
+                                        f"; {cs['reference']['name']} on the same frame: "
+                                        f"{rr['ratio']['median']:.2f}× ({rr['ns']['median']:.0f} ns)"
+                                        if rr else ""),
                               met=r["ratio"]["median"] <= lim))
         for n in (10000, 100000):
             r = find(tabs, n, n, "invite_orphan", "hot")
@@ -432,6 +445,22 @@ def md(rep):
                   f"{fmt(r['bare_ns'])} | {fmt(r['ratio'], '×', 2)} | {fmt(r['extra_ns'])} |")
             w("")
         w("\\* not named in issue 5.\n")
+        rf = cs.get("reference")
+        if rf:
+            w(f"### Reference: {rf['name']} on the same frames\n")
+            w(f"{rf['name']} as the live path loads it (UDP, destination port 5060 dropped), run by id "
+              "beside the same bare programs: what a port filter's parse, lookup and counter cost on this "
+              "host. Only the classes where it returns the class's verdict; sipguard's ratio is from the "
+              "first table above.\n")
+            w(f"| class | {rf['name']} ns | bare ns | {rf['name']} ratio | sipguard ratio |")
+            w("|---|---|---|---|---|")
+            for cls, r in rf["rows"].items():
+                sg = find(cs["tables"], cs["tables"][0]["allow_size"], cs["tables"][0]["flow_size"], cls, "hot")
+                w(f"| {cls} | {fmt(r['ns'])} | {fmt(r['bare_ns'])} | {fmt(r['ratio'], '×', 2)} | "
+                  f"{fmt(sg['ratio'], '×', 2) if sg else '—'} |")
+            if rf["other_verdict"]:
+                w(f"\nLeft out, {rf['name']} answers otherwise: {', '.join(rf['other_verdict'])}.")
+            w("")
         w("![cost against table size](cost_vs_size.png)\n")
 
         w("## Memory (kernel's memlock figure per map, as `bpftool map show` prints it)\n")

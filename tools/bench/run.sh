@@ -41,7 +41,36 @@ for c in xdp-filter:xdp-filter iptables:iptables-restore,ipset nftables:nft; do
 done
 
 live_pid=
+ref_ns=
+ref_down() {
+	if [ -n "$ref_ns" ] && [ -e "/run/netns/$ref_ns" ]; then
+		nsenter --net="/run/netns/$ref_ns" xdp-filter unload sgref0 >/dev/null 2>&1 || true
+		ip netns del "$ref_ns" 2>/dev/null || true
+		ref_ns=
+	fi
+}
+# The per-packet reference: xdp-filter as the live path loads it (UDP,
+# destination port 5060), on a veth of its own namespace, measured by id.
+ref_up() {
+	local id
+	command -v xdp-filter >/dev/null || { echo "bench: no per-packet reference: xdp-filter not installed" >&2; return 1; }
+	if [ -e /sys/fs/bpf/xdp-filter ]; then
+		echo "bench: no per-packet reference: /sys/fs/bpf/xdp-filter exists (xdp-filter in use on this host)" >&2
+		return 1
+	fi
+	# xdp-filter pins its maps (sipguard attach mounts it too)
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || return 1
+	ip netns add "$ref_ns" &&
+	ip -n "$ref_ns" link add sgref0 type veth peer name sgref1 &&
+	ip -n "$ref_ns" link set sgref0 up && ip -n "$ref_ns" link set sgref1 up &&
+	nsenter --net="/run/netns/$ref_ns" xdp-filter load sgref0 -m native -f udp >/dev/null &&
+	nsenter --net="/run/netns/$ref_ns" xdp-filter port 5060 -p udp -m dst || return 1
+	id=$(ip -n "$ref_ns" -d link show sgref0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+	[ -n "$id" ] || return 1
+	echo "$id"
+}
 cleanup() {
+	ref_down
 	# live.py removes its namespaces itself; this is for a hard kill.
 	if [ -n "$live_pid" ]; then
 		kill "$live_pid" 2>/dev/null || true
@@ -69,8 +98,16 @@ fi
 failed=()
 t0=$(date +%s)
 echo "bench: 1/4 per-packet cost (BPF_PROG_TEST_RUN), CPU $CPU"
-"$BUILD/bench/cost" --cpu "$CPU" "${cost_args[@]}" --out "$OUT/cost.json.tmp" &&
+ref_args=()
+ref_ns=sgbref$$
+if ref_id=$(ref_up); then
+	ref_args=(--ref "$ref_id:xdp-filter")
+else
+	ref_down
+fi
+"$BUILD/bench/cost" --cpu "$CPU" "${cost_args[@]}" "${ref_args[@]}" --out "$OUT/cost.json.tmp" &&
 	mv "$OUT/cost.json.tmp" "$OUT/cost.json" || failed+=(cost)
+ref_down
 echo "bench: 2/4 live path (veth, live frames): $contenders"
 python3 tools/bench/live.py --cpu "$CPU" --contenders "$contenders" \
 	"${live_args[@]}" --out "$OUT/live.json" &
