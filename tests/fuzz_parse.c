@@ -171,6 +171,17 @@ static void check_frame(const uint8_t *frame, size_t n, int l3)
 	memset(&pkt, 0, sizeof(pkt));
 	l4 = parse_packet(data, end, &pkt, l3);
 	CHECK(l4 <= SG_L4_FRAG_SHORT);
+	/* the fixed offsets and the walk agree on every frame both read */
+	if (!l3) {
+		struct sg_pkt a, w;
+
+		memset(&a, 0, sizeof(a));
+		memset(&w, 0, sizeof(w));
+		if (parse_plain_udp4(data, end, &a)) {
+			CHECK(parse_walk(data, end, &w, 0) == SG_L4_UDP);
+			CHECK(!memcmp(&a, &w, sizeof(a)));
+		}
+	}
 	/* cut before the end of the UDP header: a first fragment only */
 	if (l4 == SG_L4_FRAG_SHORT)
 		CHECK(pkt.is_frag && pkt.more_frags && pkt.frag_off == 0);

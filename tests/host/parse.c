@@ -505,3 +505,78 @@ void test_parse_truncated_every_length(void)
 		ASSERT_EQ(bad, 0, "cuts with a wrong parse");
 	}
 }
+
+/*
+ * parse_packet() reads the common frame at fixed offsets: it must take
+ * that frame (or it buys nothing), leave every other shape to the walk,
+ * and fill the same fields as the walk wherever it takes one, at every
+ * length the frame can be cut to.
+ */
+static int plain_takes(const uint8_t *frame, size_t n, int *agree)
+{
+	uint8_t *b = malloc(n + 2), *data;
+	struct sg_pkt a, w;
+	int took;
+
+	if (!b)
+		abort();
+	data = b + 2;
+	memcpy(data, frame, n);
+	memset(&a, 0, sizeof(a));
+	memset(&w, 0, sizeof(w));
+	took = parse_plain_udp4(data, data + n, &a);
+	*agree = !took || (parse_walk(data, data + n, &w, 0) == SG_L4_UDP &&
+			   !memcmp(&a, &w, sizeof(a)));
+	free(b);
+	return took;
+}
+
+void test_parse_plain_frame_at_fixed_offsets(void)
+{
+	static const struct {
+		const char *what;
+		int took;	/* the fixed offsets take it whole */
+	} shapes[] = {
+		{ "plain v4", 1 }, { "v4, DF set", 1 }, { "vlan v4", 0 },
+		{ "pppoe v4", 0 }, { "v4 options 4", 0 }, { "v4 first fragment", 0 },
+		{ "v4 later fragment", 0 }, { "v4 TCP", 0 }, { "plain v6", 0 },
+		{ "ethertype 0x0800 over IPv6", 0 },
+	};
+	uint8_t f[PKT_FRAME_MAX];
+	struct pkt_desc d;
+	int i, n, cut, agree, took, wrong;
+
+	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++) {
+		if (i == 8 || i == 9)
+			v6(&d);
+		else
+			v4(&d);
+		d.id = 0xbeef;	/* every field differs from the zeroed struct */
+		switch (i) {
+		case 1: d.ip4_df = 1; break;
+		case 2: d.nvlan = 1; break;
+		case 3: d.pppoe = 1; break;
+		case 4: d.ip4_optlen = 4; break;
+		case 5: d.ip4_mf = 1; break;
+		case 6: d.ip4_frag_off = 3; break;
+		case 7: d.proto = IPPROTO_TCP; break;
+		case 9: d.ethertype = 0x0800; break;
+		}
+		n = mkframe(&d, "INVITE", f);
+		ASSERT_TRUE(n > 0, "frame built");
+		took = plain_takes(f, n, &agree);
+		harness_check(took == shapes[i].took, __FILE__, __LINE__,
+			      "%s: fixed offsets %s it", shapes[i].what,
+			      took ? "took" : "left");
+		harness_check(agree, __FILE__, __LINE__,
+			      "%s: fixed offsets and walk disagree", shapes[i].what);
+		/* cut short: only whole headers are taken, always agreeing */
+		wrong = 0;
+		for (cut = 0; cut < n; cut++) {
+			took = plain_takes(f, cut, &agree);
+			wrong += !agree || (took && cut < pkt_hdr_len(&d));
+		}
+		harness_check(!wrong, __FILE__, __LINE__, "%s: %d cuts wrong",
+			      shapes[i].what, wrong);
+	}
+}
