@@ -257,6 +257,50 @@ void test_flow_filter_every_writer_sets_the_bit(void)
 	sg_flowbits_unmap(fb);
 }
 
+/* A flow as a restore puts it: PBX4:5060 to LPORT, an hour to live. */
+static __u32 restored_flow(struct sg_flow_slot *w, __u16 lport, __u32 now)
+{
+	memset(w, 0, sizeof(*w));
+	to_addr(PBX4, &w->addr);
+	w->remote_port = 5060;
+	w->local_port = lport;
+	w->lifetime_s = 3600;
+	w->expires_s = now + 3600;
+	w->origin = SG_ORIGIN_RESTORED;
+	return sg_flow_hash(&w->addr, lport);
+}
+
+/*
+ * The first N slots of set K hold live flows of other pairs (::ID:1 to
+ * ::ID:N, tags unlike H's): unanswered and last seen an hour ago, what
+ * the learner would evict first.
+ */
+static int fill_set(int fd, __u32 k, __u32 h, int n, __u8 id, __u32 now)
+{
+	struct sg_flow_set s;
+	int j;
+
+	if (bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK)) {
+		FAIL("set %u: %s", k, strerror(errno));
+		return -1;
+	}
+	for (j = 0; j < n; j++) {
+		s.tag[j] = (sg_flow_tag(h) ^ 0x40) | 1;
+		memset(&s.way[j], 0, sizeof(s.way[j]));
+		s.way[j].addr.b[14] = id;
+		s.way[j].addr.b[15] = j + 1;
+		s.way[j].remote_port = 5060;
+		s.way[j].local_port = 5060;
+		s.way[j].lifetime_s = 7200;
+		s.way[j].expires_s = now + 3600;
+	}
+	if (bpf_map_update_elem(fd, &k, &s, BPF_F_LOCK)) {
+		FAIL("set %u: %s", k, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Userspace puts a flow (flows restore, the daemon's restore) into the
  * emptier of its two sets, as the learner does: with the first set always
@@ -267,43 +311,21 @@ void test_put_takes_the_emptier_set(void)
 {
 	struct sg_flow_bits *fb = flowbits_map();
 	struct sg_flow_set s;
-	struct sg_flow_slot w = {};
+	struct sg_flow_slot w;
 	__u32 h, set[2], k, j, now = flows_now();
 	int fd = MAPFD(sg_flows), t, got[2];
 
 	if (!fb)
 		return;
-	to_addr(PBX4, &w.addr);
-	w.remote_port = 5060;
-	w.local_port = 5072;
-	w.lifetime_s = 3600;
-	w.expires_s = now + 3600;
-	w.origin = SG_ORIGIN_RESTORED;
-	h = sg_flow_hash(&w.addr, w.local_port);
+	h = restored_flow(&w, 5072, now);
 	set[0] = sg_flow_set1(h);
 	set[1] = sg_flow_set2(h);
 	for (t = 0; t < 2; t++) {
 		/* the first set six-eighths full, then the second */
 		reset_state();
 		sg_flowtab_flush(fd);	/* written here, not by env.c's writers */
-		k = set[t];
-		if (bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK)) {
-			FAIL("set %u: %s", k, strerror(errno));
+		if (fill_set(fd, set[t], h, 6, 0, now))
 			break;
-		}
-		for (j = 0; j < 6; j++) {
-			s.tag[j] = (sg_flow_tag(h) ^ 0x40) | 1;	/* not ours */
-			memset(&s.way[j], 0, sizeof(s.way[j]));
-			s.way[j].addr.b[15] = j + 1;	/* ::1..::6, not our pair */
-			s.way[j].remote_port = 5060;
-			s.way[j].local_port = 5060;
-			s.way[j].lifetime_s = 3600;
-			s.way[j].expires_s = now + 3600;
-		}
-		if (bpf_map_update_elem(fd, &k, &s, BPF_F_LOCK)) {
-			FAIL("set %u: %s", k, strerror(errno));
-			break;
-		}
 		ASSERT_EQ(sg_flowtab_put(fd, fb, &w), 0, "put");
 		for (j = 0; j < 2; j++) {
 			k = set[j];
@@ -330,45 +352,20 @@ void test_put_never_displaces_a_live_flow(void)
 {
 	struct sg_flow_bits *fb = flowbits_map();
 	struct sg_flow_set s;
-	struct sg_flow_slot w = {};
-	__u32 h, set[2], k, j, now = flows_now();
-	int fd = MAPFD(sg_flows), t, mine;
+	struct sg_flow_slot w;
+	__u32 h, set[2], k, now = flows_now();
+	int fd = MAPFD(sg_flows), mine;
 
 	if (!fb)
 		return;
-	to_addr(PBX4, &w.addr);
-	w.remote_port = 5060;
-	w.local_port = 5074;
-	w.lifetime_s = 3600;
-	w.expires_s = now + 3600;
-	w.origin = SG_ORIGIN_RESTORED;
-	h = sg_flow_hash(&w.addr, w.local_port);
+	h = restored_flow(&w, 5074, now);
 	set[0] = sg_flow_set1(h);
 	set[1] = sg_flow_set2(h);
 	reset_state();
 	sg_flowtab_flush(fd);
-	for (t = 0; t < 2; t++) {
-		k = set[t];
-		if (bpf_map_lookup_elem_flags(fd, &k, &s, BPF_F_LOCK)) {
-			FAIL("set %u: %s", k, strerror(errno));
-			goto out;
-		}
-		for (j = 0; j < SG_FLOW_WAYS; j++) {
-			/* unanswered, seen an hour ago: the learner's victims */
-			s.tag[j] = (sg_flow_tag(h) ^ 0x40) | 1;
-			memset(&s.way[j], 0, sizeof(s.way[j]));
-			s.way[j].addr.b[14] = t + 1;
-			s.way[j].addr.b[15] = j + 1;
-			s.way[j].remote_port = 5060;
-			s.way[j].local_port = 5060;
-			s.way[j].lifetime_s = 7200;
-			s.way[j].expires_s = now + 3600;
-		}
-		if (bpf_map_update_elem(fd, &k, &s, BPF_F_LOCK)) {
-			FAIL("set %u: %s", k, strerror(errno));
-			goto out;
-		}
-	}
+	if (fill_set(fd, set[0], h, SG_FLOW_WAYS, 1, now) ||
+	    fill_set(fd, set[1], h, SG_FLOW_WAYS, 2, now))
+		goto out;
 	ASSERT_EQ(sg_flowtab_put(fd, fb, &w), -ENOSPC, "no room: both sets live");
 	ASSERT_EQ(flows_count(), 2 * SG_FLOW_WAYS, "every live flow kept");
 
