@@ -8,9 +8,10 @@
  * compiles for the host (tests/host_*.c drive it there).
  *
  * parse_packet() reads the common frame (Ethernet, IPv4 without options,
- * not a fragment) at fixed offsets; else it walks L2 (Ethernet, up to SG_VLAN_MAX_DEPTH VLAN tags,
- * PPPoE session; or none, on a device without a link-layer header), L3 (IPv4 with options, IPv6 with up to SG_IPV6_EXT_MAX
- * extension headers) and UDP, and fills a struct sg_pkt.  Addresses are not
+ * not a fragment) at fixed offsets; else it walks L2 (Ethernet, up to
+ * SG_VLAN_MAX_DEPTH VLAN tags, PPPoE session; or none, on a device without
+ * a link-layer header), L3 (IPv4 with options, IPv6 with up to
+ * SG_IPV6_EXT_MAX extension headers) and UDP, and fills a struct sg_pkt.  Addresses are not
  * copied there: only the slow paths (INVITE verdicts, fragments) need them,
  * and pkt_saddr()/pkt_daddr() build them on demand.
  */
