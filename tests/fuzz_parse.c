@@ -174,11 +174,11 @@ static void check_frame(const uint8_t *frame, size_t n, int l3)
 	/* the fixed offsets and the walk agree on every frame both read */
 	if (!l3) {
 		struct sg_pkt a, w;
+		int fixed;
 
 		memset(&a, 0, sizeof(a));
 		memset(&w, 0, sizeof(w));
-		int fixed = parse_plain4(data, end, &a);
-
+		fixed = parse_plain4(data, end, &a);
 		if (fixed >= 0) {
 			CHECK((int)parse_walk(data, end, &w, 0) == fixed);
 			CHECK(!memcmp(&a, &w, sizeof(a)));

@@ -533,35 +533,44 @@ static int plain_takes(const uint8_t *frame, size_t n, int *agree)
 
 void test_parse_plain_frame_at_fixed_offsets(void)
 {
+	/* each shape: what it changes in a plain frame, and the answer */
 	static const struct {
 		const char *what;
 		int took;	/* the fixed offsets take it whole */
+		uint8_t ipver, df, mf, nvlan, pppoe, optlen, proto;
+		uint16_t frag_off, ethertype;
 	} shapes[] = {
-		{ "plain v4", 1 }, { "v4, DF set", 1 }, { "vlan v4", 0 },
-		{ "pppoe v4", 0 }, { "v4 options 4", 0 }, { "v4 first fragment", 0 },
-		{ "v4 later fragment", 0 }, { "v4 TCP", 1 }, { "plain v6", 0 },
-		{ "ethertype 0x0800 over IPv6", 0 },
+		{ "plain v4", 1 },
+		{ "v4, DF set", 1, .df = 1 },
+		{ "vlan v4", 0, .nvlan = 1 },
+		{ "pppoe v4", 0, .pppoe = 1 },
+		{ "v4 options 4", 0, .optlen = 4 },
+		{ "v4 first fragment", 0, .mf = 1 },
+		{ "v4 later fragment", 0, .frag_off = 3 },
+		{ "v4 TCP", 1, .proto = IPPROTO_TCP },
+		{ "plain v6", 0, .ipver = 6 },
+		{ "ethertype 0x0800 over IPv6", 0, .ipver = 6, .ethertype = 0x0800 },
 	};
 	uint8_t f[PKT_FRAME_MAX];
 	struct pkt_desc d;
 	int i, n, cut, agree, took, wrong;
 
 	for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++) {
-		if (i == 8 || i == 9)
+		if (shapes[i].ipver == 6)
 			v6(&d);
 		else
 			v4(&d);
 		d.id = 0xbeef;	/* every field differs from the zeroed struct */
-		switch (i) {
-		case 1: d.ip4_df = 1; break;
-		case 2: d.nvlan = 1; break;
-		case 3: d.pppoe = 1; break;
-		case 4: d.ip4_optlen = 4; break;
-		case 5: d.ip4_mf = 1; break;
-		case 6: d.ip4_frag_off = 3; break;
-		case 7: d.proto = IPPROTO_TCP; break;
-		case 9: d.ethertype = 0x0800; break;
-		}
+		d.ip4_df = shapes[i].df;
+		d.ip4_mf = shapes[i].mf;
+		d.ip4_frag_off = shapes[i].frag_off;
+		d.ip4_optlen = shapes[i].optlen;
+		d.nvlan = shapes[i].nvlan;
+		d.pppoe = shapes[i].pppoe;
+		if (shapes[i].proto)
+			d.proto = shapes[i].proto;
+		if (shapes[i].ethertype)
+			d.ethertype = shapes[i].ethertype;
 		n = mkframe(&d, "INVITE", f);
 		ASSERT_TRUE(n > 0, "frame built");
 		took = plain_takes(f, n, &agree);
